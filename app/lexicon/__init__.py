@@ -1,0 +1,1 @@
+"""Lexicons: entries the secrecy bureau maintains, compiled into an Aho-Corasick automaton."""

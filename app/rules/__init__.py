@@ -1,0 +1,1 @@
+"""Rules beyond word lists, one module per category. `all_rules()` lists them in run order."""

@@ -1,0 +1,65 @@
+"""What a rule is: it reads a `ScanContext` and yields `Hit`s in normalised coordinates.
+
+The scan pipeline (app/scan.py) maps hits back to the original text, builds `Finding`s (exact
+original text, context, location, id) and removes duplicates. Rules never build findings
+themselves and never touch files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from app.model import Category, Document, Segment, Severity
+from app.normalize import NormalizedText
+
+if TYPE_CHECKING:
+    from app.lexicon.model import LexiconHit
+
+# Sentence ends in normalised text (NFKC has turned ，；：！？ into , ; : ! ?).
+SENTENCE_ENDS = frozenset("。!?;\n")
+CLAUSE_ENDS = frozenset("。!?;\n,，、:")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int                  # normalised offsets [start, end)
+    end: int
+    category: Category
+    severity: Severity
+    rule: str                   # e.g. "secret_mark.classification", or a lexicon entry id
+    basis: str                  # 法规依据, e.g. "兴义市门户网站信息发布管理和问责制度 第八条(一)"
+    message: str                # Chinese: what is wrong
+    suggestion: str = ""        # Chinese: what to do, or the standard wording
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    document: Document
+    norm: NormalizedText
+    lexicon_hits: tuple[LexiconHit, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def segment_at(self, nstart: int) -> Segment:
+        return self.document.segments[self.document.segment_at(self.norm.origin[nstart])]
+
+    def sentence(self, start: int, end: int, ends: frozenset[str] = SENTENCE_ENDS) -> tuple[int, int]:
+        """The normalised [s, e) of the sentence around [start, end)."""
+        t = self.norm.text
+        s = start
+        while s > 0 and t[s - 1] not in ends:
+            s -= 1
+        e = end
+        while e < len(t) and t[e] not in ends:
+            e += 1
+        return s, e
+
+
+class Rule(Protocol):
+    id: str
+
+    def find(self, ctx: ScanContext) -> Iterable[Hit]: ...

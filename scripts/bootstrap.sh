@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up everything MiShen needs on this machine: system packages (Debian/Ubuntu/UOS/Kylin via apt)
+# and a virtual environment in .venv with the app and its development tools. Idempotent and quick
+# when nothing changed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+APT_PACKAGES=(
+  # headless Qt with Chinese text
+  libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3 fonts-noto-cjk
+  # Xvfb screenshots
+  xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  libxcb-shape0 libxkbcommon-x11-0
+)
+
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "bootstrap: installing system packages: ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+else
+  echo "bootstrap: no apt-get here; install the Qt runtime libraries and a CJK font yourself" >&2
+fi
+
+PY="${PYTHON:-python3}"
+stamp=".venv/.mishen-stamp"
+want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: installing Python packages into .venv" >&2
+  .venv/bin/python -m pip install -q --upgrade pip >&2
+  .venv/bin/python -m pip install -q -e ".[dev]" >&2
+  echo "$want" > "$stamp"
+fi
