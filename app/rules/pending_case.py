@@ -1,0 +1,17 @@
+"""Placeholder: replaced by the real rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.rules.base import Hit, ScanContext
+
+
+class _Rule:
+    id = "pending_case"
+
+    def find(self, ctx: ScanContext) -> Iterable[Hit]:
+        return ()
+
+
+RULE = _Rule()

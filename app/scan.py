@@ -1,0 +1,252 @@
+"""The scan pipeline: read → normalise → lexicon pass → rules → findings.
+
+`Engine` holds what is expensive to prepare (lexicons compiled into an automaton, rule objects)
+and scans one document at a time; `scan_batch` is the generator the CLI and the UI iterate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app import __version__
+from app.errors import MishenError, ReadError
+from app.model import (
+    HIDDEN_PARTS,
+    Category,
+    Document,
+    DocumentReport,
+    Finding,
+    LexiconInfo,
+    Location,
+    Part,
+    ScanReport,
+    Severity,
+)
+from app.rules.base import Hit, ScanContext
+
+if TYPE_CHECKING:
+    from app.lexicon.matcher import Matcher
+    from app.rules.base import Rule
+
+CONTEXT_CHARS = 20
+
+_HIDDEN_BASIS = "信息发布保密审查暂行办法：发布前须审查全部内容（批注、修订、隐藏文字和文档属性随文件一同公开）"
+_HIDDEN_TEXT = {
+    Part.COMMENT: ("批注", "文档含批注，发布后读者可见；批注内容同样经过审查。", "删除全部批注后再发布。"),
+    Part.INSERTION: ("修订（插入）", "文档含未接受的修订（插入），其内容可能尚未定稿。", "接受或拒绝全部修订后再发布。"),
+    Part.DELETION: ("修订（删除）", "文档含未接受的修订（删除），被删除的文字仍在文件中可被读出。", "接受或拒绝全部修订后再发布。"),
+    Part.HIDDEN: ("隐藏文字", "文档含隐藏文字，页面上看不到但文件中仍可读出。", "删除隐藏文字后再发布。"),
+    Part.METADATA: ("文档属性", "文档属性含作者、单位等信息，随文件一同公开。", "清除文档属性中的个人和单位信息后再发布。"),
+}
+
+
+class Engine:
+    """Lexicons and rules, ready to scan. Build once, scan many documents."""
+
+    def __init__(self, matcher: Matcher, rules: Sequence[Rule]) -> None:
+        self.matcher = matcher
+        self.rules = tuple(rules)
+
+    @classmethod
+    def load(cls, extra_lexicons: Sequence[str | os.PathLike[str]] = (), *,
+             use_defaults: bool = True, cache_dir: Path | None = None) -> Engine:
+        """Load the bundled lexicons (and any extra files). Raises LexiconError on a bad file."""
+        from app.lexicon.loader import default_lexicon_paths, load_lexicon_file
+        from app.lexicon.matcher import Matcher
+        from app.paths import cache_dir as default_cache_dir
+        from app.rules import all_rules
+
+        paths = [*(default_lexicon_paths() if use_defaults else []), *(Path(p) for p in extra_lexicons)]
+        lexicons = [load_lexicon_file(p) for p in paths]
+        matcher = Matcher.build(lexicons, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+        return cls(matcher, all_rules())
+
+    @property
+    def lexicons(self) -> tuple[LexiconInfo, ...]:
+        return self.matcher.infos
+
+    def scan_file(self, path: str | os.PathLike[str]) -> DocumentReport:
+        from app.readers import read_document
+
+        p = str(path)
+        try:
+            document = read_document(p)
+        except MishenError as exc:
+            return DocumentReport(path=p, sha256=_sha256_or_none(p), format=_suffix(p),
+                                  error=exc.message, error_code=exc.code)
+        except Exception as exc:  # a reader bug must not take the batch down
+            return DocumentReport(path=p, sha256=_sha256_or_none(p), format=_suffix(p),
+                                  error=f"读取文件时发生内部错误：{type(exc).__name__}: {exc}",
+                                  error_code="internal")
+        return self.scan_document(document)
+
+    def scan_document(self, document: Document) -> DocumentReport:
+        from app.normalize import normalize_document
+
+        norm = normalize_document(document)
+        lexicon_hits = tuple(self.matcher.find(norm.text))
+        ctx = ScanContext(document, norm, lexicon_hits)
+        hits: list[Hit] = []
+        for rule in self.rules:
+            hits.extend(rule.find(ctx))
+        findings = _to_findings(ctx, hits)
+        findings.extend(_hidden_content(document))
+        findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))
+        return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
+                              findings=tuple(findings), notices=document.notices, document=document)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanEvent:
+    """One step of a batch: `report` is None when the document is about to be scanned."""
+
+    index: int          # 0-based position in the batch
+    total: int
+    path: str
+    report: DocumentReport | None
+
+
+def scan_batch(paths: Sequence[str | os.PathLike[str]], engine: Engine) -> Iterator[ScanEvent]:
+    """Yield a start event and a done event per document. Stop iterating to cancel."""
+    total = len(paths)
+    for i, path in enumerate(paths):
+        yield ScanEvent(i, total, str(path), None)
+        yield ScanEvent(i, total, str(path), engine.scan_file(path))
+
+
+def build_report(engine: Engine, reports: Iterable[DocumentReport]) -> ScanReport:
+    return ScanReport(__version__, engine.lexicons, tuple(reports))
+
+
+SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt")
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files as given; directories walked (sorted) for supported files. Missing paths are kept so
+    the reader reports them."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                if sub.is_file() and sub.suffix.lower() in SUPPORTED_SUFFIXES and not sub.name.startswith("~$"):
+                    out.append(str(sub))
+        else:
+            out.append(str(path))
+    return out
+
+
+# --- findings -------------------------------------------------------------------------------
+
+def _to_findings(ctx: ScanContext, hits: list[Hit]) -> list[Finding]:
+    doc = ctx.document
+    original = doc.text
+    findings: list[Finding] = []
+    for hit in _dedupe(hits):
+        start, end = ctx.norm.to_original(hit.start, hit.end)
+        while start < end and original[start].isspace():
+            start += 1
+        while end > start and original[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            continue
+        seg_index = doc.segment_at(start)
+        seg = doc.segments[seg_index]
+        findings.append(Finding(
+            id=f"{doc.sha256[:8]}-{hit.rule}-{start}",
+            category=hit.category, severity=hit.severity,
+            text=original[start:end], context=_context(original, seg.start, seg.end, start, end),
+            start=start, end=end, segment=seg_index, location=seg.location, rule=hit.rule,
+            basis=hit.basis, message=hit.message, suggestion=hit.suggestion))
+    return findings
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Within one category, a hit covered by a louder-or-equal, longer-or-equal hit is dropped."""
+    by_cat: dict[Category, list[Hit]] = {}
+    for h in hits:
+        by_cat.setdefault(h.category, []).append(h)
+    kept: list[Hit] = []
+    for group in by_cat.values():
+        group.sort(key=lambda h: (-h.severity.rank, -(h.end - h.start), h.start))
+        chosen: list[Hit] = []
+        for h in group:
+            if any(c.start <= h.start and h.end <= c.end for c in chosen):
+                continue
+            chosen.append(h)
+        kept.extend(chosen)
+    return kept
+
+
+def _context(text: str, seg_start: int, seg_end: int, start: int, end: int) -> str:
+    a = max(seg_start, start - CONTEXT_CHARS)
+    b = min(seg_end, end + CONTEXT_CHARS)
+    return " ".join(text[a:b].split())
+
+
+def _hidden_content(doc: Document) -> list[Finding]:
+    """Each comment, tracked change, hidden run and metadata field is reported as such (its text
+    goes through every other rule as well)."""
+    out: list[Finding] = []
+    for index, seg in enumerate(doc.segments):
+        part = seg.location.part
+        if part not in HIDDEN_PARTS or not seg.text.strip():
+            continue
+        name, message, suggestion = _HIDDEN_TEXT[part]
+        severity = Severity.LOW if part is Part.METADATA else Severity.MEDIUM
+        text = seg.text.strip()
+        start = seg.start + seg.text.index(text[0])
+        label = f"（{seg.location.label}）" if seg.location.label else ""
+        out.append(Finding(
+            id=f"{doc.sha256[:8]}-hidden_content.{part.value}-{start}",
+            category=Category.HIDDEN_CONTENT, severity=severity, text=text,
+            context=_context(doc.text, seg.start, seg.end, start, start + len(text)),
+            start=start, end=start + len(text), segment=index, location=seg.location,
+            rule=f"hidden_content.{part.value}", basis=_HIDDEN_BASIS,
+            message=f"{name}{label}：{message}", suggestion=suggestion))
+    return out
+
+
+def _suffix(path: str) -> str | None:
+    s = Path(path).suffix.lower().lstrip(".")
+    return s or None
+
+
+def _sha256_or_none(path: str) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def location_label(loc: Location) -> str:
+    """A short Chinese description of where a finding sits (used by the text report and the UI)."""
+    names = {
+        Part.BODY: "正文", Part.TABLE: "表格", Part.HEADER: "页眉", Part.FOOTER: "页脚", Part.FOOTNOTE: "脚注",
+        Part.ENDNOTE: "尾注", Part.TEXTBOX: "文本框", Part.COMMENT: "批注", Part.INSERTION: "修订插入",
+        Part.DELETION: "修订删除", Part.HIDDEN: "隐藏文字", Part.METADATA: "文档属性", Part.PAGE: "页面",
+        Part.TITLE: "网页标题", Part.ATTRIBUTE: "网页属性", Part.CELL: "单元格",
+    }
+    bits = [names[loc.part]]
+    if loc.sheet:
+        bits.append(f"工作表“{loc.sheet}”")
+    if loc.page:
+        bits.append(f"第{loc.page}页")
+    if loc.table:
+        bits.append(f"表{loc.table}")
+    if loc.cell:
+        bits.append(loc.cell)
+    if loc.paragraph:
+        bits.append(f"第{loc.paragraph}段")
+    if loc.label:
+        bits.append(loc.label)
+    return " ".join(b for b in bits if b)
