@@ -44,6 +44,11 @@ class ScanContext:
     def text(self) -> str:
         return self.norm.text
 
+    def allowed(self, category: Category, start: int, end: int) -> bool:
+        """True when an allow-list entry of `category` covers the normalised span [start, end)."""
+        return any(h.entry.allow and h.entry.category is category and h.start <= start and end <= h.end
+                   for h in self.lexicon_hits)
+
     def segment_at(self, nstart: int) -> Segment:
         return self.document.segments[self.document.segment_at(self.norm.origin[nstart])]
 
