@@ -1,0 +1,61 @@
+"""The `mishen` command. Subcommands live in their own modules and register themselves here:
+`app.cli_scan` (scan), `app.cli_review` (users, review, ledger), and `gui` (the window, imported
+only when asked for, so the CLI runs on machines without a display)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+
+
+def _gui(args: argparse.Namespace) -> int:
+    try:
+        from ui.main import run
+    except ImportError as exc:  # PySide6 missing or no Qt platform libraries
+        print(f"无法启动图形界面：{exc}。请先运行 scripts/bootstrap.sh 安装依赖。", file=sys.stderr)
+        return 2
+    return run(list(args.paths), data_dir=args.data_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mishen", description="密审 MiShen — 信息发布保密审查工作站")
+    parser.add_argument("--version", action="version", version=f"mishen {__version__}")
+    parser.add_argument("--data-dir", default=None, help="数据目录（台帐、文档副本、密钥）；默认见 MISHEN_HOME 或系统用户数据目录")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from app import cli_scan
+
+    cli_scan.register(sub)
+    try:
+        from app import cli_review
+    except ImportError:  # pragma: no cover - during development only
+        cli_review = None  # type: ignore[assignment]
+    if cli_review is not None:
+        cli_review.register(sub)
+
+    gui = sub.add_parser("gui", help="打开审查工作站窗口")
+    gui.add_argument("paths", nargs="*", help="要打开的文稿")
+    gui.set_defaults(func=_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        result: int = func(args)
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    return result
