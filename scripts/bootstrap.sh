@@ -12,6 +12,8 @@ APT_PACKAGES=(
   # Xvfb screenshots
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxkbcommon-x11-0
+  # reading .doc/.wps/.et/.rtf/.odt drafts (converted to docx/xlsx offline)
+  libreoffice-writer-nogui libreoffice-calc-nogui
 )
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
