@@ -1,0 +1,167 @@
+"""Document readers: one file in, one `Document` out, or a `ReadError` with a Chinese message.
+
+`read_document` sniffs the format from the file's first bytes (the suffix only breaks ties),
+hashes the bytes, and hands them to the per-format module, which is imported only when needed so
+that importing `app.readers` stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from app.errors import ReadError
+from app.model import Document
+
+__all__ = ["MAX_FILE_BYTES", "SUPPORTED_FORMATS", "detect_format", "read_document"]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+SUPPORTED_FORMATS = "docx、pdf、txt、html/htm、xlsx，以及经 LibreOffice 转换的 doc、wps、rtf、odt、et、xls"
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CONVERTED_SUFFIXES = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "docx",
+                       ".et": "xlsx", ".xls": "xlsx", ".ods": "xlsx"}
+_BINARY_SUFFIXES = {".docx": "Word（docx）", ".xlsx": "Excel（xlsx）", ".pdf": "PDF"}
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """Read one file. Raises only `ReadError` (codes: see `app.errors.ReadError`)."""
+    p = Path(path)
+    data = _load(p)
+    sha = hashlib.sha256(data).hexdigest()
+    kind = detect_format(p, data)
+    try:
+        return _dispatch(kind, p, data, sha)
+    except ReadError:
+        raise
+    except MemoryError as exc:
+        raise ReadError("文件过大或结构过于复杂，读取时内存不足。请拆分文件后再审查。", code="too_large") from exc
+    except RecursionError as exc:
+        raise ReadError("文件结构嵌套过深，无法读取。文件可能已损坏或被刻意构造，请向来源确认。",
+                        code="corrupt") from exc
+    except Exception as exc:  # any other failure inside a third-party parser: the file is bad
+        raise ReadError(f"文件内容损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）。"
+                        f"请用原软件打开后另存一份再审查。", code="corrupt") from exc
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """One of "docx", "xlsx", "pdf", "txt", "html", "office"; raises `ReadError` otherwise."""
+    suffix = path.suffix.lower()
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(path, data)
+    if head.startswith(_OLE2):
+        return _ole2_kind(path, data)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "office"
+    if suffix in _CONVERTED_SUFFIXES:
+        if suffix == ".rtf":
+            raise ReadError("文件扩展名为 .rtf，但内容不是 RTF 文档。请确认文件后再审查。", code="corrupt")
+        return "office"  # let LibreOffice decide (e.g. WPS formats without a known signature)
+    if suffix in _BINARY_SUFFIXES:
+        what = _BINARY_SUFFIXES[suffix]
+        if not data:
+            raise ReadError(f"文件是空的（0 字节），不是有效的{what}文件。请向来源重新获取文件。", code="corrupt")
+        raise ReadError(f"文件扩展名为 {suffix}，但内容不是{what}格式，可能已损坏或被改了扩展名。"
+                        f"请向来源重新获取文件。", code="corrupt")
+    if suffix in (".html", ".htm", ".xhtml", ".shtml") or _looks_html(head):
+        return "html"
+    if suffix in (".txt", ".text", ".csv", ".md", ".log", ""):
+        return "txt"
+    raise ReadError(f"不支持的文件类型（{suffix or '无扩展名'}）。支持的格式：{SUPPORTED_FORMATS}。"
+                    f"请另存为其中一种格式后再审查。", code="unsupported")
+
+
+def _load(p: Path) -> bytes:
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError as exc:
+        raise ReadError(f"找不到文件：{p}。请确认路径是否正确、文件是否已被移动或删除。", code="not_found") from exc
+    except OSError as exc:
+        raise ReadError(f"无法访问文件：{p}（{exc.strerror or exc}）。请检查文件权限后重试。", code="not_found") from exc
+    if p.is_dir():
+        raise ReadError(f"{p} 是文件夹，不是文件。", code="unsupported")
+    if size > MAX_FILE_BYTES:
+        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。"
+                        f"请拆分后分别审查。", code="too_large")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{p}（{exc.strerror or exc}）。请检查文件是否被其他程序占用或权限不足。",
+                        code="not_found") from exc
+
+
+def _zip_kind(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    import zipfile
+
+    from app.readers.guards import open_zip
+
+    what = _BINARY_SUFFIXES.get(suffix, "压缩包")
+    with open_zip(data, what) as zf:
+        names = set(zf.namelist())
+        office_package = "[Content_Types].xml" in names and not any(n.startswith("xl/") for n in names)
+        if "word/document.xml" in names or (suffix == ".docx" and office_package):
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "mimetype" in names:
+            try:
+                mime = zf.read("mimetype")[:100]
+            except (zipfile.BadZipFile, OSError, KeyError):
+                mime = b""
+            if mime.startswith(b"application/vnd.oasis.opendocument"):
+                return "office"
+    if suffix in (".odt", ".ods"):
+        return "office"
+    raise ReadError(f"文件是压缩包，但不是 Word（docx）或 Excel（xlsx）文档。支持的格式：{SUPPORTED_FORMATS}。",
+                    code="unsupported")
+
+
+def _ole2_kind(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    encrypted = "EncryptionInfo".encode("utf-16-le") in data[:2 * 1024 * 1024] or \
+        "EncryptedPackage".encode("utf-16-le") in data[:2 * 1024 * 1024]
+    if encrypted:
+        raise ReadError("文件已加密（设置了打开密码），无法读取。请取得未加密的版本后再审查。", code="encrypted")
+    if suffix in (".docx", ".xlsx"):
+        old = ".doc" if suffix == ".docx" else ".xls"
+        raise ReadError(f"文件扩展名为 {suffix}，但实际是旧版二进制格式（{old}）或加密文档。"
+                        f"请用 Word/WPS 打开后另存为 {suffix} 再审查，或将扩展名改为 {old} 后由本软件转换。",
+                        code="unsupported")
+    return "office"
+
+
+def _looks_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
+
+
+def _dispatch(kind: str, p: Path, data: bytes, sha: str) -> Document:
+    if kind == "pdf":
+        from app.readers import pdf
+
+        return pdf.read(p, data, sha)
+    if kind == "docx":
+        from app.readers import docx
+
+        return docx.read(p, data, sha)
+    if kind == "xlsx":
+        from app.readers import xlsx
+
+        return xlsx.read(p, data, sha)
+    if kind == "html":
+        from app.readers import html
+
+        return html.read(p, data, sha)
+    if kind == "office":
+        from app.readers import office
+
+        return office.read(p, data, sha)
+    from app.readers import text
+
+    return text.read(p, data, sha)

@@ -1,0 +1,92 @@
+"""Defences applied before and while a document's internals are parsed.
+
+Zip containers (docx, xlsx) are checked for entry count, total uncompressed size and compression
+ratio before anything decompresses them; XML is parsed without entity resolution, network access
+or huge-tree mode. Every failure becomes a `ReadError` with a stable code.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from app.errors import ReadError
+
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024      # 1 GiB declared in total
+MAX_ENTRY_UNCOMPRESSED = 512 * 1024 * 1024     # one part
+MAX_RATIO = 200                                # uncompressed / compressed, for large entries
+RATIO_MIN_SIZE = 10 * 1024 * 1024              # small entries may compress well without harm
+
+
+def _bomb(detail: str) -> ReadError:
+    return ReadError(f"文件疑似“压缩炸弹”（{detail}），为保护本机未予解压。请向来源确认文件后再审查。",
+                     code="zip_bomb")
+
+
+def corrupt(what: str, detail: str = "") -> ReadError:
+    extra = f"（{detail}）" if detail else ""
+    return ReadError(f"{what}文件已损坏或不完整{extra}，无法读取。请向来源重新获取文件，"
+                     f"或用原软件打开后另存一份再审查。", code="corrupt")
+
+
+def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """Open `data` as a zip and check it is safe to decompress. `kind` names the format ("Word")."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise corrupt(kind, "压缩包目录缺失，可能是下载或拷贝不完整") from exc
+    check_zip(zf)
+    return zf
+
+
+def check_zip(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise _bomb(f"包含 {len(infos)} 个条目，超过上限 {MAX_ZIP_ENTRIES}")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_UNCOMPRESSED:
+            raise _bomb(f"条目 {info.filename} 解压后达 {info.file_size // (1024 * 1024)} MB")
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _bomb(f"条目 {info.filename} 压缩比超过 {MAX_RATIO} 倍")
+    if total > MAX_ZIP_UNCOMPRESSED:
+        raise _bomb(f"解压后共 {total // (1024 * 1024)} MB")
+
+
+def read_member(zf: zipfile.ZipFile, name: str, kind: str) -> bytes:
+    """Read one zip entry; a damaged entry (bad CRC, truncated data) is a corrupt file."""
+    try:
+        return zf.read(name)
+    except KeyError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise corrupt(kind, f"内部文件 {name} 无法解压") from exc
+
+
+def xml_parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                           remove_comments=True, remove_pis=True)
+
+
+def parse_xml(blob: bytes, part_name: str) -> Any:
+    """Parse one XML part safely; malformed XML is a `ReadError` naming the part."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(blob, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise malformed(part_name, exc) from exc
+    if root is None:
+        raise malformed(part_name, None)
+    return root
+
+
+def malformed(part_name: str, exc: BaseException | None) -> ReadError:
+    detail = f"：{exc}" if exc is not None else ""
+    return ReadError(f"文件内部的 {part_name} 不是合法的 XML{detail}。文件可能已损坏或被改动过，"
+                     f"请用原软件打开后另存一份再审查。", code="malformed_xml")

@@ -1,0 +1,87 @@
+"""Old and other office formats (.doc .wps .rtf .odt → docx; .et .xls .ods → xlsx) through
+LibreOffice in headless mode, with a fresh profile per conversion and a time limit."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from app.errors import ReadError
+from app.model import Document, Notice
+
+CONVERT_TIMEOUT_S = 180
+_TARGET = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "docx", ".wpt": "docx", ".dot": "docx",
+           ".et": "xlsx", ".xls": "xlsx", ".ods": "xlsx", ".ett": "xlsx"}
+_WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                  r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
+NO_CONVERTER_MESSAGE = ("读取 {suffix} 文件需要 LibreOffice 做格式转换，但本机未找到。"
+                        "请安装 LibreOffice（Debian/统信/麒麟：apt install libreoffice-writer libreoffice-calc；"
+                        "Windows：从 LibreOffice 官网安装）后重试，或将文件另存为 {target} 后再审查。")
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.name == "nt":
+        return next((p for p in _WINDOWS_PATHS if Path(p).is_file()), None)
+    return None
+
+
+def target_format(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in _TARGET:
+        return _TARGET[suffix]
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "docx"
+    return "docx"
+
+
+def read(path: Path, data: bytes, sha256: str) -> Document:
+    suffix = path.suffix.lower() or ".doc"
+    target = target_format(path, data)
+    soffice = find_soffice()
+    if soffice is None:
+        raise ReadError(NO_CONVERTER_MESSAGE.format(suffix=suffix, target=target), code="no_converter")
+    with tempfile.TemporaryDirectory(prefix="mishen-convert-") as tmp:
+        work = Path(tmp)
+        source = work / f"input{suffix}"
+        source.write_bytes(data)
+        out_dir = work / "out"
+        out_dir.mkdir()
+        profile = (work / "profile").as_uri()
+        cmd = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+               f"-env:UserInstallation={profile}", "--convert-to", target, "--outdir", str(out_dir), str(source)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise ReadError(f"LibreOffice 转换 {suffix} 文件超过 {CONVERT_TIMEOUT_S} 秒仍未完成（文件可能已损坏、"
+                            f"加密或过大）。请用 Word/WPS 打开后另存为 {target} 再审查。",
+                            code="conversion_failed") from exc
+        except OSError as exc:
+            raise ReadError(f"无法启动 LibreOffice（{exc}）。请检查安装是否完整，或将文件另存为 {target} 后再审查。",
+                            code="no_converter") from exc
+        converted = out_dir / f"input.{target}"
+        if done.returncode != 0 or not converted.is_file():
+            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[:200]
+            raise ReadError(f"LibreOffice 无法转换此 {suffix} 文件（可能已损坏或加密）{('：' + detail) if detail else ''}。"
+                            f"请用 Word/WPS 打开后另存为 {target} 再审查。", code="conversion_failed")
+        converted_data = converted.read_bytes()
+    if target == "xlsx":
+        from app.readers import xlsx
+
+        document = xlsx.read(path, converted_data, sha256)
+    else:
+        from app.readers import docx
+
+        document = docx.read(path, converted_data, sha256)
+    notice = Notice(code="converted",
+                    message=f"{suffix} 文件已用 LibreOffice 转换为 {target} 后审查；转换可能丢失部分批注、修订或版式，"
+                            f"重要文件请另存为 {target} 后复核。")
+    return dataclasses.replace(document, format=suffix.lstrip("."), notices=(*document.notices, notice))
