@@ -124,7 +124,7 @@ def build_docx(path: Path) -> Path:
                                 b"</Relationships>")
         if name == "docProps/app.xml":
             text = data.decode("utf-8")
-            text = re.sub(r"<Company>.*?</Company>|<Company/>", "", text)
+            text = re.sub(r"<(Company|Manager)>[^<]*</(Company|Manager)>|<(Company|Manager)\s*/>", "", text)
             return text.replace("</Properties>", f"<Company>{COMPANY}</Company><Manager>{MANAGER}</Manager>"
                                                   "</Properties>").encode("utf-8")
         return data

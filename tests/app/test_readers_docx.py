@@ -1,0 +1,164 @@
+"""The docx reader on real files built by tests/builders.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from app.errors import ReadError
+from app.model import Document, Part
+from app.readers import read_document
+from tests import builders as b
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Document:
+    return read_document(b.build_docx(tmp_path_factory.mktemp("docx") / "rich.docx"))
+
+
+def _only(doc: Document, text: str):  # type: ignore[no-untyped-def]
+    found = [s for s in doc.segments if text in s.text]
+    assert len(found) == 1, f"{text!r} found in {len(found)} segments: {found}"
+    return found[0]
+
+
+def test_format_hash_and_offsets(rich: Document, tmp_path: Path) -> None:
+    assert rich.format == "docx"
+    assert len(rich.sha256) == 64
+    for seg in rich.segments:
+        assert rich.text[seg.start:seg.end] == seg.text
+
+
+def test_body_paragraphs_in_order(rich: Document) -> None:
+    body = [s for s in rich.segments if s.location.part is Part.BODY]
+    assert body[0].text == b.BODY_TEXT
+    assert body[0].location.paragraph == 1
+    assert [s.location.paragraph for s in body] == sorted(s.location.paragraph or 0 for s in body)
+
+
+def test_table_and_nested_table(rich: Document) -> None:
+    outer = _only(rich, b.OUTER_CELL)
+    assert outer.location.part is Part.TABLE
+    assert (outer.location.table, outer.location.cell) == (1, "R1C1")
+    nested = _only(rich, b.NESTED_CELL)
+    assert nested.location.part is Part.TABLE
+    assert (nested.location.table, nested.location.cell) == (2, "R1C2")
+    assert outer.location.paragraph == 1  # after body paragraph 1
+
+
+def test_headers_footers_with_first_page_variant(rich: Document) -> None:
+    first = _only(rich, b.FIRST_HEADER)
+    assert first.location.part is Part.HEADER and first.location.label == "第1节 首页页眉"
+    default = _only(rich, b.DEFAULT_HEADER)
+    assert default.location.label == "第1节 页眉"
+    footer = _only(rich, b.FOOTER_TEXT)
+    assert footer.location.part is Part.FOOTER and footer.location.label == "第1节 页脚"
+
+
+def test_footnote_points_at_its_paragraph(rich: Document) -> None:
+    note = _only(rich, b.FOOTNOTE_TEXT)
+    assert note.location.part is Part.FOOTNOTE
+    assert note.location.label == "脚注1"
+    host = _only(rich, "正文带脚注")
+    assert note.location.paragraph == host.location.paragraph
+
+
+def test_text_box_read_once_not_from_fallback(rich: Document) -> None:
+    box = _only(rich, b.TEXTBOX_TEXT)
+    assert box.location.part is Part.TEXTBOX
+    assert rich.text.count(b.TEXTBOX_TEXT) == 1
+    assert _only(rich, "正文带文本框").text == "正文带文本框"
+
+
+def test_comment_with_author(rich: Document) -> None:
+    comment = _only(rich, b.COMMENT_TEXT)
+    assert comment.location.part is Part.COMMENT
+    assert comment.location.label == f"批注 作者：{b.COMMENT_AUTHOR}"
+    assert comment.location.paragraph == _only(rich, "批注所在段落").location.paragraph
+
+
+def test_tracked_changes_are_separate_segments(rich: Document) -> None:
+    host = _only(rich, "修订前文字")
+    assert host.text == "修订前文字。修订后文字。"
+    ins = _only(rich, b.INSERTED_TEXT)
+    assert ins.location.part is Part.INSERTION and ins.text == b.INSERTED_TEXT
+    deleted = _only(rich, b.DELETED_TEXT)
+    assert deleted.location.part is Part.DELETION
+    assert ins.location.paragraph == deleted.location.paragraph == host.location.paragraph
+
+
+def test_hidden_run_is_separate(rich: Document) -> None:
+    hidden = _only(rich, b.HIDDEN_TEXT)
+    assert hidden.location.part is Part.HIDDEN
+    assert _only(rich, "可见文字").text == "可见文字"
+
+
+def test_metadata_only_non_empty(rich: Document) -> None:
+    meta = {s.location.label: s.text for s in rich.segments if s.location.part is Part.METADATA}
+    assert meta["core:author"] == b.CORE_AUTHOR
+    assert meta["core:title"] == b.CORE_TITLE
+    assert meta["app:Company"] == b.COMPANY
+    assert meta["app:Manager"] == b.MANAGER
+    assert "core:last_modified_by" not in meta
+    assert all(v.strip() for v in meta.values())
+
+
+def test_every_text_exactly_once(rich: Document) -> None:
+    for text in (b.BODY_TEXT, b.FIRST_HEADER, b.FOOTER_TEXT, b.NESTED_CELL, b.FOOTNOTE_TEXT, b.COMMENT_TEXT,
+                 b.INSERTED_TEXT, b.DELETED_TEXT, b.HIDDEN_TEXT, b.CORE_AUTHOR):
+        assert rich.text.count(text) == 1, text
+
+
+def test_truncated_docx_is_corrupt(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as err:
+        read_document(b.build_truncated_docx(tmp_path / "cut.docx"))
+    assert err.value.code == "corrupt"
+    assert "损坏" in err.value.message
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as err:
+        read_document(b.build_zip_bomb(tmp_path / "bomb.docx"))
+    assert err.value.code == "zip_bomb"
+
+
+def test_too_many_entries_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as err:
+        read_document(b.build_many_entries_zip(tmp_path / "many.docx"))
+    assert err.value.code == "zip_bomb"
+
+
+def test_malformed_xml(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as err:
+        read_document(b.build_malformed_docx(tmp_path / "bad.docx"))
+    assert err.value.code == "malformed_xml"
+    assert "XML" in err.value.message
+
+
+def test_crc_damage_is_corrupt(tmp_path: Path) -> None:
+    path = b.build_simple_docx(tmp_path / "crc.docx", ["一段足够长的文字" * 50])
+    data = bytearray(path.read_bytes())
+    start = data.find(b"word/document.xml") + len("word/document.xml") + 20  # inside the compressed data
+    data[start] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError) as err:
+        read_document(path)
+    assert err.value.code in ("corrupt", "malformed_xml")
+
+
+def test_xlsx_renamed_docx_reads_as_spreadsheet(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.docx"
+    path.write_bytes(b.build_xlsx(tmp_path / "x.xlsx").read_bytes())
+    assert read_document(path).format == "xlsx"
+
+
+def test_hundred_pages_read_fast(tmp_path: Path) -> None:
+    path = b.build_big_docx(tmp_path / "big.docx", pages=100)
+    read_document(path)  # warm imports
+    start = time.perf_counter()
+    doc = read_document(path)
+    elapsed = time.perf_counter() - start
+    assert doc.chars > 100_000
+    assert elapsed < 1.0, f"100-page docx took {elapsed:.3f}s"
