@@ -2,7 +2,7 @@
 
 Also two helpers for the viewer, with no Qt: `char_rects` (where characters sit on a page, in PDF
 points) and `render_page` (an RGBA bitmap of a page). pdfium is not thread-safe, so every call
-into it holds one module lock.
+into it holds `PDFIUM_LOCK` (the UI should take the same lock for its own pdfium calls).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from app.errors import ReadError
 from app.model import Document, Location, Notice, Part, Segment
 
-_LOCK = threading.RLock()
+PDFIUM_LOCK = threading.RLock()
 _META_KEYS = (("Title", "pdf:title"), ("Author", "pdf:author"), ("Subject", "pdf:subject"),
               ("Keywords", "pdf:keywords"))
 _PLACEHOLDERS = frozenset({"anonymous", "untitled", "unspecified", "(anonymous)", "(untitled)"})
@@ -26,7 +26,7 @@ _SPACE = frozenset(" \t\r\n\u3000\u00a0\x00\ufffd")
 
 
 def read(path: Path, data: bytes, sha256: str) -> Document:
-    with _LOCK, _open(data) as pdf:
+    with PDFIUM_LOCK, _open(data) as pdf:
         count = len(pdf)
         segments: list[Segment] = []
         blank: list[int] = []
@@ -135,7 +135,7 @@ def char_rects(path: str | os.PathLike[str], page_number: int, char_start: int,
                char_count: int) -> list[tuple[float, float, float, float]]:
     """Rectangles (left, bottom, right, top) in PDF points covering chars [start, start+count) of
     1-based `page_number`; pdfium merges characters on one line into one rectangle."""
-    with _LOCK, _open(path) as pdf:
+    with PDFIUM_LOCK, _open(path) as pdf:
         page = _page(pdf, page_number)
         try:
             textpage = page.get_textpage()
@@ -169,7 +169,7 @@ def render_page(path: str | os.PathLike[str], page_number: int, scale: float = 1
     """Render 1-based `page_number` at `scale` (1.0 = 72 dpi) to RGBA bytes (no Qt, no PIL)."""
     import pypdfium2.raw as raw
 
-    with _LOCK, _open(path) as pdf:
+    with PDFIUM_LOCK, _open(path) as pdf:
         page = _page(pdf, page_number)
         try:
             width, height = page.get_size()
@@ -184,7 +184,7 @@ def render_page(path: str | os.PathLike[str], page_number: int, scale: float = 1
 
 
 def page_count(path: str | os.PathLike[str]) -> int:
-    with _LOCK, _open(path) as pdf:
+    with PDFIUM_LOCK, _open(path) as pdf:
         return len(pdf)
 
 
