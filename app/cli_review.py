@@ -1,0 +1,344 @@
+"""`mishen users …`, `mishen review …` and `mishen ledger …`: thin handlers over app.users,
+app.review, app.ledger and app.exports. Every handler returns an exit code; expected failures are
+printed in Chinese and change nothing."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.errors import MishenError
+from app.ledger import Ledger, verify_ledger
+from app.paths import data_dir
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _err(message: str) -> None:
+    print(f"错误：{message}", file=sys.stderr)
+
+
+def _guard(func: Handler) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except MishenError as exc:
+            if exc.code == "ledger_tampered":
+                print("!!! 台帐已被篡改，操作被拒绝 !!!", file=sys.stderr)
+            _err(exc.message)
+            return 1
+    return run
+
+
+def _open(args: argparse.Namespace) -> Ledger:
+    return Ledger.open(data_dir(args.data_dir))
+
+
+def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool = False) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再次输入密码：") != first:
+        raise MishenError("两次输入的密码不一致。", code="password_mismatch")
+    return first
+
+
+# --- users ------------------------------------------------------------------------------------
+
+def _users_add(args: argparse.Namespace) -> int:
+    from app.users import Role, add_user
+
+    role = Role.parse(args.role)
+    with _open(args) as ledger:
+        user = add_user(ledger, args.name, role, _password(args, confirm=True), unit=args.unit or "")
+        print(f"已添加用户 {user.name}（{role.label}{'，' + user.unit if user.unit else ''}），公钥 {user.public_key[:16]}…")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from app.users import list_users
+
+    with _open(args) as ledger:
+        for u in list_users(ledger):
+            print(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…")
+    return 0
+
+
+# --- review -----------------------------------------------------------------------------------
+
+def _review_open(args: argparse.Namespace) -> int:
+    from app.review import Disclosure, InfoClass, open_review
+
+    info_class = InfoClass.parse(args.info_class) if args.info_class else None
+    disclosure = Disclosure.parse(args.disclosure) if args.disclosure else Disclosure.PROACTIVE
+    with _open(args) as ledger:
+        review = open_review(ledger, args.path, title=args.title or "", unit=args.unit or "", info_class=info_class,
+                             disclosure=disclosure, reason=args.reason or "", route=args.route)
+    print(review.id)
+    v = review.current
+    note = f"（系统建议：{v.suggested_class.label}，已人工调整）" if v.class_overridden else ""
+    print(f"已建立审核单：{review.title}；信息类别 {v.info_class.label}{note}；发现问题 {len(v.findings)} 处。",
+          file=sys.stderr)
+    return 0
+
+
+def _review_resubmit(args: argparse.Namespace) -> int:
+    from app.review import InfoClass, resubmit
+
+    info_class = InfoClass.parse(args.info_class) if args.info_class else None
+    with _open(args) as ledger:
+        review = resubmit(ledger, args.id, args.path, info_class=info_class)
+    print(f"已提交第 {review.current.number} 版，须从第 1 级重新审核。")
+    return 0
+
+
+def _review_sign(args: argparse.Namespace) -> int:
+    from app.review import Decision, load_review, review_state, sign_review
+
+    decision = Decision.parse(args.decision)
+    with _open(args) as ledger:
+        s = sign_review(ledger, args.id, level=args.level, user=args.user, password=_password(args),
+                        decision=decision, opinion=args.opinion or "")
+        state = review_state(load_review(ledger, args.id))
+    print(f"第 {s.level} 级已签署：{s.decision.label}（{s.signer}，{s.time}）。当前状态：{state.message}")
+    return 0
+
+
+def _review_waive(args: argparse.Namespace) -> int:
+    from app.review import waive_finding
+
+    with _open(args) as ledger:
+        w = waive_finding(ledger, args.id, finding_id=args.finding, user=args.user, password=_password(args),
+                          reason=args.reason or "")
+    print(f"已豁免问题 {w.finding_id}（{w.signer}，理由：{w.reason}）。")
+    return 0
+
+
+def _review_show(args: argparse.Namespace) -> int:
+    from app.review.show import review_json, review_text
+
+    with _open(args) as ledger:
+        if args.format == "json":
+            print(json.dumps(review_json(ledger, args.id), ensure_ascii=False, indent=2))
+        else:
+            print(review_text(ledger, args.id))
+    return 0
+
+
+def _review_list(args: argparse.Namespace) -> int:
+    from app.review import list_reviews, review_state
+
+    with _open(args) as ledger:
+        for r in list_reviews(ledger):
+            print(f"{r.id}\t{r.title}\t{r.current.info_class.label}\t{review_state(r).message}")
+    return 0
+
+
+def _review_sheet(args: argparse.Namespace) -> int:
+    from app.exports.review_sheet import export_review_sheet
+
+    with _open(args) as ledger:
+        out = export_review_sheet(ledger, args.id, args.output, fmt=args.format)
+    print(f"已输出保密审查单：{out}")
+    return 0
+
+
+def _export_package(args: argparse.Namespace) -> int:
+    from app.review.package import export_package
+
+    with _open(args) as ledger:
+        out = export_package(ledger, args.id, args.output)
+    print(f"已导出审核包：{out}")
+    return 0
+
+
+def _import_package(args: argparse.Namespace) -> int:
+    from app.review.package import import_package
+
+    with _open(args) as ledger:
+        result = import_package(ledger, args.file)
+    print(result.message)
+    return 0
+
+
+# --- ledger -----------------------------------------------------------------------------------
+
+def _ledger_verify(args: argparse.Namespace) -> int:
+    from app.ledger import ledger_path
+
+    try:
+        result = verify_ledger(ledger_path(args.data_dir), args.checkpoint)
+    except MishenError as exc:
+        _err(exc.message)
+        return 2
+    if result.ok:
+        print(f"台帐完好：共 {result.entries} 条记录，末条第 {result.head_seq} 条，哈希 {result.head_hash}")
+        return 0
+    print("!!! 台帐已被篡改 !!!", file=sys.stderr)
+    if result.first_bad is not None:
+        print(f"第一处异常：第 {result.first_bad} 条记录", file=sys.stderr)
+    for p in result.problems:
+        print(f"  - {p.message}", file=sys.stderr)
+    return 1
+
+
+def _ledger_checkpoint(args: argparse.Namespace) -> int:
+    from app.exports.atomic import atomic_write_text
+    from app.ledger import make_checkpoint
+
+    with _open(args) as ledger:
+        cp = make_checkpoint(ledger)
+    atomic_write_text(Path(args.output), json.dumps(cp, ensure_ascii=False, indent=2) + "\n")
+    body = cp["checkpoint"]
+    print(f"已写出检查点：第 {body['seq']} 条，哈希 {body['hash']} → {args.output}")
+    return 0
+
+
+def _ledger_export(args: argparse.Namespace) -> int:
+    from app.exports.approval_ledger import export_approval_ledger
+
+    levels = tuple(int(x) for x in args.levels.split(",") if x.strip()) if args.levels else None
+    with _open(args) as ledger:
+        out, rows = export_approval_ledger(ledger, args.output, fmt=args.format, levels=levels,
+                                           since=args.since, until=args.until, unit=args.unit)
+    print(f"已输出领导审批台帐（{rows} 条）：{out}")
+    return 0
+
+
+def _ledger_backup(args: argparse.Namespace) -> int:
+    from app.ledger.backup import backup
+
+    with _open(args) as ledger:
+        out = backup(ledger, args.path)
+    print(f"已备份台帐：{out}")
+    return 0
+
+
+def _ledger_restore(args: argparse.Namespace) -> int:
+    from app.ledger.backup import restore
+
+    out = restore(args.path, data_dir(args.data_dir))
+    print(f"已从备份恢复台帐：{out}")
+    return 0
+
+
+# --- registration -----------------------------------------------------------------------------
+
+def _pw(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
+
+
+def register(sub: Any) -> None:
+    users = sub.add_parser("users", help="管理本机用户（角色、单位、签名密钥）")
+    us = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    p = us.add_parser("add", help="添加用户")
+    p.add_argument("name")
+    p.add_argument("--role", required=True,
+                   help="officer|section_chief|division_leader|principal|city_office|secrecy_admin|auditor（可用中文）")
+    p.add_argument("--unit", default="")
+    _pw(p)
+    p.set_defaults(func=_guard(_users_add))
+    us.add_parser("list", help="列出用户").set_defaults(func=_guard(_users_list))
+
+    review = sub.add_parser("review", help="审核单：建立、签署、豁免、查看、跨单位传递")
+    rs = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    p = rs.add_parser("open", help="为一份文稿建立审核单（打印审核单编号）")
+    p.add_argument("path")
+    p.add_argument("--title")
+    p.add_argument("--unit")
+    p.add_argument("--class", dest="info_class", help="general|important|critical（一般/重要/特级）")
+    p.add_argument("--disclosure", help="proactive|on_request|withheld（主动公开/依申请公开/不予公开）")
+    p.add_argument("--reason")
+    p.add_argument("--route", help="four_level（四级负责制，默认）、three_reviews（三审三校）或自定义流程名")
+    p.set_defaults(func=_guard(_review_open))
+    p = rs.add_parser("resubmit", help="提交修改后的新版本（重新扫描，从第 1 级重新审核）")
+    p.add_argument("id")
+    p.add_argument("path")
+    p.add_argument("--class", dest="info_class")
+    p.set_defaults(func=_guard(_review_resubmit))
+    p = rs.add_parser("sign", help="签署一级审核")
+    p.add_argument("id")
+    p.add_argument("--level", type=int, required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--decision", required=True, help="approve|revise|return|reject|escalate（同意/修改后发布/退回修改/不予发布/报上级审核）")
+    p.add_argument("--opinion")
+    _pw(p)
+    p.set_defaults(func=_guard(_review_sign))
+    p = rs.add_parser("waive", help="豁免一处禁止发布的问题（第三级及以上，须说明理由）")
+    p.add_argument("id")
+    p.add_argument("--finding", required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--reason")
+    _pw(p)
+    p.set_defaults(func=_guard(_review_waive))
+    p = rs.add_parser("show", help="查看审核单")
+    p.add_argument("id")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_guard(_review_show))
+    rs.add_parser("list", help="列出审核单").set_defaults(func=_guard(_review_list))
+    p = rs.add_parser("sheet", help="输出保密审查单（docx 或 PDF）")
+    p.add_argument("id")
+    p.add_argument("--format", choices=("docx", "pdf"), default=None)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_guard(_review_sheet))
+    p = rs.add_parser("export-package", help="导出审核包（送另一单位审核）")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_guard(_export_package))
+    p = rs.add_parser("import-package", help="导入审核包（核验全部内容，拒绝被改动的包）")
+    p.add_argument("file")
+    p.set_defaults(func=_guard(_import_package))
+
+    ledger = sub.add_parser("ledger", help="审计台帐：核验、检查点、导出、备份")
+    ls = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
+    p = ls.add_parser("verify", help="核验台帐（0 完好，1 被篡改，2 出错）")
+    p.add_argument("--checkpoint")
+    p.set_defaults(func=_ledger_verify)
+    p = ls.add_parser("checkpoint", help="写出带签名的台帐检查点")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_guard(_ledger_checkpoint))
+    p = ls.add_parser("export", help="导出领导审批台帐")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf", "docx"), default=None)
+    p.add_argument("--levels", help="如 3,4（默认：流程中标记计入台帐的级别）")
+    p.add_argument("--since", help="起始日期 YYYY-MM-DD")
+    p.add_argument("--until", help="截止日期 YYYY-MM-DD（含）")
+    p.add_argument("--unit")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_guard(_ledger_export))
+    p = ls.add_parser("backup", help="在线备份台帐数据库")
+    p.add_argument("path")
+    p.set_defaults(func=_guard(_ledger_backup))
+    p = ls.add_parser("restore", help="从（经核验的）备份恢复台帐")
+    p.add_argument("path")
+    p.set_defaults(func=_guard(_ledger_restore))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The review/ledger commands on their own (the full `mishen` parser is app.cli)."""
+    parser = argparse.ArgumentParser(prog="mishen")
+    parser.add_argument("--data-dir", default=None)
+    register(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        return 2
+    result: int = func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Review routes are data: an ordered list of levels, each naming the roles that may sign it,
+when it is required, and whether an opinion (批示) is required. Built-in routes are written in the
+same JSON shape a unit uses for its own (data directory `routes/<name>.json`)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.errors import UsageError
+from app.users.model import Role
+
+#: Conditions a level's `required_when` may name.
+CONDITIONS = {
+    "always": "总是需要",
+    "class:important": "重要或特级信息",
+    "class:critical": "特级信息",
+    "finding:high": "存在高风险问题（或已豁免的禁止发布问题）",
+    "escalated": "下一级报上级审核",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    number: int
+    name: str
+    roles: tuple[Role, ...]
+    required_when: tuple[str, ...]
+    opinion_required: bool = False
+    in_ledger: bool = False        # opinions recorded in the 领导审批台帐
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.name, "roles": [r.value for r in self.roles],
+                "required_when": list(self.required_when), "opinion_required": self.opinion_required,
+                "in_ledger": self.in_ledger}
+
+    @property
+    def roles_label(self) -> str:
+        return "或".join(r.label for r in self.roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: str
+    title: str
+    levels: tuple[Level, ...]
+
+    def level(self, number: int) -> Level | None:
+        return next((lv for lv in self.levels if lv.number == number), None)
+
+    @property
+    def top(self) -> int:
+        return self.levels[-1].number
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "levels": [lv.to_json() for lv in self.levels]}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Route:
+        try:
+            levels = tuple(Level(int(lv["number"]), str(lv["name"]), tuple(Role.parse(r) for r in lv["roles"]),
+                                 tuple(str(c) for c in lv["required_when"]), bool(lv.get("opinion_required")),
+                                 bool(lv.get("in_ledger"))) for lv in data["levels"])
+            route = Route(str(data["name"]), str(data.get("title", data["name"])), levels)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UsageError(f"审核流程定义格式错误：{exc}", code="bad_route") from exc
+        problems = validate_route(route)
+        if problems:
+            raise UsageError("审核流程定义有误：" + "；".join(problems), code="bad_route")
+        return route
+
+
+def validate_route(route: Route) -> list[str]:
+    out: list[str] = []
+    if not route.levels:
+        out.append("至少需要一级审核")
+    for i, lv in enumerate(route.levels, start=1):
+        if lv.number != i:
+            out.append(f"级别须从 1 起连续编号（第 {i} 项为 {lv.number}）")
+        if not lv.roles:
+            out.append(f"第 {lv.number} 级未指定签署角色")
+        for c in lv.required_when:
+            if c not in CONDITIONS:
+                out.append(f"第 {lv.number} 级的条件“{c}”无效，可选：{', '.join(CONDITIONS)}")
+    if route.levels and "always" not in route.levels[0].required_when:
+        out.append("第 1 级必须总是需要（always）")
+    return out
+
+
+FOUR_LEVEL: dict[str, Any] = {
+    "name": "four_level", "title": "四级负责制",
+    "levels": [
+        {"number": 1, "name": "一级审核（信息员）", "roles": ["officer"], "required_when": ["always"]},
+        {"number": 2, "name": "二级审核（分管领导）", "roles": ["division_leader"], "required_when": ["always"]},
+        {"number": 3, "name": "三级审核（主要负责人）", "roles": ["principal"],
+         "required_when": ["class:important", "finding:high", "escalated"], "opinion_required": True,
+         "in_ledger": True},
+        {"number": 4, "name": "四级审核（市政府办公室）", "roles": ["city_office"],
+         "required_when": ["class:critical", "escalated"], "opinion_required": True, "in_ledger": True},
+    ],
+}
+
+THREE_REVIEWS: dict[str, Any] = {
+    "name": "three_reviews", "title": "三审三校",
+    "levels": [
+        {"number": 1, "name": "初审（科室负责人）", "roles": ["section_chief"], "required_when": ["always"]},
+        {"number": 2, "name": "复审（分管负责人）", "roles": ["division_leader"], "required_when": ["always"]},
+        {"number": 3, "name": "终审（主要负责人）", "roles": ["principal"], "required_when": ["always"],
+         "opinion_required": True, "in_ledger": True},
+    ],
+}
+
+BUILTIN_ROUTES = {"four_level": FOUR_LEVEL, "three_reviews": THREE_REVIEWS}
+DEFAULT_ROUTE = "four_level"
+
+
+def load_route(name: str | None, data_dir: str | os.PathLike[str] | None = None) -> Route:
+    """A built-in route by name or title, or `<data_dir>/routes/<name>.json`."""
+    key = (name or DEFAULT_ROUTE).strip()
+    for data in BUILTIN_ROUTES.values():
+        if key in (data["name"], data["title"]):
+            return Route.from_json(data)
+    if data_dir is not None:
+        path = Path(data_dir) / "routes" / f"{key}.json"
+        if path.is_file():
+            try:
+                return Route.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except ValueError as exc:
+                raise UsageError(f"审核流程文件 {path} 不是有效的 JSON：{exc}", code="bad_route") from exc
+    known = "、".join(f"{d['name']}（{d['title']}）" for d in BUILTIN_ROUTES.values())
+    raise UsageError(f"未知的审核流程“{key}”。内置：{known}；自定义流程放在数据目录 routes/<名称>.json。",
+                     code="unknown_route")

@@ -1,0 +1,74 @@
+"""A review as JSON (for the UI and scripts) and as text (for the terminal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.ledger.store import Ledger
+from app.review.gating import review_state
+from app.review.model import Review
+from app.review.service import load_review
+
+
+def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, Any]:
+    state = review_state(review)
+    v = review.current
+    waived = {w.finding_id: w for w in review.current_waivers}
+    return {
+        "id": review.id, "title": review.title, "unit": review.unit, "route": review.route.name,
+        "route_title": review.route.title, "disclosure": review.disclosure.value,
+        "disclosure_label": review.disclosure.label, "disclosure_reason": review.disclosure_reason,
+        "opened": review.opened_time, "origin_ledger": review.origin_ledger,
+        "status": state.status.value, "status_label": state.status.label, "message": state.message,
+        "next_level": state.next_level, "required_levels": list(state.required_levels),
+        "version": {"number": v.number, "sha256": v.sha256, "name": v.name, "size": v.size, "format": v.format,
+                    "report_sha256": v.report_sha256, "engine_version": v.engine_version,
+                    "lexicons": list(v.lexicons), "info_class": v.info_class.value,
+                    "info_class_label": v.info_class.label, "suggested_class": v.suggested_class.value,
+                    "class_overridden": v.class_overridden},
+        "findings": [{"id": f.id, "severity": f.severity.value, "category": f.category, "text": f.text,
+                      "message": f.message, "where": f.where,
+                      "waived": None if f.id not in waived else {"by": waived[f.id].signer,
+                                                                  "reason": waived[f.id].reason,
+                                                                  "time": waived[f.id].time}}
+                     for f in v.findings],
+        "signoffs": [{"version": s.version, "level": s.level, "decision": s.decision.value,
+                      "decision_label": s.decision.label, "opinion": s.opinion, "signer": s.signer,
+                      "role": s.signer_role, "unit": s.signer_unit, "time": s.time,
+                      "current": s.version == v.number, "imported_from": s.imported_from}
+                     for s in review.signoffs],
+        "versions": [{"number": x.number, "sha256": x.sha256, "name": x.name, "time": x.time}
+                     for x in review.versions],
+        "ledger_head": {"seq": head_seq, "hash": head_hash},
+    }
+
+
+def review_json(ledger: Ledger, review_id: str) -> dict[str, Any]:
+    head = ledger.head()
+    return review_to_json(load_review(ledger, review_id), head.seq, head.hash)
+
+
+def review_text(ledger: Ledger, review_id: str) -> str:
+    data = review_json(ledger, review_id)
+    v = data["version"]
+    lines = [f"审核单 {data['id']}：{data['title']}",
+             f"  单位：{data['unit'] or '—'}    流程：{data['route_title']}    状态：{data['message']}",
+             f"  文稿：{v['name']}（第 {v['number']} 版） SHA-256 {v['sha256']}",
+             f"  扫描报告哈希：{v['report_sha256']}（引擎 {v['engine_version']}）",
+             f"  信息类别：{v['info_class_label']}" + ("（系统建议：" + v['suggested_class'] + "，已人工调整）"
+                                                    if v["class_overridden"] else ""),
+             f"  公开属性：{data['disclosure_label']}" + (f"（理由：{data['disclosure_reason']}）"
+                                                      if data["disclosure_reason"] else ""),
+             f"  发现问题 {len(data['findings'])} 处："]
+    for f in data["findings"]:
+        waived = f["waived"]
+        tail = f"  [已豁免：{waived['by']}，{waived['reason']}]" if waived else ""
+        lines.append(f"    [{f['severity']}] {f['id']} “{f['text']}” {f['message']}{tail}")
+    lines.append("  签署记录：")
+    for s in data["signoffs"]:
+        mark = "" if s["current"] else "（旧版本）"
+        opinion = f"，意见：{s['opinion']}" if s["opinion"] else ""
+        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer']}（{s['role']}）{s['time']}{opinion}{mark}")
+    head = data["ledger_head"]
+    lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
+    return "\n".join(lines)

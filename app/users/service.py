@@ -1,0 +1,93 @@
+"""Adding users and unlocking their signing keys."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.errors import UsageError
+from app.ledger.crypto import (
+    KeySigner,
+    decrypt_private_key,
+    encrypt_private_key,
+    hash_password,
+    new_private_key,
+    public_key_hex,
+    verify_password,
+)
+from app.ledger.errors import AuthError
+from app.ledger.store import Ledger
+from app.users.model import Role, User
+
+MIN_PASSWORD = 8
+
+
+def _row_to_user(row: tuple[object, ...]) -> User:
+    return User(str(row[0]), Role(str(row[1])), str(row[2]), str(row[3]), int(str(row[4])))
+
+
+def validate_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 64 or name.startswith("@") or any(c in name for c in "\n\r\t"):
+        raise UsageError("用户名不能为空、不能以 @ 开头、不能含换行，且不超过 64 个字符。", code="bad_name")
+    return name
+
+
+def add_user(ledger: Ledger, name: str, role: Role, password: str, unit: str = "") -> User:
+    """Create the key pair, store the password hash and encrypted private key, and record a
+    `user_added` entry signed by the new key (proof the key belongs to this user). All or nothing."""
+    name = validate_name(name)
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"密码至少 {MIN_PASSWORD} 个字符。", code="weak_password")
+    key = new_private_key()
+    pub = public_key_hex(key)
+    pw_hash = hash_password(password)
+    blob = encrypt_private_key(key, password)
+    unit = unit.strip()
+    signer = KeySigner(name, key)
+    with ledger.transaction() as tx:
+        if get_user(ledger, name) is not None or any(
+                e.payload.get("name") == name for e in ledger.events(kinds=("user_added",))):
+            raise UsageError(f"用户“{name}”已存在。", code="user_exists")
+        event = tx.append("user_added", {"name": name, "role": role.value, "unit": unit, "public_key": pub}, signer)
+        try:
+            ledger.conn.execute(
+                "INSERT INTO users (name, role, unit, public_key, password_hash, private_key, added_seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (name, role.value, unit, pub, pw_hash, blob, event.seq))
+        except sqlite3.IntegrityError as exc:
+            raise UsageError(f"用户“{name}”已存在。", code="user_exists") from exc
+    return User(name, role, unit, pub, event.seq)
+
+
+def get_user(ledger: Ledger, name: str) -> User | None:
+    row = ledger.conn.execute("SELECT name, role, unit, public_key, added_seq FROM users WHERE name = ?",
+                              (name.strip(),)).fetchone()
+    return None if row is None else _row_to_user(row)
+
+
+def require_user(ledger: Ledger, name: str) -> User:
+    user = get_user(ledger, name)
+    if user is None:
+        raise AuthError(f"用户“{name}”不存在，请先用 mishen users add 添加。", code="unknown_user")
+    return user
+
+
+def list_users(ledger: Ledger) -> list[User]:
+    rows = ledger.conn.execute("SELECT name, role, unit, public_key, added_seq FROM users ORDER BY added_seq")
+    return [_row_to_user(r) for r in rows]
+
+
+def unlock(ledger: Ledger, name: str, password: str) -> tuple[User, KeySigner]:
+    """Check the password and decrypt the user's signing key. Raises AuthError (wrong_password,
+    unknown_user, key_mismatch)."""
+    user = require_user(ledger, name)
+    row = ledger.conn.execute("SELECT password_hash, private_key FROM users WHERE name = ?", (user.name,)).fetchone()
+    if not verify_password(password, str(row[0])):
+        raise AuthError(f"用户“{user.name}”的密码错误。", code="wrong_password")
+    key = decrypt_private_key(str(row[1]), password)
+    if public_key_hex(key) != user.public_key:
+        raise AuthError(f"用户“{user.name}”的密钥与登记的公钥不符（用户表被改动）。", code="key_mismatch")
+    added = ledger.event(user.added_seq)
+    if added is None or added.kind != "user_added" or added.payload.get("public_key") != user.public_key \
+            or added.payload.get("role") != user.role.value:
+        raise AuthError(f"用户“{user.name}”的记录与台帐不符（用户表被改动）。", code="key_mismatch")
+    return user, KeySigner(user.name, key)
