@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
-from app.errors import MishenError, ReadError
+from app.errors import MishenError
 from app.model import (
     HIDDEN_PARTS,
     Category,
