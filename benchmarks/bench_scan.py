@@ -214,14 +214,14 @@ def main() -> int:
         print("\n## Full pipeline, process start to JSON (median of 3)")
         env = dict(os.environ)
         scan = [sys.executable, "-m", "app", "scan", "--format", "json", "--fail-on", "never"]
-        wall(scan + [str(docx)], 1, env)  # warm the lexicon cache once
+        wall([*scan, str(docx)], 1, env)  # warm the lexicon cache once
         floor_cmd = [sys.executable, "-c", FLOOR]
         lex_dir = str(REPO / "lexicons")
         for label, p in [("docx", docx), *pdfs]:
-            full = wall(scan + [str(p)], 3, env)
+            full = wall([*scan, str(p)], 3, env)
             line = f"{label:18s} mishen scan {full:.3f} s"
             if p.suffix == ".pdf":
-                floor = wall(floor_cmd + [str(p), lex_dir], 3, env)
+                floor = wall([*floor_cmd, str(p), lex_dir], 3, env)
                 line += f"   floor (pypdfium2 + one AC pass) {floor:.3f} s   ratio {full / floor:.1f}x"
             print(line)
 
