@@ -157,7 +157,7 @@ def check_sign(review: Review, level: int, role: Role, decision: Decision, opini
             return _no("out_of_order", f"须按顺序签署：应先由第 {state.next_level} 级（{nxt.name if nxt else ''}）签署。")
         return _no("not_required", f"本审核单无需第 {level} 级签署，当前待第 {state.next_level} 级签署。")
     if role not in lv.roles:
-        return _no("wrong_role", f"该级审核需由{lv.roles_label}签署。")
+        return _no("wrong_role", f"该级审核需由{lv.roles_label}签署")
     if disk_sha256 is not None and disk_sha256 != review.current.sha256:
         return _no("document_changed", "文稿已在磁盘上被修改（哈希值与审核单不符），原有签署不再有效；"
                                        "请以修改后的文稿提交新版本（mishen review resubmit）。")
