@@ -1,17 +1,90 @@
-"""Placeholder: replaced by the real rule."""
+"""Lexicon hits (wording, typo, sensitive_term, harmful_content, …) as findings.
+
+The automaton pass (app.lexicon.matcher) has already applied the options "word" and
+"not_in_title" and the allow-list. This rule turns each remaining hit into a `Hit` with the
+entry's severity, note, suggestion and basis, and applies "context_lower": a hit in a sentence
+that fights or reports the thing (打击赌博, 破除封建迷信, 举报色情网站) is lowered from
+block/high to medium. harmful_content entries always get "context_lower".
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from app.lexicon.model import LexiconEntry, LexiconHit
+from app.model import Category, Severity
 from app.rules.base import Hit, ScanContext
 
+#: Words that mark a sentence as prohibiting, fighting or reporting what it names.
+PROHIBITIVE_WORDS = (
+    "严厉打击", "打击", "整治", "取缔", "严禁", "禁止", "破除", "清理", "举报", "查处", "抵制", "防范",
+    "警惕", "揭露", "不得", "杜绝", "遏制", "铲除", "惩治", "侦破", "捣毁", "摧毁", "查获", "查封", "关停",
+    "专项行动", "专项整治", "扫黄打非", "净网", "反邪教", "远离", "拒绝", "谨防", "识破", "曝光", "依法处理",
+    "依法惩处", "违法犯罪", "犯罪团伙", "涉嫌", "危害", "治理", "封堵", "屏蔽", "拦截", "宣传教育", "提醒",
+    "切勿", "不要参与", "受骗", "诈骗", "反对", "揭批", "批判", "谴责", "邪教", "处置", "预防", "化解",
+)
+_PROHIBITIVE = re.compile("|".join(sorted(map(re.escape, PROHIBITIVE_WORDS), key=len, reverse=True)))
 
-class _Rule:
+DEFAULT_MESSAGES = {
+    Category.WORDING: "提法不规范，可能与权威部门公开发布的表述不一致。",
+    Category.TYPO: "疑似错别字。",
+    Category.SENSITIVE_TERM: "含敏感信息或应慎重处理的内容，发布前须核实是否可以公开。",
+    Category.HARMFUL_CONTENT: "含违法有害信息，政府网站不得发布。",
+    Category.SECRET_MARK: "含密级或涉密标志，涉密信息不得上网。",
+    Category.UNPUBLISHED_STATISTIC: "可能含尚未发布的统计数据。",
+    Category.PENDING_CASE: "可能涉及尚未处理完结的案件。",
+    Category.PERSONAL_INFO: "可能含个人信息。",
+    Category.APPROVAL_REQUIRED: "此类信息发布前须按规定报请审批。",
+    Category.HIDDEN_CONTENT: "含读者看不到但文件中可读出的内容。",
+}
+
+
+class LexiconRule:
     id = "lexicon_rule"
 
     def find(self, ctx: ScanContext) -> Iterable[Hit]:
-        return ()
+        for h in ctx.lexicon_hits:
+            entry = h.entry
+            if entry.allow:
+                continue
+            if entry.category is Category.SECRET_MARK and "code" in entry.options:
+                continue  # reserved for the secret_mark rule
+            yield self._hit(ctx, h, entry)
+
+    def _hit(self, ctx: ScanContext, h: LexiconHit, entry: LexiconEntry) -> Hit:
+        severity = entry.severity
+        message = entry.note or _default_message(entry)
+        if severity.rank >= Severity.HIGH.rank and _lowers(entry):
+            word = prohibitive_context(ctx, h.start, h.end)
+            if word:
+                severity = Severity.MEDIUM
+                message = f"{message}（所在句有“{word}”等整治、举报语境，可能是正当表述，已降为需核实。）"
+        return Hit(h.start, h.end, entry.category, severity, entry.id, entry.basis, message, entry.suggestion)
 
 
-RULE = _Rule()
+def _lowers(entry: LexiconEntry) -> bool:
+    return entry.category is Category.HARMFUL_CONTENT or "context_lower" in entry.options
+
+
+def _default_message(entry: LexiconEntry) -> str:
+    if entry.suggestion and entry.category is Category.TYPO:
+        return f"疑似错别字，应为“{entry.suggestion}”。"
+    if entry.suggestion and entry.category is Category.WORDING:
+        return f"提法不规范，规范表述为“{entry.suggestion}”。"
+    return DEFAULT_MESSAGES[entry.category]
+
+
+def prohibitive_context(ctx: ScanContext, start: int, end: int) -> str | None:
+    """The first prohibitive/reporting word in the sentence around [start, end), not counting the
+    hit itself."""
+    s, e = ctx.sentence(start, end)
+    text = ctx.text
+    for part in (text[s:start], text[end:e]):
+        m = _PROHIBITIVE.search(part)
+        if m:
+            return m.group(0)
+    return None
+
+
+RULE = LexiconRule()

@@ -1,0 +1,265 @@
+"""Reading lexicon files: CSV (UTF-8 with or without BOM, or GB18030 as Excel saves it on Chinese
+Windows), XLSX (first sheet) and plain TXT (one term per line). See lexicons/README.md.
+
+Every problem raises `LexiconError` with a Chinese message naming the file, the line and what is
+wrong, so the maintainer can fix the spreadsheet without reading code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from app.errors import LexiconError
+from app.lexicon.model import Lexicon, LexiconEntry
+from app.model import Category, LexiconInfo, Severity
+
+SUFFIXES = (".csv", ".xlsx", ".txt")
+COLUMNS = ("id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options")
+REQUIRED_COLUMNS = ("id", "term", "category", "severity", "basis")
+TXT_BASIS = "自定义词表"
+
+_HEADER_ALIASES = {
+    "编号": "id", "词条": "term", "类别": "category", "级别": "severity", "依据": "basis",
+    "建议": "suggestion", "说明": "note", "白名单": "allow", "选项": "options",
+}
+_COLUMN_NAMES_ZH = {v: k for k, v in _HEADER_ALIASES.items()}
+CATEGORY_ALIASES = {
+    "密级标志": Category.SECRET_MARK, "密级标识": Category.SECRET_MARK, "涉密标志": Category.SECRET_MARK,
+    "敏感词": Category.SENSITIVE_TERM, "敏感信息": Category.SENSITIVE_TERM,
+    "未公开统计数据": Category.UNPUBLISHED_STATISTIC, "统计数据": Category.UNPUBLISHED_STATISTIC,
+    "未结案件": Category.PENDING_CASE, "个人信息": Category.PERSONAL_INFO,
+    "有害信息": Category.HARMFUL_CONTENT, "需审批": Category.APPROVAL_REQUIRED,
+    "提法": Category.WORDING, "规范表述": Category.WORDING, "错别字": Category.TYPO,
+    "隐藏内容": Category.HIDDEN_CONTENT,
+}
+_TRUE = frozenset({"1", "是", "yes", "y", "true", "t", "√", "✓", "允许"})
+_FALSE = frozenset({"", "0", "否", "no", "n", "false", "f"})
+_META = re.compile(r"^#\s*(name|version|名称|版本)\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
+_OPTION_SPLIT = re.compile(r"[\s|,，、]+")
+
+Row = tuple[int, list[str]]  # (1-based line or spreadsheet row number, cells)
+
+
+def default_lexicon_paths(directory: Path | None = None) -> list[Path]:
+    """The bundled lexicon files, in a stable order."""
+    from app.paths import lexicons_dir
+
+    root = directory if directory is not None else lexicons_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir()
+                  if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def load_lexicon_file(path: str | os.PathLike[str]) -> Lexicon:
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise LexiconError(f"词库文件 {p.name}：不支持的格式“{p.suffix}”，应为 CSV、XLSX 或 TXT。")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"词库文件 {p}：无法读取（{exc.strerror or exc}）。", code="lexicon_unreadable") from exc
+    sha = hashlib.sha256(data).hexdigest()
+    meta: dict[str, str] = {}
+    if suffix == ".xlsx":
+        entries = _parse_table(p, _xlsx_rows(p, data), meta)
+    else:
+        text = _decode(p, data)
+        if suffix == ".txt":
+            entries = _parse_txt(p, text, meta)
+        else:
+            entries = _parse_table(p, _csv_rows(text, meta), meta)
+    info = LexiconInfo(meta.get("name") or p.stem, meta.get("version") or "unversioned", sha, len(entries))
+    return Lexicon(info, tuple(entries))
+
+
+# --- decoding and row sources ------------------------------------------------------------------
+
+def _decode(p: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        line = data[:utf8_error.start].count(b"\n") + 1
+        raise LexiconError(f"词库文件 {p.name} 第{line}行：无法解码，文件既不是 UTF-8 也不是 GBK/GB18030 编码。"
+                           "请在 Excel 中“另存为 CSV UTF-8”。", code="lexicon_invalid") from None
+
+
+def _meta_line(line: str, meta: dict[str, str]) -> None:
+    m = _META.match(line.strip())
+    if m:
+        key = {"名称": "name", "版本": "version"}.get(m.group(1), m.group(1).lower())
+        meta.setdefault(key, m.group(2))
+
+
+class _Lines(Iterator[str]):
+    """Feeds csv.reader the non-comment lines and remembers each line's number."""
+
+    def __init__(self, text: str, meta: dict[str, str]) -> None:
+        self._lines = enumerate(io.StringIO(text, newline=""), start=1)
+        self._meta = meta
+        self._in_preamble = True
+        self.numbers: list[int] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        for number, line in self._lines:
+            if line.lstrip().startswith("#"):
+                if self._in_preamble:
+                    _meta_line(line, self._meta)
+                continue
+            if not line.strip():
+                continue
+            self._in_preamble = False
+            self.numbers.append(number)
+            return line
+        raise StopIteration
+
+
+def _csv_rows(text: str, meta: dict[str, str]) -> Iterator[Row]:
+    lines = _Lines(text, meta)
+    reader = csv.reader(lines)
+    while True:
+        before = len(lines.numbers)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        yield lines.numbers[before], cells
+
+
+def _xlsx_rows(p: Path, data: bytes) -> Iterator[Row]:
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        book.close()
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise LexiconError(f"词库文件 {p.name}：无法读取 XLSX 工作簿（{type(exc).__name__}）。") from exc
+    for number, values in enumerate(rows, start=1):
+        cells = [_cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        yield number, cells
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+def _parse_table(p: Path, rows: Iterable[Row], meta: dict[str, str]) -> list[LexiconEntry]:
+    columns: dict[str, int] | None = None
+    entries: list[LexiconEntry] = []
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        if columns is None:
+            if cells and cells[0].lstrip().startswith("#"):  # xlsx comment rows
+                _meta_line(cells[0], meta)
+                continue
+            columns = _header(p, number, cells)
+            continue
+        if cells and cells[0].lstrip().startswith("#"):
+            continue
+        entry = _entry(p, number, cells, columns)
+        if entry.id in seen:
+            raise LexiconError(f"词库文件 {p.name} 第{number}行：编号“{entry.id}”重复（第{seen[entry.id]}行已使用）。")
+        seen[entry.id] = number
+        entries.append(entry)
+    if columns is None:
+        raise LexiconError(f"词库文件 {p.name}：缺少表头行（应为 {','.join(COLUMNS)} 或 {','.join(_HEADER_ALIASES)}）。")
+    return entries
+
+
+def _header(p: Path, number: int, cells: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = cell.strip().lstrip("\ufeff").strip()
+        key = _HEADER_ALIASES.get(name, name.lower())
+        if key in COLUMNS and key not in columns:
+            columns[key] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        names = "、".join(f"{c}（{_COLUMN_NAMES_ZH[c]}）" for c in missing)
+        raise LexiconError(f"词库文件 {p.name} 第{number}行：表头缺少列 {names}。")
+    return columns
+
+
+def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> LexiconEntry:
+    def get(name: str) -> str:
+        index = columns.get(name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    where = f"词库文件 {p.name} 第{number}行"
+    term = get("term")
+    if not term:
+        raise LexiconError(f"{where}：词条为空。")
+    if "\n" in term or "\r" in term:
+        raise LexiconError(f"{where}：词条含换行。")
+    category = parse_category(get("category"))
+    if category is None:
+        raise LexiconError(f"{where}：未知类别“{get('category')}”（可用：{'、'.join(c.value for c in Category)}）。")
+    allow_text = get("allow").lower()
+    if allow_text not in _TRUE and allow_text not in _FALSE:
+        raise LexiconError(f"{where}：白名单列应为 1/是 或 0/否，而不是“{get('allow')}”。")
+    allow = allow_text in _TRUE
+    severity_text = get("severity")
+    if allow and not severity_text:
+        severity = Severity.LOW
+    else:
+        try:
+            severity = Severity.parse(severity_text)
+        except ValueError:
+            raise LexiconError(f"{where}：未知级别“{severity_text}”（可用：low/medium/high/block 或 提示/中/高/禁止）。") from None
+    options = frozenset(o.lower() for o in _OPTION_SPLIT.split(get("options")) if o)
+    return LexiconEntry(get("id") or f"{p.stem}-{number}", term, category, severity, get("basis"),
+                        get("suggestion"), get("note"), allow, options)
+
+
+def parse_category(value: str) -> Category | None:
+    text = value.strip()
+    try:
+        return Category(text.lower())
+    except ValueError:
+        return CATEGORY_ALIASES.get(text)
+
+
+def _parse_txt(p: Path, text: str, meta: dict[str, str]) -> list[LexiconEntry]:
+    entries: list[LexiconEntry] = []
+    seen: set[str] = set()
+    preamble = True
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#"):
+            if preamble:
+                _meta_line(line, meta)
+            continue
+        if not line:
+            continue
+        preamble = False
+        if line in seen:
+            continue
+        seen.add(line)
+        entries.append(LexiconEntry(f"{p.stem}-{number}", line, Category.SENSITIVE_TERM, Severity.HIGH, TXT_BASIS))
+    return entries
