@@ -118,7 +118,7 @@ class PendingCaseRule:
                            f"“{text[start:end]}”：所述案件或事项尚未处理完结，相关材料不应发布。", _SUGGESTION)
 
 
-_LEAD_IN = re.compile(r".*(?:不服|根据|依据|按照|收到|作出|关于|对|经|的|以|为|是|即)")
+_LEAD_IN = re.compile(r".*(?:不服|根据|依据|按照|收到|作出|关于|对|经|的|以|为|是|即|按|依|将|据|于|在|已|和|及|与)")
 
 
 def _code_start(m: re.Match[str]) -> int:

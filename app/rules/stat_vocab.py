@@ -38,8 +38,9 @@ STRONG_CUE_RE = re.compile(any_of(STRONG_CUES))
 
 # The sentence cites a published source.
 PUBLISHED_RE = re.compile(
-    r"统计公报|统计年鉴|已公开发布|已对外发布|已发布|已公布|公开发布的|正式发布的|发布的数据|公布的数据"
-    r"|据[^,。;]{0,20}(?:公布|发布)")
+    r"统计公报|统计年鉴|已公开发布|已对外发布|已正式发布|已发布|已公布"
+    r"|(?<![未不])(?:公开|正式|对外)?(?<!未公开)(?<!未正式)(?<!未对外)(?<![未不])(?:发布|公布)的(?:数据|数字|统计)"
+    r"|(?<![数证依占单])据[^,。;]{0,20}?(?<![未不])(?:公布|发布)")
 # Targets and projections rather than measured figures.
 FUTURE_RE = re.compile(r"目标|力争|计划|规划|到20\d\d年|建成后|投产后|达产后|达产|将达到|年均|预期")
 
