@@ -1,0 +1,105 @@
+"""Item models driven through rowCount()/data() directly, without any widget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from app.model import Category, Severity
+from tests.ui.factories import make_report
+from ui.batch_models import BatchFilesModel, CategoryModel, FileColumn
+from ui.dispositions import Dispositions, Status
+from ui.findings_model import FINDING_ROLE, KIND_ROLE, Column, FindingFilter, FindingsModel
+from ui.notices import attention_lines
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def test_findings_tree_groups_by_severity_then_category():
+    report = make_report()
+    model = FindingsModel()
+    model.set_report(report, Dispositions())
+    assert model.rowCount() == 3                      # block, high, medium
+    assert model.columnCount() == len(Column)
+    top = [model.data(model.index(r, 0), DISPLAY) for r in range(3)]
+    assert top == ["禁止发布（1）", "高风险（2）", "需核实（2）"]
+    assert model.counts() == {Severity.BLOCK: 1, Severity.HIGH: 2, Severity.MEDIUM: 2}
+    assert model.category_counts(Severity.HIGH) == {Category.UNPUBLISHED_STATISTIC: 1,
+                                                    Category.PERSONAL_INFO: 1}
+    high = model.index(1, 0)
+    assert model.rowCount(high) == 2
+    cat = model.index(0, 0, high)
+    assert model.data(cat, KIND_ROLE) == "category"
+    assert model.data(cat, DISPLAY) == "未公开统计数据（1）"
+    leaf = model.index(0, 0, cat)
+    f = model.data(leaf, FINDING_ROLE)
+    assert f.text == "12.6亿元"
+    assert model.data(model.index(0, Column.LOCATION, cat), DISPLAY) == "正文 第2段"
+    assert model.data(model.index(0, Column.STATUS, cat), DISPLAY) == "待处理"
+    assert model.parent(leaf) == cat
+    assert model.parent(high) == QModelIndex()
+    assert model.total() == 5
+
+
+def test_filter_and_counts_follow_it():
+    report = make_report()
+    model = FindingsModel()
+    model.set_report(report, Dispositions())
+    model.set_filter(FindingFilter(severities=frozenset({Severity.HIGH})))
+    assert model.counts() == {Severity.HIGH: 2}
+    model.set_filter(FindingFilter(query="id_card"))   # matches the rule of the id-card finding only
+    assert model.total() == 1
+    model.set_filter(FindingFilter(categories=frozenset({Category.HIDDEN_CONTENT})))
+    assert [f.rule for f in model.ordered_findings()] == ["hidden_content.comment"]
+
+
+def test_dispositions_show_in_status_column_and_can_be_hidden():
+    report = make_report()
+    disp = Dispositions()
+    model = FindingsModel()
+    model.set_report(report, disp)
+    target = report.findings[3]
+    disp.set(target, Status.FALSE_ALARM, "人名为公开的新闻发言人")
+    index = model.index_of(target.id, Column.STATUS)
+    assert model.data(index, DISPLAY) == "误报"
+    model.set_filter(FindingFilter(show_closed=False))
+    assert model.total() == 4
+    assert not model.index_of(target.id).isValid()
+
+
+def test_decision_needs_reason_and_goes_through_recorder():
+    report = make_report()
+    disp = Dispositions()
+    calls = []
+    disp.recorder = lambda f, status, reason: calls.append((f.id, status, reason))
+    try:
+        disp.set(report.findings[0], Status.WAIVED, "  ")
+    except ValueError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("empty reason accepted")
+    disp.set(report.findings[0], Status.WAIVED, "已解密")
+    assert calls == [(report.findings[0].id, Status.WAIVED, "已解密")]
+    assert disp.get(report.findings[0].id).reason == "已解密"
+
+
+def test_attention_lines_call_out_scanned_pages_and_hidden_content():
+    lines = attention_lines(make_report())
+    assert "第 2 页没有文字层" in lines[0]
+    assert any("批注 1 处" in line for line in lines)
+
+
+def test_batch_models_rows_and_category_totals():
+    files = BatchFilesModel(root="/tmp")
+    cats = CategoryModel()
+    report = make_report()
+    files.add(report)
+    cats.add(report)
+    assert files.rowCount() == 1
+    assert files.data(files.index(0, FileColumn.NAME), DISPLAY) == "draft.docx"
+    assert files.data(files.index(0, FileColumn.BLOCK), DISPLAY) == 1
+    assert files.data(files.index(0, FileColumn.TOTAL), DISPLAY) == 5
+    assert files.data(files.index(0, FileColumn.STATUS), DISPLAY) == "含无文字层页面，须人工核对"
+    assert cats.rowCount() == 4
+    assert cats.count(Category.PERSONAL_INFO) == 2
+    assert cats.count(Category.PERSONAL_INFO, Severity.MEDIUM) == 1
+    assert cats.data(cats.index(0, 0), DISPLAY) == "涉密标识"

@@ -1,0 +1,70 @@
+"""One open document: its report, the reviewer's decisions, and the view that shows it
+(page images for PDFs with a text layer, the marked-up text otherwise)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from app.model import DocumentReport, Finding
+from ui.dispositions import Dispositions
+from ui.document_view import TextDocumentView
+from ui.pdf_view import PdfView
+
+
+class DocumentPage(QWidget):
+    finding_clicked = Signal(str)
+
+    def __init__(self, report: DocumentReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert report.document is not None
+        self.report = report
+        self.dispositions = Dispositions(self)
+        self.stack = QStackedWidget(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.text_view: TextDocumentView | None = None
+        self.pdf_view: PdfView | None = None
+        if report.format == "pdf" and (report.document.pages or 0) > 0:
+            self.pdf_view = PdfView(self)
+            self.pdf_view.set_report(report, self.dispositions)
+            self.pdf_view.finding_clicked.connect(self.finding_clicked)
+            self.stack.addWidget(self.pdf_view)
+        else:
+            self._ensure_text()
+
+    @property
+    def path(self) -> str:
+        return self.report.path
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.pdf_view is not None
+
+    def _ensure_text(self) -> TextDocumentView:
+        if self.text_view is None:
+            self.text_view = TextDocumentView(self)
+            self.text_view.set_report(self.report, self.dispositions)
+            self.text_view.finding_clicked.connect(self.finding_clicked)
+            self.stack.addWidget(self.text_view)
+        return self.text_view
+
+    @property
+    def view(self) -> TextDocumentView | PdfView:
+        current = self.stack.currentWidget()
+        assert isinstance(current, TextDocumentView | PdfView)
+        return current
+
+    def show_as_text(self, text: bool) -> None:
+        if text:
+            self.stack.setCurrentWidget(self._ensure_text())
+        elif self.pdf_view is not None:
+            self.stack.setCurrentWidget(self.pdf_view)
+
+    def show_finding(self, f: Finding) -> None:
+        self.view.show_finding(f)
+
+    def shutdown(self) -> None:
+        if self.pdf_view is not None:
+            self.pdf_view.shutdown()

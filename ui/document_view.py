@@ -1,0 +1,291 @@
+"""Text documents (docx, txt, html, xlsx…) shown as text with every finding highlighted in place.
+
+Body text first; headers/footers, notes, text boxes, comments, tracked changes, hidden text and
+document properties follow in their own marked sections. `positions[i]` is where segment i starts
+in the QTextDocument, so a finding's offsets map straight to a cursor range.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+
+from app.model import Document, DocumentReport, Finding, Part, Segment
+from ui.dispositions import Dispositions
+from ui.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("document_view", text)
+
+
+#: Sections after the body: (title, parts). Body-like parts stay in the main flow.
+SECTIONS: tuple[tuple[str, frozenset[Part]], ...] = (
+    ("页眉和页脚", frozenset({Part.HEADER, Part.FOOTER})),
+    ("脚注和尾注", frozenset({Part.FOOTNOTE, Part.ENDNOTE})),
+    ("文本框", frozenset({Part.TEXTBOX})),
+    ("网页属性（图片说明、链接标题）", frozenset({Part.ATTRIBUTE})),
+    ("批注（发布后读者可见）", frozenset({Part.COMMENT})),
+    ("修订（未接受的插入和删除）", frozenset({Part.INSERTION, Part.DELETION})),
+    ("隐藏文字（页面上看不到，文件中可读出）", frozenset({Part.HIDDEN})),
+    ("文档属性", frozenset({Part.METADATA})),
+)
+_SECTION_PARTS = frozenset().union(*(parts for _, parts in SECTIONS))
+
+_PART_PREFIX = {
+    Part.TABLE: "表格", Part.HEADER: "页眉", Part.FOOTER: "页脚", Part.FOOTNOTE: "脚注", Part.ENDNOTE: "尾注",
+    Part.TEXTBOX: "文本框", Part.COMMENT: "批注", Part.INSERTION: "插入", Part.DELETION: "删除",
+    Part.HIDDEN: "隐藏", Part.METADATA: "属性", Part.CELL: "单元格", Part.ATTRIBUTE: "属性", Part.TITLE: "标题",
+}
+
+
+def _prefix(seg: Segment) -> str:
+    loc = seg.location
+    name = _PART_PREFIX.get(loc.part)
+    if name is None:
+        return ""
+    bits = [_tr(name)]
+    if loc.sheet:
+        bits.append(loc.sheet)
+    if loc.table:
+        bits.append(_tr("表{0}").format(loc.table))
+    if loc.cell:
+        bits.append(loc.cell)
+    if loc.label:
+        bits.append(loc.label)
+    return "［" + " ".join(bits) + "］ "
+
+
+def _astral(text: str) -> list[int]:
+    """Indices of characters outside the BMP (two UTF-16 units in Qt)."""
+    return [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+
+
+def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]]]:
+    """A QTextDocument for `document` plus each segment's start position and astral indices."""
+    qdoc = QTextDocument()
+    qdoc.setUndoRedoEnabled(False)
+    qdoc.setDocumentLayout(QPlainTextDocumentLayout(qdoc))
+    cursor = QTextCursor(qdoc)
+    plain = QTextCharFormat()
+    prefix_fmt = QTextCharFormat()
+    prefix_fmt.setForeground(QColor("#777777"))
+    heading_fmt = QTextCharFormat()
+    heading_fmt.setFontWeight(QFont.Weight.Bold)
+    heading_fmt.setForeground(QColor("#1f3f77"))
+    heading_block = QTextBlockFormat()
+    heading_block.setBackground(QColor("#e6ecf7"))
+    heading_block.setTopMargin(8)
+    normal_block = QTextBlockFormat()
+
+    positions = [0] * len(document.segments)
+    astral: list[list[int]] = [[] for _ in document.segments]
+    first = True
+
+    def new_block(block_fmt: QTextBlockFormat) -> None:
+        nonlocal first
+        if first:
+            cursor.setBlockFormat(block_fmt)
+            first = False
+        else:
+            cursor.insertBlock(block_fmt)
+
+    def put(index: int, seg: Segment) -> None:
+        new_block(normal_block)
+        pre = _prefix(seg)
+        if pre:
+            cursor.insertText(pre, prefix_fmt)
+        positions[index] = cursor.position()
+        astral[index] = _astral(seg.text)
+        cursor.insertText(seg.text, plain)
+
+    main = [(i, s) for i, s in enumerate(document.segments) if s.location.part not in _SECTION_PARTS]
+    last_page: int | None = None
+    for i, seg in main:
+        if seg.location.part is Part.PAGE and seg.location.page != last_page:
+            last_page = seg.location.page
+            new_block(heading_block)
+            cursor.insertText(_tr("—— 第 {0} 页 ——").format(last_page), heading_fmt)
+        put(i, seg)
+    for title, parts in SECTIONS:
+        members = [(i, s) for i, s in enumerate(document.segments) if s.location.part in parts]
+        if not members:
+            continue
+        new_block(heading_block)
+        cursor.insertText(f"■ {_tr(title)}", heading_fmt)
+        for i, seg in members:
+            put(i, seg)
+    return qdoc, positions, astral
+
+
+class TextDocumentView(QWidget):
+    """The text of a document with findings highlighted; `show_finding` scrolls to one."""
+
+    finding_clicked = Signal(str)     # finding id under a click
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setReadOnly(True)
+        self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.setObjectName("documentText")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.editor)
+        self.report: DocumentReport | None = None
+        self.dispositions: Dispositions | None = None
+        self._positions: list[int] = []
+        self._astral: list[list[int]] = []
+        self._by_id: dict[str, Finding] = {}
+        self._current: str | None = None
+        self._search: list[QTextEdit.ExtraSelection] = []
+        self._zoom = 0
+        self.editor.cursorPositionChanged.connect(self._cursor_moved)
+
+    # --- content ---------------------------------------------------------------------------
+    def set_report(self, report: DocumentReport, dispositions: Dispositions) -> None:
+        assert report.document is not None
+        self.report = report
+        self.dispositions = dispositions
+        qdoc, self._positions, self._astral = build_text_document(report.document)
+        qdoc.setParent(self.editor)
+        qdoc.setDefaultFont(self.editor.font())
+        self.editor.setDocument(qdoc)
+        self._by_id = {f.id: f for f in report.findings}
+        ordered = sorted(report.findings, key=lambda f: f.severity.rank)  # louder paints last
+        for f in ordered:
+            self._paint(f)
+        dispositions.changed.connect(self.refresh_finding)
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def position(self, offset: int, segment: int | None = None) -> int:
+        """The QTextDocument position of a Document.text offset."""
+        doc = self.report.document if self.report else None
+        if doc is None or not doc.segments:
+            return 0
+        i = doc.segment_at(offset) if segment is None else segment
+        seg = doc.segments[i]
+        k = max(0, min(offset - seg.start, len(seg.text)))
+        return self._positions[i] + k + bisect_left(self._astral[i], k)
+
+    def finding_range(self, f: Finding) -> tuple[int, int]:
+        doc = self.report.document if self.report else None
+        seg_end = doc.segments[f.segment].end if doc is not None and f.segment < len(doc.segments) else f.end
+        a = self.position(f.start, f.segment)
+        b = self.position(f.end, f.segment if f.end <= seg_end else None)
+        return a, max(a, b)
+
+    def _cursor(self, f: Finding) -> QTextCursor:
+        a, b = self.finding_range(f)
+        cur = QTextCursor(self.editor.document())
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        return cur
+
+    def _paint(self, f: Finding) -> None:
+        fmt = QTextCharFormat()
+        is_open = self.dispositions is None or self.dispositions.is_open(f.id)
+        fmt.setBackground(QColor(SEVERITY_BG[f.severity] if is_open else DISMISSED_BG))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if is_open
+                              else QTextCharFormat.UnderlineStyle.NoUnderline)
+        fmt.setUnderlineColor(QColor(SEVERITY_FG[f.severity]))
+        fmt.setProperty(QTextFormat.Property.UserProperty, f.id)
+        self._cursor(f).mergeCharFormat(fmt)
+
+    def refresh_finding(self, finding_id: str) -> None:
+        f = self._by_id.get(finding_id)
+        if f is not None:
+            self._paint(f)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def show_finding(self, f: Finding) -> None:
+        self._current = f.id
+        cur = self._cursor(f)
+        self._update_extra()
+        end = QTextCursor(cur)
+        end.setPosition(cur.selectionEnd())
+        self.editor.setTextCursor(end)
+        self.editor.centerCursor()
+
+    def current_finding(self) -> str | None:
+        return self._current
+
+    def _update_extra(self) -> None:
+        extras = list(self._search)
+        f = self._by_id.get(self._current or "")
+        if f is not None:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor(f)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(SEVERITY_FG[f.severity]))
+            fmt.setForeground(QColor("white"))
+            sel.format = fmt
+            extras.append(sel)
+        self.editor.setExtraSelections(extras)
+
+    def _cursor_moved(self) -> None:
+        if not self.editor.textCursor().hasSelection():
+            fid = self.editor.textCursor().charFormat().property(QTextFormat.Property.UserProperty)
+            if fid and fid in self._by_id and fid != self._current and self.editor.hasFocus():
+                self.finding_clicked.emit(fid)
+
+    # --- search and zoom -------------------------------------------------------------------------
+    def find(self, text: str, backward: bool = False) -> bool:
+        if not text:
+            self._search = []
+            self._update_extra()
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        doc = self.editor.document()
+        cur = doc.find(text, self.editor.textCursor(), flags)
+        if cur.isNull():  # wrap around
+            start = QTextCursor(doc)
+            if backward:
+                start.movePosition(QTextCursor.MoveOperation.End)
+            cur = doc.find(text, start, flags)
+        if cur.isNull():
+            self._search = []
+            self._update_extra()
+            return False
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = cur
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor("#7fd17f"))
+        sel.format = fmt
+        self._search = [sel]
+        self._update_extra()
+        self.editor.setTextCursor(cur)
+        self.editor.centerCursor()
+        return True
+
+    def zoom(self, steps: int) -> None:
+        if steps == 0:
+            self.editor.zoomOut(self._zoom)
+            self._zoom = 0
+            return
+        new = max(-6, min(20, self._zoom + steps))
+        self.editor.zoomIn(new - self._zoom)
+        self._zoom = new
+
+    @property
+    def zoom_steps(self) -> int:
+        return self._zoom
+
+    def page_count(self) -> int:
+        return 0
+
+    def go_to_page(self, page: int) -> None:
+        pass

@@ -1,0 +1,53 @@
+"""The scan engine, loaded lazily in the worker (lexicon compilation never runs on the GUI
+thread), and the scan generator the window and the batch window iterate."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+EngineFactory = Callable[[], Any]
+
+
+def default_factory(extra_lexicons: Sequence[str] = (), use_defaults: bool = True) -> EngineFactory:
+    def load() -> Any:
+        from app.scan import Engine
+
+        return Engine.load(list(extra_lexicons), use_defaults=use_defaults)
+
+    return load
+
+
+class EngineHolder:
+    """Builds the engine once, on first use, from whichever thread asks (the worker)."""
+
+    def __init__(self, factory: EngineFactory | None = None) -> None:
+        self._factory = factory or default_factory()
+        self._engine: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._factory()
+            return self._engine
+
+    def reset(self, factory: EngineFactory | None = None) -> None:
+        """Use another lexicon selection from the next scan on."""
+        with self._lock:
+            if factory is not None:
+                self._factory = factory
+            self._engine = None
+
+
+def scan_events(paths: Sequence[str], holder: EngineHolder) -> Iterator[Any]:
+    """`app.scan.scan_batch` over `paths`, loading the engine first (in the calling worker)."""
+    from app.scan import scan_batch
+
+    engine = holder.get()
+    yield from scan_batch(list(paths), engine)

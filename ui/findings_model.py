@@ -1,0 +1,250 @@
+"""Findings as a tree: severity → category → finding, with counts in the group rows.
+
+A thin adapter over a DocumentReport and its Dispositions; filtering rebuilds the tree so the
+counts shown are the counts of what is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QFont
+
+from app.model import Category, DocumentReport, Finding, Severity
+from app.scan import location_label
+from ui.dispositions import Dispositions, Status, status_name
+from ui.labels import SEVERITY_ORDER, category_name, severity_fg, severity_name
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    TEXT = 0
+    LOCATION = 1
+    RULE = 2
+    STATUS = 3
+
+
+HEADERS = {Column.TEXT: "内容", Column.LOCATION: "位置", Column.RULE: "规则", Column.STATUS: "状态"}
+
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1     # the Finding (finding rows only)
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2        # "severity" | "category" | "finding"
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3    # Severity of the row's group / finding
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 4       # number of findings under a group row
+
+
+@dataclass
+class FindingFilter:
+    severities: frozenset[Severity] = frozenset(Severity)
+    categories: frozenset[Category] = frozenset(Category)
+    query: str = ""
+    show_closed: bool = True          # false alarms and waived findings
+
+    def accepts(self, f: Finding, status: Status) -> bool:
+        if f.severity not in self.severities or f.category not in self.categories:
+            return False
+        if not self.show_closed and status is not Status.OPEN:
+            return False
+        q = self.query.strip().casefold()
+        if q:
+            hay = " ".join((f.text, f.context, f.rule, f.basis, f.message, f.suggestion,
+                            category_name(f.category), location_label(f.location))).casefold()
+            return q in hay
+        return True
+
+
+@dataclass
+class _Node:
+    kind: str                       # "root" | "severity" | "category" | "finding"
+    parent: int
+    row: int
+    severity: Severity | None = None
+    category: Category | None = None
+    finding: Finding | None = None
+    children: list[int] = field(default_factory=list)
+    count: int = 0
+
+
+class FindingsModel(QAbstractItemModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.report: DocumentReport | None = None
+        self.dispositions: Dispositions | None = None
+        self.filter = FindingFilter()
+        self._nodes: list[_Node] = [_Node("root", -1, 0)]
+        self._by_id: dict[str, int] = {}
+
+    # --- feeding ------------------------------------------------------------------------
+    def set_report(self, report: DocumentReport | None, dispositions: Dispositions | None) -> None:
+        if self.dispositions is not None:
+            self.dispositions.changed.disconnect(self._disposition_changed)
+        self.report = report
+        self.dispositions = dispositions
+        if dispositions is not None:
+            dispositions.changed.connect(self._disposition_changed)
+        self._rebuild()
+
+    def set_filter(self, flt: FindingFilter) -> None:
+        self.filter = flt
+        self._rebuild()
+
+    def _status(self, f: Finding) -> Status:
+        return self.dispositions.status(f.id) if self.dispositions else Status.OPEN
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        nodes = [_Node("root", -1, 0)]
+        by_id: dict[str, int] = {}
+        findings = self.report.findings if self.report else ()
+        for sev in SEVERITY_ORDER:
+            of_sev = [f for f in findings if f.severity is sev and self.filter.accepts(f, self._status(f))]
+            if not of_sev:
+                continue
+            sev_id = len(nodes)
+            nodes.append(_Node("severity", 0, len(nodes[0].children), severity=sev, count=len(of_sev)))
+            nodes[0].children.append(sev_id)
+            for cat in Category:
+                of_cat = [f for f in of_sev if f.category is cat]
+                if not of_cat:
+                    continue
+                cat_id = len(nodes)
+                nodes.append(_Node("category", sev_id, len(nodes[sev_id].children), severity=sev,
+                                   category=cat, count=len(of_cat)))
+                nodes[sev_id].children.append(cat_id)
+                for f in of_cat:
+                    fid = len(nodes)
+                    nodes.append(_Node("finding", cat_id, len(nodes[cat_id].children), severity=sev,
+                                       category=cat, finding=f, count=1))
+                    nodes[cat_id].children.append(fid)
+                    by_id[f.id] = fid
+        self._nodes = nodes
+        self._by_id = by_id
+        self.endResetModel()
+
+    def _disposition_changed(self, finding_id: str) -> None:
+        if not self.filter.show_closed:
+            self._rebuild()
+            return
+        node_id = self._by_id.get(finding_id)
+        if node_id is None:
+            return
+        node = self._nodes[node_id]
+        self.dataChanged.emit(self.createIndex(node.row, 0, node_id),
+                              self.createIndex(node.row, len(Column) - 1, node_id))
+
+    # --- queries used by the panel and tests ---------------------------------------------
+    def counts(self) -> dict[Severity, int]:
+        """Findings listed per severity (after filtering)."""
+        return {self._nodes[i].severity: self._nodes[i].count for i in self._nodes[0].children}  # type: ignore[misc]
+
+    def category_counts(self, severity: Severity) -> dict[Category, int]:
+        for i in self._nodes[0].children:
+            if self._nodes[i].severity is severity:
+                return {self._nodes[c].category: self._nodes[c].count for c in self._nodes[i].children}  # type: ignore[misc]
+        return {}
+
+    def total(self) -> int:
+        return len(self._by_id)
+
+    def ordered_findings(self) -> list[Finding]:
+        """Findings in the order the tree lists them (F3 / Shift+F3 walk this)."""
+        return [n.finding for n in self._nodes if n.kind == "finding" and n.finding is not None]
+
+    def index_of(self, finding_id: str, column: int = 0) -> QModelIndex:
+        node_id = self._by_id.get(finding_id)
+        if node_id is None:
+            return QModelIndex()
+        return self.createIndex(self._nodes[node_id].row, column, node_id)
+
+    def finding_at(self, index: Index) -> Finding | None:
+        if not index.isValid():
+            return None
+        return self._nodes[index.internalId()].finding
+
+    # --- QAbstractItemModel ---------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        parent_id = parent.internalId() if parent.isValid() else 0
+        children = self._nodes[parent_id].children
+        if not (0 <= row < len(children) and 0 <= column < len(Column)):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        node = self._nodes[index.internalId()]
+        if node.parent <= 0:
+            return QModelIndex()
+        return self.createIndex(self._nodes[node.parent].row, 0, node.parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        node_id = parent.internalId() if parent.isValid() else 0
+        return len(self._nodes[node_id].children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(HEADERS[Column(section)])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node = self._nodes[index.internalId()]
+        col = Column(index.column())
+        if role == KIND_ROLE:
+            return node.kind
+        if role == SEVERITY_ROLE:
+            return node.severity
+        if role == COUNT_ROLE:
+            return node.count
+        if role == FINDING_ROLE:
+            return node.finding
+        if node.kind == "severity":
+            return self._group_data(node, col, role, severity_name(node.severity))  # type: ignore[arg-type]
+        if node.kind == "category":
+            return self._group_data(node, col, role, category_name(node.category))  # type: ignore[arg-type]
+        return self._finding_data(node.finding, col, role)  # type: ignore[arg-type]
+
+    def _group_data(self, node: _Node, col: Column, role: int, name: str):
+        if role == Qt.ItemDataRole.DisplayRole and col is Column.TEXT:
+            return f"{name}（{node.count}）"
+        if role == Qt.ItemDataRole.ForegroundRole and node.kind == "severity":
+            return QBrush(severity_fg(node.severity))  # type: ignore[arg-type]
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _finding_data(self, f: Finding, col: Column, role: int):
+        status = self._status(f)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col is Column.TEXT:
+                text = " ".join(f.text.split())
+                return text if len(text) <= 40 else text[:39] + "…"
+            if col is Column.LOCATION:
+                return location_label(f.location)
+            if col is Column.RULE:
+                return f.rule
+            return status_name(status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{f.message}\n{self.tr('依据')}：{f.basis}" if f.message else f.basis
+        if role == Qt.ItemDataRole.ForegroundRole and status is not Status.OPEN:
+            return QBrush(Qt.GlobalColor.gray)
+        if role == Qt.ItemDataRole.FontRole and status is not Status.OPEN and col is Column.TEXT:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None

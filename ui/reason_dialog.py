@@ -1,0 +1,37 @@
+"""A small dialog that asks for a required reason (false alarm, waiver, return…)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("reasonDialog")
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setPlaceholderText(self.tr("必填"))
+        layout.addWidget(self.edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.edit.textChanged.connect(self._update)
+        self._update()
+        self.resize(420, 220)
+
+    def _update(self) -> None:
+        self.ok_button.setEnabled(bool(self.reason))
+
+    @property
+    def reason(self) -> str:
+        return self.edit.toPlainText().strip()

@@ -1,0 +1,107 @@
+"""Preferences: data directory, lexicon packs, font family and size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.fonts import apply_app_font, cjk_families_installed
+from ui.settings import Settings
+
+
+class SettingsDialog(QDialog):
+    lexicons_changed = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("设置"))
+        self.settings = settings
+        form = QFormLayout()
+        self.data_dir = QLineEdit(settings.data_dir, self)
+        self.data_dir.setPlaceholderText(self.tr("默认（系统用户数据目录或 MISHEN_HOME）"))
+        browse = QPushButton(self.tr("浏览…"), self)
+        browse.clicked.connect(self._browse_data_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir)
+        row.addWidget(browse)
+        form.addRow(self.tr("数据目录（重启后生效）"), row)
+
+        self.use_defaults = QCheckBox(self.tr("使用内置词库"), self)
+        self.use_defaults.setChecked(settings.use_default_lexicons)
+        form.addRow(self.tr("词库"), self.use_defaults)
+        self.lexicons = QListWidget(self)
+        self.lexicons.addItems(settings.extra_lexicons)
+        add = QPushButton(self.tr("添加词库文件…"), self)
+        add.clicked.connect(self._add_lexicon)
+        remove = QPushButton(self.tr("移除"), self)
+        remove.clicked.connect(lambda: [self.lexicons.takeItem(self.lexicons.row(i))
+                                        for i in self.lexicons.selectedItems()])
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(add)
+        buttons_row.addWidget(remove)
+        lex_box = QVBoxLayout()
+        lex_box.addWidget(self.lexicons)
+        lex_box.addLayout(buttons_row)
+        form.addRow(self.tr("本单位补充词库"), lex_box)
+
+        self.font_family = QComboBox(self)
+        self.font_family.addItem(self.tr("自动（Noto Sans CJK SC 等）"), "")
+        for fam in cjk_families_installed():
+            self.font_family.addItem(fam, fam)
+        index = self.font_family.findData(settings.font_family)
+        self.font_family.setCurrentIndex(max(0, index))
+        form.addRow(self.tr("界面字体"), self.font_family)
+        self.font_size = QSpinBox(self)
+        self.font_size.setRange(8, 24)
+        self.font_size.setValue(settings.font_size)
+        form.addRow(self.tr("字号"), self.font_size)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.accepted.connect(self._save)
+
+    def _browse_data_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("选择数据目录"), self.data_dir.text())
+        if path:
+            self.data_dir.setText(path)
+
+    def _add_lexicon(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择词库文件"), "",
+                                                self.tr("词库 (*.csv *.xlsx)"))
+        self.lexicons.addItems(paths)
+
+    def _save(self) -> None:
+        s = self.settings
+        s.data_dir = self.data_dir.text().strip()
+        extra = [self.lexicons.item(i).text() for i in range(self.lexicons.count())]
+        changed = extra != s.extra_lexicons or self.use_defaults.isChecked() != s.use_default_lexicons
+        s.extra_lexicons = extra
+        s.use_default_lexicons = self.use_defaults.isChecked()
+        s.font_family = self.font_family.currentData() or ""
+        s.font_size = self.font_size.value()
+        s.sync()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_app_font(app, s.font_family or None, s.font_size)
+        if changed:
+            self.lexicons_changed.emit()
