@@ -29,17 +29,19 @@ _OUTBREAK = re.compile(
     r"(?:发现|发生|确诊|报告|检出|暴发|爆发|出现|新增)(?:了)?[^,。;\n]{0,12}?疫情"
     r"|疫点(?:位于|设在|为|在|:)?|(?:划定|设立|封锁)(?:了)?疫区|疫区(?:封锁|范围)"
     r"|\d+例(?:确诊|疑似|无症状|死亡)?(?:病例|患者|感染者)?|(?:确诊|疑似|死亡|感染)(?:病例)?\d+例")
+_GENERIC = re.compile(r"应当|应|须|必须|一旦|如发生|若|凡|可以")
+_SPECIFIC = re.compile(r"近期|近日|日前|目前|截至|某|该|本市|我市|本县|我县|本区|我区|今年|\d+月\d+日|\d+例|疫点")
 _POLICY = re.compile(r"防控|防治|防疫|预防|预案|演练|免疫接种|宣传|知识|监测体系|工作方案|应急处置机制|责任制")
 
-_DEG = r"\d{1,3}(?:\.\d+)?\s?[°度]\s?(?:\d{1,2}(?:\.\d+)?\s?[′'分]\s?)?(?:\d{1,2}(?:\.\d+)?\s?(?:′′|″|\"|秒)\s?)?"
-_COORD_ONE = rf"(?:北纬|南纬|东经|西经|纬度|经度)\s?[:]?\s?{_DEG}|{_DEG}[nsew](?![a-z])"
-_COORD = re.compile(rf"(?:{_COORD_ONE})(?:\s?[,、;和及与/]?\s?(?:{_COORD_ONE}))?")
+_DEG = r"\d{1,3}(?:\.\d+)? ?[°度] ?(?:\d{1,2}(?:\.\d+)? ?[′'分] ?)?(?:\d{1,2}(?:\.\d+)? ?(?:′′|″|\"|秒) ?)?"
+_COORD_ONE = rf"(?:北纬|南纬|东经|西经|纬度|经度) ?[:]? ?{_DEG}|{_DEG}[nsew](?![a-z])"
+_COORD = re.compile(rf"(?:{_COORD_ONE})(?: ?[,、;和及与/]? ?(?:{_COORD_ONE}))?")
 _DECIMAL_PAIR = re.compile(
-    r"(?:经度|纬度|坐标|lng|lat|lon)\s?[:=]?\s?\(?-?\d{1,3}\.\d{4,}\s?[,、/ ]\s?-?\d{1,3}\.\d{4,}\)?"
-    r"|(?:经度|lng|lon)\s?[:=]?\s?-?\d{1,3}\.\d{4,}\s?[,、;]?\s?(?:纬度|lat)\s?[:=]?\s?-?\d{1,3}\.\d{4,}"
-    r"|(?:纬度|lat)\s?[:=]?\s?-?\d{1,3}\.\d{4,}\s?[,、;]?\s?(?:经度|lng|lon)\s?[:=]?\s?-?\d{1,3}\.\d{4,}")
-_RANGE_NEXT = re.compile(r"\s?(?:至|到|~|—|-)")
-_SCALE = re.compile(r"比例尺\s?[:]?\s?(?:为|是)?\s?1\s?[:比]\s?(?P<den>[\d,]+)(?P<wan>万)?")
+    r"(?:经度|纬度|坐标|lng|lat|lon) ?[:=]? ?\(?-?\d{1,3}\.\d{4,} ?[,、/ ] ?-?\d{1,3}\.\d{4,}\)?"
+    r"|(?:经度|lng|lon) ?[:=]? ?-?\d{1,3}\.\d{4,} ?[,、;]? ?(?:纬度|lat) ?[:=]? ?-?\d{1,3}\.\d{4,}"
+    r"|(?:纬度|lat) ?[:=]? ?-?\d{1,3}\.\d{4,} ?[,、;]? ?(?:经度|lng|lon) ?[:=]? ?-?\d{1,3}\.\d{4,}")
+_RANGE_NEXT = re.compile(r" ?(?:至|到|~|—|-)")
+_SCALE = re.compile(r"比例尺 ?[:]? ?(?:为|是)? ?1 ?[:比] ?(?P<den>[\d,]+)(?P<wan>万)?")
 _MAP = re.compile(r"大比例尺|地形图|影像图|航摄|测绘成果|高精度地图|地籍图")
 _STAT_RELEASE = re.compile(
     r"(?:统计公报|统计数据|统计资料|统计快报|主要经济指标|主要统计指标)[^。;\n]{0,20}(?:发布如下|公布如下|公告如下|如下)"
@@ -70,6 +72,8 @@ class ApprovalRule:
                 continue  # "3例" without any disease or case word is just a count
             if _POLICY.search(text, s, e) and not _REPORT_VERB.search(text, s, e):
                 continue
+            if _GENERIC.search(text, s, e) and not _SPECIFIC.search(text, s, e):
+                continue  # "发生疫情后，应当立即报告": procedure, not a report
             done.add(s)
             start, end = (named[0].span() if named else m.span())
             yield META.hit(start, end, Severity.MEDIUM, "epidemic",
@@ -80,6 +84,8 @@ class ApprovalRule:
             if s in done or not d[0].endswith("疫情") or in_book_title(text, d.start(), d.end()):
                 continue
             if _POLICY.search(text, s, e) or not _REPORT_VERB.search(text, s, e):
+                continue
+            if _GENERIC.search(text, s, e) and not _SPECIFIC.search(text, s, e):
                 continue
             done.add(s)
             yield META.hit(d.start(), d.end(), Severity.MEDIUM, "epidemic",

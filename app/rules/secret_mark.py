@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from app.model import Category, Severity
+from app.model import Category, Part, Severity
 from app.rules.base import Hit, ScanContext
 from app.rules.common import BASIS_SECRECY, HIDDEN_OR_CHROME_PARTS, RuleMeta, line_bounds
 
@@ -27,14 +27,14 @@ _PREFILTER = re.compile(rf"{_LEVELS}|内部(?:资料|文件|刊物|参考|材料
 
 # 绝密★长期, 机密★10年, 秘密★6个月, 秘密★2030年12月31日解密, 机密★ (no period)
 _STAR = re.compile(
-    rf"(?P<level>{_LEVELS})\s?[★☆*]\s?"
+    rf"(?P<level>{_LEVELS}) ?[★☆*] ?"
     rf"(?P<period>长期|永久|(?:19|20)\d\d年\d{{1,2}}月(?:\d{{1,2}}日)?(?:解密)?"
-    rf"|(?P<num>\d{{1,3}}|[{_CN_NUM}]{{1,4}})\s?(?P<unit>年|个月|月))?")
+    rf"|(?P<num>\d{{1,3}}|[{_CN_NUM}]{{1,4}}) ?(?P<unit>年|个月|月))?")
 # 密级：秘密 / 密级 机密 / 密级为绝密 — but not "密级为绝密、机密、秘密三级"
-_FIELD = re.compile(rf"密\s?级\s?[:]?\s?(?:为|是)?\s?(?P<level>{_LEVELS})(?![、,和及与或三级])")
+_FIELD = re.compile(rf"密 ?级 ?[:]? ?(?:为|是)? ?(?P<level>{_LEVELS})(?![、,和及与或三级])")
 # A line that is nothing but a mark: "机密", "【秘密】", "000123 机密 特急", "秘密 加急"
 _BARE_LINE = re.compile(
-    rf"(?:份号[:]?)?[\d\s]*[【\[]?(?P<level>{_LEVELS})[】\]]?\s?(?:特急|加急|平急|特提|急件)?[\s\d]*")
+    rf"(?:份号[:]?)?[\d\s]*[【\[]?(?P<level>{_LEVELS})[】\]]? ?(?:特急|加急|平急|特提|急件)?[\s\d]*")
 # Characters that make 秘密/机密 part of a word (秘密投票, 机密性, 秘密级…) rather than a mark.
 _COMPOUND_NEXT = frozenset("性投写级等事载信资数会通联工侦")
 _SEPARATORS = frozenset(" \t\r\n\u3000,，;；:：、|/()（）[]【】-—·")
@@ -44,11 +44,11 @@ def _is_separator(ch: str) -> bool:
     return ch in _SEPARATORS
 # 内部资料 注意保存 / 内部文件，请勿外传 …
 _NOTICE = re.compile(
-    r"内部(?:资料|文件|刊物|参考|材料|发行)[,、;。\s]?"
+    r"内部(?:资料|文件|刊物|参考|材料|发行)[,、;。 ]?"
     r"(?:注意保存|妥善保管|注意保密|(?:请勿|不得|严禁|禁止|切勿|不准)(?:外传|外泄|扩散|翻印)"
     r"|(?:请勿|切勿)(?:转发|复制|上网|公开))")  # "内部文件不得上网" is a rule, "请勿上网" a notice
 # 公开属性：不予公开 / 公开方式:依申请公开
-_RELEASE_FIELD = re.compile(r"公开(?:属性|方式|类型|形式)\s?[:]?\s?(?P<value>不予公开|不公开|依申请公开|依申请)")
+_RELEASE_FIELD = re.compile(r"公开(?:属性|方式|类型|形式) ?[:]? ?(?P<value>不予公开|不公开|依申请公开|依申请)")
 
 
 def _cn_int(s: str) -> int | None:
@@ -78,7 +78,8 @@ class SecretMarkRule:
         text = ctx.text
         if not _PREFILTER.search(text):
             return []
-        hits = [*self._star(ctx), *self._fields(ctx), *self._bare(ctx), *self._notices(ctx)]
+        hits = [*self._star(ctx), *self._fields(ctx), *_unless_level_listing(ctx, list(self._bare(ctx))),
+                *self._notices(ctx)]
         return [h for h in hits if not ctx.allowed(Category.SECRET_MARK, h.start, h.end)]
 
     def _star(self, ctx: ScanContext) -> Iterator[Hit]:
@@ -145,6 +146,15 @@ class SecretMarkRule:
             yield META.hit(m.start(), m.end(), Severity.BLOCK, "internal_notice",
                            f"文中含“{m[0]}”标注，属内部资料，不得在门户网站公开发布。",
                            "停止发布；内部资料不上网，确需公开的须经制发机关审批并删除该标注。")
+
+
+def _unless_level_listing(ctx: ScanContext, bare: list[Hit]) -> list[Hit]:
+    """Table cells naming two or more levels (绝密 | 30年, 机密 | 20年…) describe the levels."""
+    in_tables = [h for h in bare if ctx.segment_at(h.start).location.part in (Part.TABLE, Part.CELL)]
+    if len({ctx.text[h.start:h.end] for h in in_tables}) < 2:
+        return bare
+    listed = set(in_tables)
+    return [h for h in bare if h not in listed]
 
 
 RULE = SecretMarkRule()

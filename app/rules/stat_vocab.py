@@ -28,11 +28,12 @@ STRONG_CUES = (
     "初步统计", "初步核算", "初步测算", "初步汇总", "初步数", "初步数据", "初步预计", "快报", "统计快报", "内部测算",
     "内部统计", "内部数据", "内部掌握", "尚未发布", "未发布", "暂未发布", "暂未对外发布", "未对外发布", "尚未公布",
     "未公布", "暂未公布", "尚未公开", "未经审定", "未经核定", "未经核实", "未经评估", "待审定", "待核定",
-    "待核实", "预估数", "预计数", "估算数", "快报数", "暂定数", "初值", "匡算", "不得对外", "请勿对外",
+    "待核实", "快报数", "暂定数", "初值", "匡算", "不得对外", "请勿对外",
     "暂不对外", "未经统计部门", "未经统计局",
 )
 # Cues that a figure is an estimate: common in plans and reports, so only worth a check.
-WEAK_CUES = ("预计", "测算", "预估", "估算", "预测", "估计")
+# (预计数 heads a column in every published budget report: an estimate, not a leak.)
+WEAK_CUES = ("预计", "测算", "预估", "估算", "预测", "估计", "预计数", "预估数", "估算数", "预计执行数")
 CUE_RE = re.compile(any_of(STRONG_CUES + WEAK_CUES))
 STRONG_CUE_RE = re.compile(any_of(STRONG_CUES))
 
@@ -51,7 +52,7 @@ _UNITS = (
 )
 # Digits may be letter-spaced ("3 0 9 9 万人") when a PDF line is only partly spaced.
 _NUMBER = r"-?(?:\d(?: \d)+|\d+(?:,\d{3})*)(?: ?\. ?\d(?: ?\d)*)?"
-QUANTITY_RE = re.compile(r"(?<![\d.])" + _NUMBER + r"\s?(?:" + any_of(_UNITS) + r")(?![\d])")
+QUANTITY_RE = re.compile(r"(?<![\d.])" + _NUMBER + r" ?(?:" + any_of(_UNITS) + r")(?![\d])")
 BARE_NUMBER_RE = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 UNIT_HINT_RE = re.compile(r"亿|万|元|%|百分点|人|吨|亩|户|家|千瓦时|平方米")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")

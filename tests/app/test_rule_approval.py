@@ -76,3 +76,8 @@ def test_statistics_release_drafts() -> None:
 def test_spreadsheet_cells_and_headers_are_scanned() -> None:
     seg = [Segment("疫点坐标 北纬45°45′ 东经126°38′", Location(Part.CELL, sheet="Sheet1", cell="A1"))]
     assert len(texts(run(RULE, seg, "xlsx"), "medium")) >= 1
+
+
+def test_emergency_procedure_is_not_a_report() -> None:
+    assert run(RULE, "发生疫情后，应当立即报告当地兽医主管部门。") == []
+    assert texts(run(RULE, "近期发现高致病性禽流感疫情，应当立即上报。")) == ["高致病性禽流感疫情"]

@@ -80,3 +80,11 @@ def test_release_attribute_fields() -> None:
     assert texts(run(RULE, "公开属性：不予公开"), "block") == ["公开属性：不予公开"]
     assert texts(run(RULE, "公开方式：依申请公开"), "medium") == ["公开方式：依申请公开"]
     assert run(RULE, "公开属性分为主动公开、依申请公开和不予公开。") == []
+
+
+def test_a_table_describing_the_levels_is_not_a_mark() -> None:
+    from tests.app.test_rule_support import docx_table
+
+    table = docx_table([["密级", "最长保密期限"], ["绝密", "30年"], ["机密", "20年"], ["秘密", "10年"]])
+    assert run(RULE, table, "docx") == []
+    assert texts(run(RULE, docx_table([["密级", "秘密"]]), "docx")) == ["秘密"]

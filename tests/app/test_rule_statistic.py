@@ -100,3 +100,9 @@ def test_tables_without_cues_stay_quiet() -> None:
 def test_a_statistical_bulletin_is_not_loud() -> None:
     doc = body("某市2024年国民经济和社会发展统计公报", "初步核算，全年全市地区生产总值1234.5亿元，比上年增长5.8%。")
     assert loud(run(RULE, doc)) == []
+
+
+def test_budget_table_estimate_column_is_not_loud() -> None:
+    table = docx_table([["项目", "2024年预计数", "2025年预算数"],
+                        ["一般公共预算收入（亿元）", "45.6", "48.0"]])
+    assert loud(run(RULE, table, "docx")) == []
