@@ -21,7 +21,7 @@ from app.model import Category, LexiconInfo, Severity
 
 SUFFIXES = (".csv", ".xlsx", ".txt")
 COLUMNS = ("id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options")
-REQUIRED_COLUMNS = ("id", "term", "category", "severity", "basis")
+REQUIRED_COLUMNS = ("id", "term", "category", "severity")
 TXT_BASIS = "自定义词表"
 
 _HEADER_ALIASES = {
@@ -233,7 +233,7 @@ def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> L
         except ValueError:
             raise LexiconError(f"{where}：未知级别“{severity_text}”（可用：low/medium/high/block 或 提示/中/高/禁止）。") from None
     options = frozenset(o.lower() for o in _OPTION_SPLIT.split(get("options")) if o)
-    return LexiconEntry(get("id") or f"{p.stem}-{number}", term, category, severity, get("basis"),
+    return LexiconEntry(get("id") or f"{p.stem}-{number}", term, category, severity, get("basis") or TXT_BASIS,
                         get("suggestion"), get("note"), allow, options)
 
 
