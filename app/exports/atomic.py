@@ -23,7 +23,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` and move the result into place; on any failure the target is untouched."""
     path = Path(path)
     try:

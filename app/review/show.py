@@ -8,6 +8,14 @@ from app.ledger.store import Ledger
 from app.review.gating import review_state
 from app.review.model import Review
 from app.review.service import load_review
+from app.users.model import ROLE_LABELS, Role
+
+
+def role_label(value: str) -> str:
+    try:
+        return ROLE_LABELS[Role(value)]
+    except ValueError:
+        return value
 
 
 def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, Any]:
@@ -34,7 +42,7 @@ def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, A
                      for f in v.findings],
         "signoffs": [{"version": s.version, "level": s.level, "decision": s.decision.value,
                       "decision_label": s.decision.label, "opinion": s.opinion, "signer": s.signer,
-                      "role": s.signer_role, "unit": s.signer_unit, "time": s.time,
+                      "role": s.signer_role, "role_label": role_label(s.signer_role), "unit": s.signer_unit, "time": s.time,
                       "current": s.version == v.number, "imported_from": s.imported_from}
                      for s in review.signoffs],
         "versions": [{"number": x.number, "sha256": x.sha256, "name": x.name, "time": x.time}
@@ -68,7 +76,7 @@ def review_text(ledger: Ledger, review_id: str) -> str:
     for s in data["signoffs"]:
         mark = "" if s["current"] else "（旧版本）"
         opinion = f"，意见：{s['opinion']}" if s["opinion"] else ""
-        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer']}（{s['role']}）{s['time']}{opinion}{mark}")
+        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer']}（{s['role_label']}）{s['time']}{opinion}{mark}")
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
     return "\n".join(lines)

@@ -1,0 +1,16 @@
+"""Every export is itself a ledger entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.ledger.store import Ledger
+
+
+def record_export(ledger: Ledger, what: str, path: Path, sha256: str, head_seq: int, head_hash: str,
+                  **extra: Any) -> None:
+    payload: dict[str, Any] = {"what": what, "file": path.name, "sha256": sha256, "head_seq": head_seq,
+                               "head_hash": head_hash, **{k: v for k, v in extra.items() if v is not None}}
+    with ledger.transaction() as tx:
+        tx.append("exported", payload, ledger.workstation_signer())

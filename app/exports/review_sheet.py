@@ -1,0 +1,72 @@
+"""保密审查单: one review on paper (docx or PDF), ready to print and file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.exports.atomic import ExportError, atomic_write
+from app.exports.docx_out import write_docx
+from app.exports.pdf import write_pdf
+from app.exports.record import record_export
+from app.ledger.canonical import sha256_hex
+from app.ledger.store import Ledger
+from app.review.model import Review
+from app.review.service import load_review
+from app.review.show import review_to_json
+
+SEVERITY_LABELS = {"block": "禁止发布", "high": "高", "medium": "需核实", "low": "提示"}
+
+
+def sheet_blocks(review: Review, head_seq: int, head_hash: str) -> list[tuple[str, object]]:
+    data = review_to_json(review, head_seq, head_hash)
+    v = data["version"]
+    cls = v["info_class_label"] + (f"（系统建议：{v['suggested_class']}，已人工调整）" if v["class_overridden"] else "")
+    disclosure = data["disclosure_label"] + (f"（理由：{data['disclosure_reason']}）" if data["disclosure_reason"] else "")
+    ident = [["审核单编号", data["id"]], ["文稿标题", data["title"]], ["报送单位", data["unit"] or "—"],
+             ["文件名", f"{v['name']}（第 {v['number']} 版，{v['size']} 字节）"], ["文稿 SHA-256", v["sha256"]],
+             ["扫描报告 SHA-256", v["report_sha256"]], ["扫描引擎", v["engine_version"]],
+             ["词库", "；".join(f"{x.get('name')} {x.get('version')}" for x in v["lexicons"]) or "—"],
+             ["信息类别", cls], ["公开属性", disclosure], ["审核流程", data["route_title"]],
+             ["审核状态", data["message"]]]
+    findings = []
+    for i, f in enumerate(data["findings"], start=1):
+        w = f["waived"]
+        disposition = f"已豁免：{w['by']}，{w['reason']}（{w['time']}）" if w else (
+            "未处理" if f["severity"] == "block" else "经审核人签署")
+        findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], f["message"], f["where"],
+                         disposition])
+    signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}）",
+              s["time"], "本版" if s["current"] else f"第 {s['version']} 版"] for s in data["signoffs"]]
+    return [
+        ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [40, 140])),
+        ("heading", f"二、发现的问题及处理（{len(findings)} 处）"),
+        ("table", (["序号", "级别", "内容", "说明", "位置", "处理"], findings or [["—", "—", "未发现问题", "", "", ""]],
+                   [10, 18, 35, 50, 27, 40])),
+        ("heading", "三、审核签署"),
+        ("table", (["级别", "决定", "意见", "签署人", "时间", "版本"], signs or [["—", "尚无签署", "", "", "", ""]],
+                   [12, 22, 50, 40, 38, 18])),
+        ("heading", "四、台帐核验"),
+        ("text", f"本审查单输出时台帐末条：第 {head_seq} 条，哈希 {head_hash}。"
+                 "可用 mishen ledger verify 核验台帐完整性；所有签署均为签署人私钥的电子签名。"),
+    ]
+
+
+def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLike[str], *,
+                        fmt: str | None = None) -> Path:
+    path = Path(output)
+    kind = (fmt or path.suffix.lstrip(".")).lower()
+    if kind not in ("docx", "pdf"):
+        raise ExportError("保密审查单只能输出为 docx 或 pdf。", code="bad_format")
+    review = load_review(ledger, review_id)
+    head = ledger.head()
+    blocks = sheet_blocks(review, head.seq, head.hash)
+    title = "信息发布保密审查单"
+    footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
+    if kind == "pdf":
+        atomic_write(path, lambda tmp: write_pdf(tmp, title, blocks, footer=footer))
+    else:
+        atomic_write(path, lambda tmp: write_docx(tmp, title, blocks, footer=footer))
+    record_export(ledger, "review_sheet", path, sha256_hex(path.read_bytes()), head.seq, head.hash,
+                  review_id=review.id)
+    return path
