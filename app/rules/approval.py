@@ -22,7 +22,8 @@ _DISEASES = (
     "猴痘", "麻疹", "疟疾", "血吸虫病", "诺如病毒", "小反刍兽疫", "蓝耳病", "新城疫", "羊痘", "牛结节性皮肤病",
     "疯牛病", "传染病", "流行性出血热", "乙脑", "脊髓灰质炎", "白喉", "百日咳", "猩红热", "结核病",
 )
-_DISEASE = re.compile(rf"(?:高致病性|重大|突发|新发|输入性|本土)?(?:{any_of(_DISEASES)})(?:疫情)?")
+_FIRST = "".join(sorted({w[0] for w in (*_DISEASES, "高致病性", "重大", "突发", "新发", "输入性", "本土")}))
+_DISEASE = re.compile(rf"(?=[{_FIRST}])(?:高致病性|重大|突发|新发|输入性|本土)?(?:{any_of(_DISEASES)})(?:疫情)?")
 _PREFILTER = re.compile(rf"疫|病例|{any_of(_DISEASES)}|°|度\d|经度|纬度|坐标|比例尺|地形图|测绘|影像图|航摄|地籍图|统计|指标")
 _REPORT_VERB = re.compile(r"发现|发生|确诊|报告了?|检出|检测出|暴发|爆发|出现|新增|累计|疑似|感染|死亡|扑杀|封锁|流行")
 _OUTBREAK = re.compile(
@@ -40,6 +41,9 @@ _DECIMAL_PAIR = re.compile(
     r"(?:经度|纬度|坐标|lng|lat|lon) ?[:=]? ?\(?-?\d{1,3}\.\d{4,} ?[,、/ ] ?-?\d{1,3}\.\d{4,}\)?"
     r"|(?:经度|lng|lon) ?[:=]? ?-?\d{1,3}\.\d{4,} ?[,、;]? ?(?:纬度|lat) ?[:=]? ?-?\d{1,3}\.\d{4,}"
     r"|(?:纬度|lat) ?[:=]? ?-?\d{1,3}\.\d{4,} ?[,、;]? ?(?:经度|lng|lon) ?[:=]? ?-?\d{1,3}\.\d{4,}")
+_DEG_KEY = re.compile(r"°|\d ?度 ?\d")
+_PAIR_KEY = re.compile(r"经度|纬度|坐标|lng|lat|lon")
+_COORD_KEY = re.compile(rf"{_DEG_KEY.pattern}|{_PAIR_KEY.pattern}")
 _RANGE_NEXT = re.compile(r" ?(?:至|到|~|—|-)")
 _SCALE = re.compile(r"比例尺 ?[:]? ?(?:为|是)? ?1 ?[:比] ?(?P<den>[\d,]+)(?P<wan>万)?")
 _MAP = re.compile(r"大比例尺|地形图|影像图|航摄|测绘成果|高精度地图|地籍图")
@@ -62,7 +66,7 @@ class ApprovalRule:
         if "疫" not in text and "病" not in text and "例" not in text:
             return
         done: set[int] = set()
-        for m in _OUTBREAK.finditer(text):
+        for m in _OUTBREAK.finditer(text) if ("疫" in text or "例" in text) else ():
             s, e = ctx.sentence(m.start(), m.end())
             if s in done:
                 continue
@@ -94,7 +98,9 @@ class ApprovalRule:
 
     def _coordinates(self, ctx: ScanContext) -> Iterator[Hit]:
         text = ctx.text
-        for m in _COORD.finditer(text):
+        if not _COORD_KEY.search(text):
+            return
+        for m in _COORD.finditer(text) if _DEG_KEY.search(text) else ():
             span = m[0].rstrip()
             if not re.search(r"[′'分.]", span):
                 continue  # whole degrees only: not precise
@@ -103,7 +109,7 @@ class ApprovalRule:
             yield META.hit(m.start(), end, Severity.LOW if ranged else Severity.MEDIUM, "coordinates",
                            f"文中含精确地理坐标“{span}”，属重要地理信息，公开须经测绘地理信息主管部门审核。",
                            "删除精确坐标或降低精度（如只写到所在乡镇）；确需公开的报请审批。")
-        for m in _DECIMAL_PAIR.finditer(text):
+        for m in _DECIMAL_PAIR.finditer(text) if _PAIR_KEY.search(text) else ():
             yield META.hit(m.start(), m.end(), Severity.MEDIUM, "coordinates",
                            f"文中含精确经纬度“{m[0]}”，属重要地理信息，公开须经审核。",
                            "删除精确坐标或降低精度；确需公开的报请审批。")

@@ -31,17 +31,19 @@ _COURT_NO = re.compile(
     rf"(?:民|刑|行|执|赔|破|知|商|财|诉|立|司|强|清|监|请|协|认|特|督|催|申|国|委|法|综|仲)"
     rf"[{CJK}]{{0,3}} ?\d{{1,6}} ?号(?:之[一二三四五六七八九十\d]+)?")
 # 兴府复决字〔2025〕12号, 黔西南信访〔2025〕3号 — when 复议/信访/立案 is named in or just before it
-_ADMIN_NO = re.compile(rf"(?P<prefix>[{CJK}()]{{0,12}})[〔\[(【] ?{_YEAR} ?[〕\])】] ?(?:第)?\d{{1,6}} ?号")
+_ADMIN_NO = re.compile(rf"[〔\[(【] ?{_YEAR} ?[〕\])】] ?(?:第)?\d{{1,6}} ?号")
+_ADMIN_PREFIX = re.compile(rf"[{CJK}()]{{0,12}}$")
 _ADMIN_CUE = re.compile(r"复议|复决|复字|信访|访字|立案|立字|侦")
 _CLOSED = re.compile(r"已审结|已结案|已办结|已生效|已执行完毕|已终结|判决生效|已作出判决|已宣判|已撤诉")
 
 _STATE = re.compile(
-    r"(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出(?:判决|决定|裁决|处理))"
+    r"(?=[尚仍还未没听审调侦复诉办处核执目现正申二一上])"  # first characters: a cheap skip
+    r"(?:(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出(?:判决|决定|裁决|处理))"
     r"|(?:听证|审理|调查|侦查|复议|诉讼|审查|办理|处理|核查|执行)(?:程序|工作)?(?:尚未|仍未|还未|未)(?:结束|终结|完结|办结|审结|完成)"
     r"|(?:尚|正|仍|目前正|现正)在?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查)"
     r"(?:程序|阶段|过程)?(?:中|之中|当中)?"
     r"|(?<!在)(?:审理|侦查|调查|复议|诉讼|审查起诉|办理|核查|听证程序)(?:中|阶段)(?![心国央华间])"
-    r"|复议期间|诉讼期间|侦查期间|审理期间|上诉期间|申诉中|二审中|一审中")
+    r"|复议期间|诉讼期间|侦查期间|审理期间|上诉期间|申诉中|二审中|一审中)")
 _MATTER = re.compile(
     r"一案|本案|该案|此案|案件|案子|(?<![方提草档])案(?![例件卷由情])|诉讼|信访事项|信访件|信访|复议|处罚决定|行政处罚|"
     r"听证|纠纷|举报|投诉|违法行为|涉嫌|事故调查|问题线索")
@@ -76,15 +78,17 @@ class PendingCaseRule:
                                                        "，涉及司法案件，须核实是否已审结。"),
                            _SUGGESTION)
         for m in _ADMIN_NO.finditer(text):
-            start = m.start() + len(m["prefix"])
+            start = m.start()
             if any(a <= start < b for a, b in court_spans):
                 continue
             before = text[max(0, start - 15):start]
-            if not _ADMIN_CUE.search(m["prefix"]) and not _ADMIN_CUE.search(before):
+            prefix = _ADMIN_PREFIX.search(text[max(0, start - 12):start])
+            prefix_text = prefix[0] if prefix else ""
+            if not _ADMIN_CUE.search(before):
                 continue
             s, e = ctx.sentence(start, m.end())
             closed = _CLOSED.search(text, s, e) is not None
-            yield META.hit(_code_start(m), m.end(), Severity.MEDIUM if closed else Severity.HIGH, "admin_case_number",
+            yield META.hit(_code_start(start, prefix_text), m.end(), Severity.MEDIUM if closed else Severity.HIGH, "admin_case_number",
                            f"文中含行政复议/信访/立案文号“{m[0]}”，须核实该事项是否已办结。", _SUGGESTION)
 
     def _states(self, ctx: ScanContext, numbers: list[Hit]) -> Iterator[Hit]:
@@ -121,13 +125,12 @@ class PendingCaseRule:
 _LEAD_IN = re.compile(r".*(?:不服|根据|依据|按照|收到|作出|关于|对|经|的|以|为|是|即|按|依|将|据|于|在|已|和|及|与)")
 
 
-def _code_start(m: re.Match[str]) -> int:
+def _code_start(bracket: int, prefix: str) -> int:
     """Where the file code begins inside the prefix: 申请人王某不服|兴府复决字〔2025〕12号."""
-    prefix = m["prefix"]
     lead = _LEAD_IN.match(prefix)
     cut = lead.end() if lead else 0
     cut = max(cut, len(prefix) - 8)
-    return m.start() + cut
+    return bracket - len(prefix) + cut
 
 
 def _nearest_matter(text: str, lo: int, s: int, e: int, hi: int) -> tuple[int, int] | None:
