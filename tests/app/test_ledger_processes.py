@@ -62,7 +62,7 @@ def test_two_processes_append_at_once(tmp_path: Path) -> None:
     Ledger.open(tmp_path).close()
     procs = [spawn(tmp_path, tag, 150) for tag in ("A", "B")]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     result = verify_ledger(ledger_path(tmp_path))
     assert result.ok and result.entries == 1 + 2 * 2 * 150

@@ -158,7 +158,7 @@ def test_user_role_edited_and_triggers_dropped(home: Path) -> None:
     conn.close()
     codes = {p.code for p in verify_ledger(ledger_path(home)).problems}
     assert {"users", "triggers"} <= codes
-    with Ledger.open(home) as ledger, pytest.raises(Exception, match="篡改|不符"):
+    with Ledger.open(home) as ledger, pytest.raises(Exception, match=r"篡改|不符"):
         sign_review(ledger, ledger.events(kinds=("review_opened",))[0].review_id or "", level=3, user="xiao_li",
                     password=PASSWORD, decision=Decision.APPROVE, opinion="x")
 
