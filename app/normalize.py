@@ -12,6 +12,7 @@ Characters rules depend on are never folded: ★ and ☆ pass through NFKC uncha
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from collections.abc import Sequence
@@ -27,6 +28,12 @@ _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 # Filler characters dropped when they sit between two CJK characters (evasion: 赌*博, 赌·博, 赌_博).
 _FILLER = frozenset("*·•・_-|/\\~^#`'\"+=.@$&")
 _SPACES = frozenset(" \t\r\n\u3000\u00a0\u2002\u2003\u2009\u202f\x0b\x0c")
+
+
+# A line that starts like this begins a new item, even where line breaks are otherwise layout
+# (PDF text): "2、", "(二)", "（三）", "一、", "第五条".
+_ITEM_START = re.compile(r"[ \t\u3000]*(?:\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
+                         r"[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百零\d]{1,4}[条章节])")
 
 
 def is_cjk(ch: str) -> bool:
@@ -161,7 +168,9 @@ def normalize(original: str, *, soft_breaks: bool = True, letter_spaced: bool | 
             prev = out_chars[-1] if out_chars else ""
             nxt = chars[j] if j < n else ""
             only_space = all(c in _SPACES for c in run)
-            hard_newline = (not soft_breaks) and any(c == "\n" for c in run)
+            has_newline = any(c == "\n" for c in run)
+            hard_newline = has_newline and (
+                not soft_breaks or (j < n and _ITEM_START.match(original, origin[j]) is not None))
             drop = False
             if prev and nxt and not hard_newline:
                 if _dense(prev) and _dense(nxt):

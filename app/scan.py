@@ -167,19 +167,21 @@ def _to_findings(ctx: ScanContext, hits: list[Hit]) -> list[Finding]:
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """Within one category, a hit covered by a louder-or-equal, longer-or-equal hit is dropped."""
-    by_cat: dict[Category, list[Hit]] = {}
-    for h in hits:
-        by_cat.setdefault(h.category, []).append(h)
+    """Within one category, a hit covered by a louder-or-equal, longer-or-equal hit is dropped.
+    Across categories, a hit wholly inside a louder one says nothing new (请勿外传 inside the mark
+    内部文件，请勿外传) and is dropped too — except typos, whose correction is always wanted."""
+    ordered = sorted(hits, key=lambda h: (-h.severity.rank, -(h.end - h.start), h.start))
     kept: list[Hit] = []
-    for group in by_cat.values():
-        group.sort(key=lambda h: (-h.severity.rank, -(h.end - h.start), h.start))
-        chosen: list[Hit] = []
-        for h in group:
-            if any(c.start <= h.start and h.end <= c.end for c in chosen):
+    for h in ordered:
+        covered = False
+        for c in kept:
+            if not (c.start <= h.start and h.end <= c.end):
                 continue
-            chosen.append(h)
-        kept.extend(chosen)
+            if c.category is h.category or (h.category is not Category.TYPO and c.severity.rank > h.severity.rank):
+                covered = True
+                break
+        if not covered:
+            kept.append(h)
     return kept
 
 
@@ -197,6 +199,8 @@ def _hidden_content(doc: Document) -> list[Finding]:
         part = seg.location.part
         if part not in HIDDEN_PARTS or not seg.text.strip():
             continue
+        if part is Part.METADATA and not _is_identity_field(seg.location.label):
+            continue  # titles/keywords are scanned by every rule but are not hidden identity data
         name, message, suggestion = _HIDDEN_TEXT[part]
         severity = Severity.LOW if part is Part.METADATA else Severity.MEDIUM
         text = seg.text.strip()
@@ -210,6 +214,15 @@ def _hidden_content(doc: Document) -> list[Finding]:
             rule=f"hidden_content.{part.value}", basis=_HIDDEN_BASIS,
             message=f"{name}{label}：{message}", suggestion=suggestion))
     return out
+
+
+_IDENTITY_FIELDS = ("author", "last_modified_by", "lastmodifiedby", "company", "manager", "creator", "作者")
+
+
+def _is_identity_field(label: str | None) -> bool:
+    """Metadata fields that name people or units (author, last modified by, company, manager)."""
+    key = (label or "").lower().replace(" ", "")
+    return any(name in key for name in _IDENTITY_FIELDS)
 
 
 def _suffix(path: str) -> str | None:

@@ -75,12 +75,21 @@ def _default_message(entry: LexiconEntry) -> str:
     return DEFAULT_MESSAGES[entry.category]
 
 
+#: How far from the hit a prohibitive word may stand (normalised characters). A word further
+#: away in a long run-on "sentence" (PDF text, injected spam without punctuation) says nothing
+#: about the hit.
+CONTEXT_BEFORE = 16
+CONTEXT_AFTER = 10
+#: Clause ends for the context search; "、" is not one (打击赌博、色情和迷信活动).
+_CONTEXT_ENDS = frozenset("。!?;\n,")
+
+
 def prohibitive_context(ctx: ScanContext, start: int, end: int) -> str | None:
-    """The first prohibitive/reporting word in the sentence around [start, end), not counting the
-    hit itself."""
-    s, e = ctx.sentence(start, end)
+    """The nearest prohibitive/reporting word in the same clause as [start, end), within a few
+    characters, not counting the hit itself."""
+    s, e = ctx.sentence(start, end, _CONTEXT_ENDS)
     text = ctx.text
-    for part in (text[s:start], text[end:e]):
+    for part in (text[max(s, start - CONTEXT_BEFORE):start], text[end:min(e, end + CONTEXT_AFTER)]):
         m = _PROHIBITIVE.search(part)
         if m:
             return m.group(0)

@@ -103,3 +103,22 @@ def test_default_lexicons_quiet_on_published_references() -> None:
     hits = lexicon_hits(engine, *spam.read_text(encoding="utf-8").splitlines())
     assert {t for t, s, _ in hits if s is Severity.BLOCK} >= {"bet·365", "信誉线上"}
     assert [t for t, s, _ in hits if s.rank >= Severity.MEDIUM.rank and t not in {"bet·365", "信誉线上"}] == []
+
+
+def test_context_lowering_is_local_not_sentence_wide() -> None:
+    from app.model import Document, Location, Part, Segment
+    from app.scan import Engine
+
+    engine = Engine.load()
+
+    def severities(text: str) -> dict[str, str]:
+        doc = Document.build("t.txt", "txt", "0" * 64, [Segment(text, Location(Part.BODY, paragraph=1))])
+        return {f.text: f.severity.value for f in engine.scan_document(doc).findings
+                if f.category.value == "harmful_content"}
+
+    # spam run-on line: a prohibitive word far away in the next item must not lower it
+    spam = severities("皇冠体育_网上赌场_真钱娱乐平台；色情直播免费看看看看看看看看看看看看看 2、全面清理行政许可规定")
+    assert spam.get("色情直播") == "block"
+    # a real prohibitive clause lowers every item of its list
+    fight = severities("严厉打击网上赌场、色情直播等违法犯罪活动。")
+    assert fight and set(fight.values()) == {"medium"}

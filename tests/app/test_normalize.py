@@ -26,6 +26,9 @@ from app.normalize import normalize, normalize_document
         ("3 0 9 9 万 人 ， 增 长 3 . 4 %", "3099万人,增长3.4%"),  # letter-spaced PDF line
         ("本件属工作\n秘密", "本件属工作秘密"),  # line break inside a sentence
         ("bet 365 online", "bet 365 online"),  # spaces between Latin words stay
+        ("免费看\r\n2、全面清理", "免费看\n2、全面清理"),  # a numbered item starts a new line
+        ("如下：\n（二）依法", "如下:\n(二)依法"),
+        ("常住人口为3099万\r\n人。", "常住人口为3099万人。"),
     ],
 )
 def test_normalised_forms(original: str, expected: str) -> None:
