@@ -1,12 +1,12 @@
 """What the reviewer decided about each finding: still open, a false alarm, or waived.
 
-The panel keeps the state for display; `recorder` (set by the window when the review core is
-available) writes each decision to the ledger and may refuse it by raising a MishenError.
+The panel keeps the state for display. Once the document has a review (审核单), the review
+controller records each decision in the ledger first and applies it here when that succeeded;
+decisions made before the review exists stay `recorded=False` and are written when it is opened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -35,9 +35,7 @@ class Disposition:
     reason: str = ""
     who: str = ""
     when: str = ""
-
-
-Recorder = Callable[[Finding, Status, str], None]
+    recorded: bool = False          # written to the ledger
 
 
 class Dispositions(QObject):
@@ -48,7 +46,6 @@ class Dispositions(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: dict[str, Disposition] = {}
-        self.recorder: Recorder | None = None
         self.user = ""
 
     def get(self, finding_id: str) -> Disposition:
@@ -60,19 +57,21 @@ class Dispositions(QObject):
     def is_open(self, finding_id: str) -> bool:
         return self.status(finding_id) is Status.OPEN
 
-    def set(self, finding: Finding, status: Status, reason: str = "") -> None:
-        """Record a decision (through the recorder first: it may raise MishenError)."""
+    def set(self, finding: Finding, status: Status, reason: str = "", *, who: str | None = None,
+            when: str | None = None, recorded: bool = False) -> None:
+        """Apply a decision (a reason is required for anything but OPEN)."""
         if status is not Status.OPEN and not reason.strip():
             raise ValueError("reason required")
-        if self.recorder is not None:
-            self.recorder(finding, status, reason.strip())
-        self._items[finding.id] = Disposition(status, reason.strip(), self.user,
-                                              datetime.now().strftime("%Y-%m-%d %H:%M"))
+        self._items[finding.id] = Disposition(status, reason.strip(), self.user if who is None else who,
+                                              when or datetime.now().strftime("%Y-%m-%d %H:%M"), recorded)
         self.changed.emit(finding.id)
 
+    def unrecorded(self) -> dict[str, Disposition]:
+        return {k: v for k, v in self._items.items() if not v.recorded and v.status is not Status.OPEN}
+
     def load(self, items: dict[str, Disposition]) -> None:
-        """Replace the state with decisions read back from the ledger (no recording)."""
-        self._items = dict(items)
+        """Merge decisions read back from the ledger (they win over local ones)."""
+        self._items.update(items)
         for fid in items:
             self.changed.emit(fid)
 

@@ -20,6 +20,7 @@ class DocumentPage(QWidget):
         assert report.document is not None
         self.report = report
         self.dispositions = Dispositions(self)
+        self.review = None          # app.review.Review once a 审核单 exists for this document
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

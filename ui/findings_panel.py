@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import MishenError
 from app.model import Category, DocumentReport, Finding, Severity
 from app.scan import location_label
 from ui.dispositions import Dispositions, Status, status_name
@@ -49,6 +48,8 @@ class FindingsPanel(QWidget):
         self.user_level = 0
         self.reason_dialog: ReasonDialog | None = None
         self._quiet = False
+        #: set by the review controller: (finding, status, reason, password) -> None
+        self.handler = None
 
         self.attention = QLabel(self)
         self.attention.setObjectName("attention")
@@ -289,25 +290,26 @@ class FindingsPanel(QWidget):
         f = self.current_finding()
         if f is None or self.dispositions is None:
             return None
-        dialog = ReasonDialog(title, f"{prompt}\n\n“{f.text}”", self)
-        dialog.accepted.connect(lambda: self.decide(f, status, dialog.reason))
+        dialog = ReasonDialog(title, f"{prompt}\n\n“{f.text}”", self, password=status is Status.WAIVED)
+        dialog.accepted.connect(lambda: self.decide(f, status, dialog.reason, dialog.password))
         dialog.finished.connect(dialog.deleteLater)
         self.reason_dialog = dialog
         dialog.open()
         return dialog
 
-    def decide(self, f: Finding, status: Status, reason: str) -> bool:
-        """Record a decision; errors from the core become a message, not an exception."""
+    def decide(self, f: Finding, status: Status, reason: str, password: str = "") -> bool:
+        """Record a decision: through the review controller when one is attached (it writes the
+        ledger in the background and applies the decision when that succeeded), else locally."""
         if self.dispositions is None:
             return False
-        try:
-            self.dispositions.set(f, status, reason)
-        except MishenError as exc:
-            self.message.emit(exc.message)
-            return False
-        except ValueError:
+        if not reason.strip():
             self.message.emit(self.tr("请填写理由"))
             return False
+        if self.handler is not None:
+            self.handler(f, status, reason, password)
+            return True
+        try:
+            self.dispositions.set(f, status, reason)
         except Exception as exc:
             self.message.emit(friendly_message(exc))
             return False

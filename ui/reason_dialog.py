@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class ReasonDialog(QDialog):
-    def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, prompt: str, parent: QWidget | None = None, *, password: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("reasonDialog")
@@ -17,6 +25,13 @@ class ReasonDialog(QDialog):
         self.edit = QPlainTextEdit(self)
         self.edit.setPlaceholderText(self.tr("必填"))
         layout.addWidget(self.edit)
+        self.password_edit: QLineEdit | None = None
+        if password:
+            self.password_edit = QLineEdit(self)
+            self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.password_edit.setPlaceholderText(self.tr("您的签名密码（豁免以您的名义签名记入台帐）"))
+            layout.addWidget(self.password_edit)
+            self.password_edit.textChanged.connect(self._update)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -30,8 +45,12 @@ class ReasonDialog(QDialog):
         self.resize(420, 220)
 
     def _update(self) -> None:
-        self.ok_button.setEnabled(bool(self.reason))
+        self.ok_button.setEnabled(bool(self.reason) and (self.password_edit is None or bool(self.password)))
 
     @property
     def reason(self) -> str:
         return self.edit.toPlainText().strip()
+
+    @property
+    def password(self) -> str:
+        return self.password_edit.text() if self.password_edit is not None else ""

@@ -66,19 +66,19 @@ def test_dispositions_show_in_status_column_and_can_be_hidden():
     assert not model.index_of(target.id).isValid()
 
 
-def test_decision_needs_reason_and_goes_through_recorder():
+def test_decision_needs_reason_and_tracks_recording():
     report = make_report()
     disp = Dispositions()
-    calls = []
-    disp.recorder = lambda f, status, reason: calls.append((f.id, status, reason))
     try:
         disp.set(report.findings[0], Status.WAIVED, "  ")
     except ValueError:
         pass
     else:  # pragma: no cover
         raise AssertionError("empty reason accepted")
-    disp.set(report.findings[0], Status.WAIVED, "已解密")
-    assert calls == [(report.findings[0].id, Status.WAIVED, "已解密")]
+    disp.set(report.findings[0], Status.FALSE_ALARM, "已解密")
+    assert list(disp.unrecorded()) == [report.findings[0].id]
+    disp.set(report.findings[0], Status.FALSE_ALARM, "已解密", recorded=True)
+    assert disp.unrecorded() == {}
     assert disp.get(report.findings[0].id).reason == "已解密"
 
 

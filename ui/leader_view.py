@@ -1,0 +1,216 @@
+"""领导审批视图: a focused screen for levels 3 and 4 — the document and its findings at a
+glance, earlier opinions, a large 批示 box, and approve / return / reject / escalate."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model import Severity
+from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
+from ui.review_models import level_rows
+
+
+def findings_digest(page: Any, review: Any) -> str:
+    """HTML: counts per severity and the loud findings still open."""
+    from app.review.gating import open_blocks
+
+    esc = html.escape
+    report = page.report
+    counts: dict[Severity, int] = {}
+    for f in report.findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    chips = " ".join(f"<span style='background:{SEVERITY_BG[s]}'>&nbsp;{severity_name(s)} {counts[s]}&nbsp;</span>"
+                     for s in SEVERITY_ORDER if counts.get(s)) or "未发现问题"
+    blocks = open_blocks(review) if review is not None else ()
+    out = [f"<p><b>审查发现：</b>{chips}</p>"]
+    if blocks:
+        out.append(f"<p style='color:#c00000'><b>尚有 {len(blocks)} 处禁止发布的内容未处理</b></p>")
+    loud = [f for f in report.findings if f.severity.rank >= Severity.HIGH.rank and page.dispositions.is_open(f.id)]
+    if loud:
+        items = "".join(
+            f"<li><span style='background:{SEVERITY_BG[f.severity]}'>{severity_name(f.severity)}</span> "
+            f"{category_name(f.category)}：<b>{esc(f.text[:40])}</b><br><span style='color:#555'>{esc(f.message)}</span></li>"
+            for f in loud[:30])
+        out.append(f"<ul>{items}</ul>")
+    closed = [f for f in report.findings if not page.dispositions.is_open(f.id)]
+    if closed:
+        out.append(f"<p style='color:#555'>已处理（误报或豁免）{len(closed)} 处。</p>")
+    return "".join(out)
+
+
+def opinions_html(review: Any) -> str:
+    esc = html.escape
+    rows = [r for r in level_rows(review) if r["signer"]]
+    if not rows:
+        return "<p style='color:#777'>尚无前级意见。</p>"
+    return "".join(f"<p><b>{esc(r['name'])}</b>　{esc(r['signer'])}　{esc(r['time'])}<br>"
+                   f"决定：{esc(r['decision'])}　意见：{esc(r['opinion']) or '—'}</p>" for r in rows)
+
+
+class LeaderView(QWidget):
+    signed = Signal()
+
+    def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("leaderView")
+        self.setWindowTitle(self.tr("领导审批"))
+        self.controller = controller
+        self.page: Any = None
+        self.level: int | None = None
+        self.header = QLabel(self)
+        self.header.setObjectName("leaderHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.3)
+        self.header.setFont(big)
+        self.digest = QTextBrowser(self)
+        self.digest.setObjectName("leaderDigest")
+        self.opinions = QTextBrowser(self)
+        self.opinions.setObjectName("leaderOpinions")
+        self.instruction = QPlainTextEdit(self)
+        self.instruction.setObjectName("instruction")
+        self.instruction.setPlaceholderText(self.tr("批示意见"))
+        self.instruction.setFont(big)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("签名密码"))
+        self.gate = QLabel(self)
+        self.gate.setObjectName("leaderGating")
+        self.gate.setWordWrap(True)
+        self.gate.setStyleSheet("color:#c00000;")
+        self.approve_button = QPushButton(self.tr("同意发布"), self)
+        self.return_button = QPushButton(self.tr("退回修改"), self)
+        self.reject_button = QPushButton(self.tr("不予发布"), self)
+        self.escalate_button = QPushButton(self.tr("报上级审核"), self)
+        from app.review import Decision
+
+        self._buttons = {Decision.APPROVE: self.approve_button, Decision.RETURN: self.return_button,
+                         Decision.REJECT: self.reject_button, Decision.ESCALATE: self.escalate_button}
+        for decision, button in self._buttons.items():
+            button.setMinimumHeight(40)
+            button.clicked.connect(lambda _=False, d=decision: self.decide(d))
+        self.approve_button.setStyleSheet("font-weight:bold;")
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("文稿与审查发现"), self))
+        left_layout.addWidget(self.digest)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel(self.tr("前级意见"), self))
+        right_layout.addWidget(self.opinions, 1)
+        right_layout.addWidget(QLabel(self.tr("批示"), self))
+        right_layout.addWidget(self.instruction, 2)
+        right_layout.addWidget(self.password)
+        right_layout.addWidget(self.gate)
+        row = QHBoxLayout()
+        for b in self._buttons.values():
+            row.addWidget(b)
+        right_layout.addLayout(row)
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(split, 1)
+        self.resize(1200, 800)
+
+    def set_page(self, page: Any) -> None:
+        self.page = page
+        self.refresh()
+
+    def refresh(self) -> None:
+        from app.review import review_state
+
+        page = self.page
+        review = getattr(page, "review", None) if page is not None else None
+        if review is None:
+            self.header.setText(self.tr("请先打开文稿并建立审核单"))
+            self.digest.clear()
+            self.opinions.clear()
+            for b in self._buttons.values():
+                b.setEnabled(False)
+            return
+        state = review_state(review)
+        self.level = state.next_level
+        v = review.current
+        lv = review.route.level(self.level) if self.level else None
+        esc = html.escape
+        self.header.setText(
+            f"<b>{esc(review.title)}</b>　<span style='color:#555'>{esc(review.unit)}</span><br>"
+            f"<span style='font-size:small;color:#555'>{review.id} · 第 {v.number} 版 · {esc(v.info_class.label)}信息 · "
+            f"{esc(review.disclosure.label)} · SHA-256 {v.sha256[:16]}… · {esc(state.message)}"
+            f"{' · 本次签署：' + esc(lv.name) if lv else ''}</span>")
+        self.digest.setHtml(findings_digest(page, review))
+        self.opinions.setHtml(opinions_html(review))
+        self.update_gate()
+
+    def gating(self, decision: Any) -> str:
+        from app.review.gating import check_sign
+
+        session = self.controller.session
+        review = getattr(self.page, "review", None)
+        if review is None or self.level is None:
+            return self.tr("没有待签署的审核级别")
+        if session is None:
+            return self.tr("请先登录")
+        verdict = check_sign(review, self.level, session.role, decision, self.instruction.toPlainText() or "批示")
+        return "" if verdict.allowed else verdict.reason
+
+    def update_gate(self) -> None:
+        from app.review import Decision
+
+        reasons = {d: self.gating(d) for d in self._buttons}
+        for d, b in self._buttons.items():
+            b.setEnabled(not reasons[d])
+            b.setToolTip(reasons[d])
+        self.gate.setText(reasons[Decision.APPROVE] or reasons[Decision.RETURN])
+
+    def decide(self, decision: Any) -> None:
+        reason = self.gating(decision)
+        if reason:
+            self.gate.setText(reason)
+            return
+        if not self.instruction.toPlainText().strip():
+            self.gate.setText(self.tr("请填写批示意见"))
+            return
+        if not self.password.text():
+            self.gate.setText(self.tr("请输入签名密码"))
+            return
+        for b in self._buttons.values():
+            b.setEnabled(False)
+        self.gate.setText(self.tr("正在签署…"))
+        self.controller.sign(self.page, level=self.level, decision=decision,
+                             opinion=self.instruction.toPlainText(), password=self.password.text(),
+                             on_done=self._done)
+
+    def _done(self, ok: bool, text: str) -> None:
+        if ok:
+            self.password.clear()
+            self.instruction.clear()
+            self.refresh()
+            self.gate.setText(self.tr("已签署并记入领导审批台帐"))
+            self.signed.emit()
+        else:
+            self.update_gate()
+            self.gate.setText(text)

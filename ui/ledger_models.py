@@ -1,0 +1,171 @@
+"""Table models for the ledger window: the leaders' approval ledger and the full audit trail,
+plus one filter proxy (text, date range, unit) used by both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+KIND_LABELS = {
+    "ledger_created": "台帐创建", "user_added": "添加用户", "user_imported": "导入用户", "review_opened": "建立审核单",
+    "scan_recorded": "记录扫描结果", "signed": "签署", "finding_waived": "豁免问题", "finding_dismissed": "标为误报",
+    "package_imported": "导入审核包", "package_exported": "导出审核包", "export_recorded": "输出文件",
+    "exported": "输出文件", "checkpoint": "检查点",
+}
+
+
+class ApprovalColumn(IntEnum):
+    TIME = 0
+    UNIT = 1
+    REVIEW = 2
+    TITLE = 3
+    CLASS = 4
+    LEVEL = 5
+    SIGNER = 6
+    DECISION = 7
+    OPINION = 8
+    SHA = 9
+
+
+APPROVAL_HEADERS = ("签署时间", "单位", "审核单编号", "文稿标题", "信息类别", "审核级别", "签署人", "审核决定",
+                    "批示意见", "文稿 SHA-256")
+
+
+class AuditColumn(IntEnum):
+    SEQ = 0
+    TIME = 1
+    ACTOR = 2
+    KIND = 3
+    REVIEW = 4
+    SUMMARY = 5
+    HASH = 6
+
+
+AUDIT_HEADERS = ("序号", "时间", "签署人", "类型", "审核单", "内容", "哈希")
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Any, ...]
+    time: str          # ISO
+    unit: str
+    review_id: str
+
+
+def approval_table(rows: list[Any]) -> list[Row]:
+    """From app.exports.approval_ledger.approval_rows."""
+    out = []
+    for r in rows:
+        out.append(Row((r.time[:19].replace("T", " "), r.unit, r.review_id, r.title, r.info_class, r.level,
+                        f"{r.signer}（{r.role}）", r.decision, r.opinion, r.document_sha256), r.time, r.unit,
+                       r.review_id))
+    return out
+
+
+def _summary(kind: str, p: dict[str, Any]) -> str:
+    st = p.get("statement") if isinstance(p.get("statement"), dict) else {}
+    if kind == "review_opened":
+        return f"{p.get('title', '')}（{p.get('unit', '')}）"
+    if kind == "scan_recorded":
+        doc = p.get("document") or {}
+        return f"第 {p.get('version')} 版 {doc.get('name', '')} · {str(doc.get('sha256', ''))[:12]}…"
+    if kind == "signed":
+        return f"第 {st.get('level')} 级 · {st.get('decision')} · {st.get('opinion', '')}"
+    if kind == "finding_waived":
+        return f"豁免“{st.get('finding_text', '')}”：{st.get('reason', '')}"
+    if kind == "finding_dismissed":
+        return f"误报“{p.get('finding_text', '')}”：{p.get('reason', '')}"
+    if kind == "user_added":
+        return f"{p.get('name', '')}（{p.get('role', '')}）"
+    return ", ".join(f"{k}={v}" for k, v in list(p.items())[:3] if not isinstance(v, dict | list))[:120]
+
+
+def audit_table(events: list[Any], units: dict[str, str]) -> list[Row]:
+    out = []
+    for ev in events:
+        try:
+            p = ev.payload
+        except ValueError:
+            p = {}
+        rid = p.get("review_id") if isinstance(p.get("review_id"), str) else ""
+        out.append(Row((ev.seq, ev.time[:19].replace("T", " "), ev.actor, KIND_LABELS.get(ev.kind, ev.kind), rid,
+                        _summary(ev.kind, p), ev.hash[:16] + "…"), ev.time, units.get(rid, ""), rid))
+    return out
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(self, headers: tuple[str, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.headers[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row.cells[index.column()]
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+class RowFilter(QSortFilterProxyModel):
+    """Text in any cell, a date range (inclusive) and a unit."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.since: QDate | None = None
+        self.until: QDate | None = None
+        self.unit = ""
+
+    def set_filter(self, text: str = "", since: QDate | None = None, until: QDate | None = None,
+                   unit: str = "") -> None:
+        self.beginFilterChange()
+        self.text, self.since, self.until, self.unit = text.strip().casefold(), since, until, unit
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        row: Row = model.rows[source_row]  # type: ignore[attr-defined]
+        day = QDate.fromString(row.time[:10], "yyyy-MM-dd")
+        if self.since is not None and day.isValid() and day < self.since:
+            return False
+        if self.until is not None and day.isValid() and day > self.until:
+            return False
+        if self.unit and row.unit != self.unit:
+            return False
+        if self.text:
+            return any(self.text in str(c).casefold() for c in row.cells)
+        return True

@@ -1,0 +1,162 @@
+"""Wires the review core into the main window: the 审核 dock, login, 建立审核单, signing, the
+leader view and the ledger window; false alarms and waivers from the findings panel go to the
+ledger through the controller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from ui.review_controller import ReviewController
+from ui.review_panel import ReviewPanel
+
+
+def attach_review(window: Any) -> ReviewIntegration:
+    integration = ReviewIntegration(window)
+    window.review = integration
+    return integration
+
+
+class ReviewIntegration(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = ReviewController(window.data_dir, window.engine, self)
+        self.panel = ReviewPanel(window)
+        self.dock = QDockWidget(self.tr("审核与签署"), window)
+        self.dock.setObjectName("reviewDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.splitDockWidget(window.findings_dock, self.dock, Qt.Orientation.Vertical)
+        window.view_menu.addAction(self.dock.toggleViewAction())
+        self.login_action = window._action(self.tr("登录…"), self.ask_login, "Ctrl+Shift+U")
+        self.sign_action = window._action(self.tr("签署…"), lambda: self.ask_sign(), "Ctrl+Shift+S")
+        window.review_menu.insertAction(window.leader_action, self.login_action)
+        window.review_menu.insertAction(window.leader_action, self.sign_action)
+        self.ledger_window: Any = None
+        self.leader_view: Any = None
+        self.dialog: Any = None
+        self.panel.login_requested.connect(self.ask_login)
+        self.panel.logout_requested.connect(self.controller.logout)
+        self.panel.open_review_requested.connect(self.ask_open_review)
+        self.panel.sign_requested.connect(self.ask_sign)
+        self.panel.leader_view_requested.connect(self.open_leader_view)
+        self.controller.changed.connect(self.refresh)
+        self.controller.message.connect(window.show_message)
+        self.controller.failed.connect(window.errors.show)
+        window.findings.handler = self._decision
+        self.controller.load_users()
+        self.refresh()
+
+    # --- page lifecycle -----------------------------------------------------------------------------
+    def document_opened(self, page: Any) -> None:
+        self.controller.find_review(page)
+
+    def page_changed(self, page: Any) -> None:
+        self.refresh()
+
+    def current_page(self) -> Any:
+        return self.window.current_page()
+
+    def refresh(self) -> None:
+        page = self.current_page()
+        session = self.controller.session
+        self.panel.set_state(page, session)
+        level = 0
+        if session is not None:
+            from app.review.gating import waiver_roles
+            from app.review.routes import load_route
+
+            route = page.review.route if page is not None and page.review is not None else load_route(None)
+            level = 3 if session.role in waiver_roles(route) else 1
+        self.window.findings.set_user_level(level)
+        if self.leader_view is not None and self.leader_view.isVisible():
+            self.leader_view.set_page(page)
+
+    def _decision(self, finding: Any, status: Any, reason: str, password: str) -> None:
+        page = self.current_page()
+        if page is not None:
+            self.controller.record_decision(page, finding, status, reason, password)
+
+    # --- dialogs ---------------------------------------------------------------------------------------
+    def ask_login(self) -> Any:
+        from ui.review_dialogs import LoginDialog
+
+        self.controller.load_users()
+        dialog = LoginDialog(self.controller, self.window)
+        self.controller.users_loaded.connect(lambda _users: _refill(dialog, self.controller))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_open_review(self) -> Any:
+        from ui.review_dialogs import OpenReviewDialog
+
+        page = self.current_page()
+        if page is None:
+            return None
+        if self.controller.session is None:
+            self.window.errors.show(self.tr("请先登录"))
+            return None
+        dialog = OpenReviewDialog(self.controller, page, self.window)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_sign(self, level: int | None = None) -> Any:
+        from app.review import review_state
+        from ui.sign_dialog import SignDialog
+
+        page = self.current_page()
+        if page is None or page.review is None:
+            self.window.errors.show(self.tr("请先打开文稿并建立审核单"))
+            return None
+        if not level:
+            level = review_state(page.review).next_level
+        if not level:
+            self.window.errors.show(review_state(page.review).message)
+            return None
+        dialog = SignDialog(self.controller, page, level, self.window)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_leader_view(self) -> Any:
+        from ui.leader_view import LeaderView
+
+        if self.leader_view is None:
+            self.leader_view = LeaderView(self.controller, self.window)
+            self.leader_view.signed.connect(self.refresh)
+        self.leader_view.set_page(self.current_page())
+        self.leader_view.show()
+        self.leader_view.raise_()
+        return self.leader_view
+
+    def open_ledger(self) -> Any:
+        from ui.ledger_window import LedgerWindow
+
+        if self.ledger_window is None:
+            self.ledger_window = LedgerWindow(self.controller, self.window)
+        self.ledger_window.show()
+        self.ledger_window.raise_()
+        self.ledger_window.reload()
+        return self.ledger_window
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+
+def _refill(dialog: Any, controller: Any) -> None:
+    try:
+        box = dialog.user_box
+        if box.count() == 0:
+            for u in controller.users:
+                box.addItem(f"{u.name}（{u.role.label}）", u.name)
+            if controller.users:
+                dialog.error.clear()
+    except RuntimeError:  # dialog already gone
+        pass

@@ -1,0 +1,113 @@
+"""签署: shows exactly what is being signed (document, hashes, findings still open), the decision,
+the opinion and the password. Gating is checked as the user types, in plain Chinese."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser, QWidget
+
+from app.model import Severity
+from ui.labels import severity_name
+from ui.review_dialogs import _Base
+
+
+def signing_summary(review: Any, page: Any) -> str:
+    """HTML describing the statement a signature covers."""
+    from app.review.gating import open_blocks
+
+    v = review.current
+    esc = html.escape
+    blocks = open_blocks(review)
+    ui_open = page.dispositions.open_findings(page.report.findings) if page is not None else []
+    by_sev: dict[Severity, int] = {}
+    for f in ui_open:
+        by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+    open_text = "、".join(f"{severity_name(s)} {n} 处" for s, n in sorted(by_sev.items(), key=lambda x: -x[0].rank))
+    rows = [
+        ("审核单", f"{esc(review.id)}　{esc(review.title)}"),
+        ("文稿", f"{esc(v.name)}（第 {v.number} 版，{v.size} 字节）"),
+        ("文档 SHA-256", f"<code>{v.sha256}</code>"),
+        ("扫描报告哈希", f"<code>{v.report_sha256}</code>"),
+        ("信息类别", esc(v.info_class.label)),
+        ("公开属性", esc(review.disclosure.label)),
+        ("未处理的问题", esc(open_text) or "无"),
+    ]
+    body = "".join(f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>{k}</td><td>{val}</td></tr>"
+                   for k, val in rows)
+    out = f"<table>{body}</table>"
+    if blocks:
+        items = "".join(f"<li>{esc(f.text)}（{esc(f.message)}）</li>" for f in blocks)
+        out += f"<p style='color:#c00000'><b>禁止发布的内容 {len(blocks)} 处未处理：</b></p><ul>{items}</ul>"
+    return out
+
+
+class SignDialog(_Base):
+    def __init__(self, controller: Any, page: Any, level: int, parent: QWidget | None = None) -> None:
+        from app.review import Decision
+
+        super().__init__(self.tr("签署审核意见"), parent)
+        self.setObjectName("signDialog")
+        self.controller = controller
+        self.page = page
+        self.review = page.review
+        self.level = level
+        lv = self.review.route.level(level)
+        self.summary = QTextBrowser(self)
+        self.summary.setObjectName("signSummary")
+        self.summary.setHtml(signing_summary(self.review, page))
+        self.summary.setMinimumHeight(220)
+        self.level_label = QLabel(lv.name if lv else str(level), self)
+        session = controller.session
+        self.signer_label = QLabel(f"{session.name}（{session.role_label}）" if session else self.tr("未登录"), self)
+        self.decision = QComboBox(self)
+        for d in Decision:
+            self.decision.addItem(d.label, d)
+        self.opinion = QPlainTextEdit(self)
+        self.opinion.setPlaceholderText(self.tr("审核意见 / 批示") + (self.tr("（本级必填）")
+                                                                    if lv and lv.opinion_required else ""))
+        self.opinion.setMaximumHeight(110)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("签名密码"))
+        self.form.addRow(self.summary)
+        self.form.addRow(self.tr("签署级别"), self.level_label)
+        self.form.addRow(self.tr("签署人"), self.signer_label)
+        self.form.addRow(self.tr("决定"), self.decision)
+        self.form.addRow(self.tr("意见"), self.opinion)
+        self.form.addRow(self.tr("密码"), self.password)
+        self.ok_button.setText(self.tr("签署"))
+        self.decision.currentIndexChanged.connect(self.check)
+        self.opinion.textChanged.connect(self.check)
+        self.password.textChanged.connect(self.check)
+        self.resize(620, 640)
+        self.check()
+
+    def set_decision(self, decision: Any) -> None:
+        self.decision.setCurrentIndex(self.decision.findData(decision))
+
+    def gating(self) -> str:
+        """Why signing is not possible now (empty when it is)."""
+        from app.review.gating import check_sign
+
+        session = self.controller.session
+        if session is None:
+            return self.tr("请先登录")
+        verdict = check_sign(self.review, self.level, session.role, self.decision.currentData(),
+                             self.opinion.toPlainText())
+        return "" if verdict.allowed else verdict.reason
+
+    def check(self) -> None:
+        reason = self.gating()
+        self.error.setText(reason)
+        self.ok_button.setEnabled(not reason and bool(self.password.text()))
+
+    def submit(self) -> None:
+        if self.gating():
+            self.check()
+            return
+        self.busy(True)
+        self.controller.sign(self.page, level=self.level, decision=self.decision.currentData(),
+                             opinion=self.opinion.toPlainText(), password=self.password.text(),
+                             on_done=self.done_with)
