@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.ledger import Ledger, ledger_path, verify_ledger  # noqa: E402
+from app.ledger import Ledger, ledger_path, verify_ledger
 
 
 def main() -> int:
