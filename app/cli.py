@@ -17,7 +17,8 @@ def _gui(args: argparse.Namespace) -> int:
     except ImportError as exc:  # PySide6 missing or no Qt platform libraries
         print(f"无法启动图形界面：{exc}。请先运行 scripts/bootstrap.sh 安装依赖。", file=sys.stderr)
         return 2
-    return run(list(args.paths), data_dir=args.data_dir)
+    status: int = run(list(args.paths), data_dir=args.data_dir)
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,15 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", default=None, help="数据目录（台帐、文档副本、密钥）；默认见 MISHEN_HOME 或系统用户数据目录")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from app import cli_scan
+    from app import cli_review, cli_scan
 
     cli_scan.register(sub)
-    try:
-        from app import cli_review
-    except ImportError:  # pragma: no cover - during development only
-        cli_review = None  # type: ignore[assignment]
-    if cli_review is not None:
-        cli_review.register(sub)
+    cli_review.register(sub)
 
     gui = sub.add_parser("gui", help="打开审查工作站窗口")
     gui.add_argument("paths", nargs="*", help="要打开的文稿")
