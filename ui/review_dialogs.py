@@ -99,11 +99,11 @@ class OpenReviewDialog(_Base):
         self.info_class = QComboBox(self)
         for c in InfoClass:
             label = c.label + (self.tr("（系统建议）") if c is self.suggested else "")
-            self.info_class.addItem(label, c)
+            self.info_class.addItem(label, c.value)
         self.info_class.setCurrentIndex(list(InfoClass).index(self.suggested))
         self.disclosure = QComboBox(self)
         for d in Disclosure:
-            self.disclosure.addItem(d.label, d)
+            self.disclosure.addItem(d.label, d.value)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(self.tr("依申请公开或不予公开须填写理由"))
         self.route = QComboBox(self)
@@ -118,7 +118,10 @@ class OpenReviewDialog(_Base):
         self.ok_button.setText(self.tr("建立"))
 
     def submit(self) -> None:
+        from app.review import Disclosure, InfoClass
+
         self.busy(True)
         self.controller.open_review(self.page, title=self.title.text(), unit=self.unit.text(),
-                                    info_class=self.info_class.currentData(), disclosure=self.disclosure.currentData(),
+                                    info_class=InfoClass(self.info_class.currentData()),
+                                    disclosure=Disclosure(self.disclosure.currentData()),
                                     reason=self.reason.text(), route=self.route.currentData(), on_done=self.done_with)

@@ -63,7 +63,7 @@ class SignDialog(_Base):
         self.signer_label = QLabel(f"{session.name}（{session.role_label}）" if session else self.tr("未登录"), self)
         self.decision = QComboBox(self)
         for d in Decision:
-            self.decision.addItem(d.label, d)
+            self.decision.addItem(d.label, d.value)
         self.opinion = QPlainTextEdit(self)
         self.opinion.setPlaceholderText(self.tr("审核意见 / 批示") + (self.tr("（本级必填）")
                                                                     if lv and lv.opinion_required else ""))
@@ -85,7 +85,12 @@ class SignDialog(_Base):
         self.check()
 
     def set_decision(self, decision: Any) -> None:
-        self.decision.setCurrentIndex(self.decision.findData(decision))
+        self.decision.setCurrentIndex(self.decision.findData(decision.value))
+
+    def chosen_decision(self) -> Any:
+        from app.review import Decision
+
+        return Decision(self.decision.currentData())
 
     def gating(self) -> str:
         """Why signing is not possible now (empty when it is)."""
@@ -94,7 +99,7 @@ class SignDialog(_Base):
         session = self.controller.session
         if session is None:
             return self.tr("请先登录")
-        verdict = check_sign(self.review, self.level, session.role, self.decision.currentData(),
+        verdict = check_sign(self.review, self.level, session.role, self.chosen_decision(),
                              self.opinion.toPlainText())
         return "" if verdict.allowed else verdict.reason
 
@@ -108,6 +113,6 @@ class SignDialog(_Base):
             self.check()
             return
         self.busy(True)
-        self.controller.sign(self.page, level=self.level, decision=self.decision.currentData(),
+        self.controller.sign(self.page, level=self.level, decision=self.chosen_decision(),
                              opinion=self.opinion.toPlainText(), password=self.password.text(),
                              on_done=self.done_with)

@@ -97,3 +97,33 @@ def _alive(obj, method: str) -> bool:
         return bool(getattr(obj, method)())
     except RuntimeError:   # C++ object already deleted
         return False
+
+
+PASSWORDS = {"李信息": "officer-pass", "王分管": "leader-pass", "赵主要": "principal-pass",
+             "钱市办": "cityoffice-pass"}
+
+
+@pytest.fixture(scope="session")
+def _ledger_template(tmp_path_factory):
+    """One ledger with the four reviewers, built once (scrypt is slow) and copied per test."""
+    from app.ledger.store import Ledger
+    from app.users.model import Role
+    from app.users.service import add_user
+
+    root = tmp_path_factory.mktemp("ledger-template")
+    roles = {"李信息": Role.OFFICER, "王分管": Role.DIVISION_LEADER, "赵主要": Role.PRINCIPAL,
+             "钱市办": Role.CITY_OFFICE}
+    with Ledger.open(root) as ledger:
+        for name, role in roles.items():
+            add_user(ledger, name, role, PASSWORDS[name], unit="某某市统计局")
+    return root
+
+
+@pytest.fixture
+def data_dir(_ledger_template, tmp_path, monkeypatch):
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(_ledger_template, target)
+    monkeypatch.setenv("MISHEN_HOME", str(target))
+    return target
