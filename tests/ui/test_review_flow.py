@@ -27,8 +27,9 @@ def window(qtbot, settings, engine_holder, data_dir):
 
 
 def open_draft(qtbot, window, tmp_path):
-    path = builders.build_simple_docx(tmp_path / "关于统计数据的通知.docx",
-                                      [BLOCK_TEXT, "关于做好信息公开工作的通知。", "联系人：李四。"])
+    path = tmp_path / "关于统计数据的通知.docx"
+    if not path.exists():
+        builders.build_simple_docx(path, [BLOCK_TEXT, "关于做好信息公开工作的通知。", "联系人：李四。"])
     with qtbot.waitSignal(window.scan_finished, timeout=WAIT):
         window.open_paths([str(path)])
     page = window.current_page()
