@@ -10,11 +10,13 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import MishenError
-from app.ledger import Ledger, verify_ledger
 from app.paths import data_dir
+
+if TYPE_CHECKING:  # imported inside the handlers: `mishen scan` must not pay for sqlite-utils
+    from app.ledger import Ledger
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,6 +38,8 @@ def _guard(func: Handler) -> Handler:
 
 
 def _open(args: argparse.Namespace) -> Ledger:
+    from app.ledger import Ledger
+
     return Ledger.open(data_dir(args.data_dir))
 
 
@@ -173,6 +177,8 @@ def _ledger_verify(args: argparse.Namespace) -> int:
     from app.ledger import ledger_path
 
     try:
+        from app.ledger import verify_ledger
+
         result = verify_ledger(ledger_path(args.data_dir), args.checkpoint)
     except MishenError as exc:
         _err(exc.message)

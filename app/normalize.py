@@ -67,18 +67,12 @@ def _t2s() -> _Converter | None:
 
 
 def _looks_letter_spaced(text: str) -> bool:
-    """PDFs often extract as "地 区 生 产 总 值 3 0 9 9 万": most characters followed by one space."""
-    if len(text) < 8:
+    """PDFs often extract as "地 区 生 产 总 值 3 0 9 9 万": most characters stand alone between
+    single spaces."""
+    if len(text) < 8 or " " not in text:
         return False
-    singles = 0
-    pairs = 0
-    for i in range(len(text) - 2):
-        a, b, c = text[i], text[i + 1], text[i + 2]
-        if b == " " and a != " " and c != " ":
-            pairs += 1
-            if i + 3 >= len(text) or text[i + 3] == " " or i == 0 or text[i - 1] == " ":
-                singles += 1
-    non_space = sum(1 for ch in text if ch != " ")
+    singles = len(_SINGLE_SPACED.findall(text))
+    non_space = len(_NON_SPACE.findall(text))
     return non_space > 0 and singles / non_space > 0.3
 
 
@@ -111,6 +105,68 @@ class NormalizedText:
         return lo
 
 
+_RUN = re.compile("[" + re.escape("".join(sorted(_SPACES | _FILLER))) + "]+")
+_ZW_DROP = re.compile("[" + "".join(sorted(_ZERO_WIDTH)) + "]")
+_LS_DROP = re.compile("[" + "".join(sorted(_ZERO_WIDTH)) + "]|(?<=[^ ]) (?=[^ ])")
+_NEEDS_FOLD = re.compile("[A-Z" + "".join(sorted(_ZERO_WIDTH)) + "]")
+_CJK_ANY = re.compile("[\u2e80-\U0010ffff]")
+_SINGLE_SPACED = re.compile(r"(?:(?<= )|^)[^ ](?= |$)")
+_NON_SPACE = re.compile(r"[^ ]")
+
+
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    """What one character becomes in step 1 ("" = dropped); ★ and ☆ are kept as they are."""
+    if ch in _ZERO_WIDTH:
+        return ""
+    if ch.isascii():
+        return ch.lower() if "A" <= ch <= "Z" else ch
+    if ch in "★☆":
+        return ch
+    nf = unicodedata.normalize("NFKC", ch)
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in nf)
+
+
+def _fold_all(original: str, letter_spaced: bool) -> tuple[str, Sequence[int]]:
+    """Step 1 — NFKC, ASCII case-fold, zero-width and letter-spacing removal — with the map.
+    Most text only needs a 1:1 translation; the per-character path runs only for text with
+    expanding characters (㈠ → (一))."""
+    if not letter_spaced and not _NEEDS_FOLD.search(original) and unicodedata.is_normalized("NFKC", original):
+        return original, range(len(original))  # the common case: plain simplified Chinese
+    table: dict[int, str] = {}
+    expanding = False
+    for ch in set(original):
+        folded = _fold(ch)
+        if folded != ch:
+            table[ord(ch)] = folded
+            expanding = expanding or len(folded) > 1
+    if not expanding:
+        dropper = _LS_DROP if letter_spaced else _ZW_DROP
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for m in dropper.finditer(original):
+            pieces.append(original[last:m.start()])
+            origin.extend(range(last, m.start()))
+            last = m.end()
+        if not pieces:
+            return original.translate(table), range(len(original))
+        pieces.append(original[last:])
+        origin.extend(range(last, len(original)))
+        return "".join(pieces).translate(table), origin
+    chars: list[str] = []
+    origin = []
+    final = len(original) - 1
+    for i, ch in enumerate(original):
+        if letter_spaced and ch == " " and 0 < i < final and original[i - 1] != " " \
+                and original[i + 1] != " ":
+            continue  # a single space in a letter-spaced line is layout, not a word gap
+        for c in _fold(ch):
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
 def normalize(original: str, *, soft_breaks: bool = True, letter_spaced: bool | None = None) -> NormalizedText:
     """Normalise one run of text. `soft_breaks`: newlines are layout and may be dropped between
     dense characters; otherwise a newline is kept as a hard separator."""
@@ -118,87 +174,52 @@ def normalize(original: str, *, soft_breaks: bool = True, letter_spaced: bool | 
         letter_spaced = _looks_letter_spaced(original)
 
     # 1. NFKC per character (keeps the map exact), case-fold ASCII, drop zero-width.
-    chars: list[str] = []
-    origin: list[int] = []
-    last = len(original) - 1
-    for i, ch in enumerate(original):
-        if ch in _ZERO_WIDTH:
-            continue
-        if letter_spaced and ch == " " and 0 < i < last and original[i - 1] != " " \
-                and original[i + 1] != " ":
-            continue  # a single space in a letter-spaced line is layout, not a word gap
-        if ch.isascii():
-            chars.append(ch.lower() if "A" <= ch <= "Z" else ch)
-            origin.append(i)
-            continue
-        if ch in "★☆":
-            chars.append(ch)
-            origin.append(i)
-            continue
-        nf = unicodedata.normalize("NFKC", ch)
-        if nf == "\u3000":
-            nf = " "
-        for c in nf:
-            chars.append(c.lower() if "A" <= c <= "Z" else c)
-            origin.append(i)
+    text, origin = _fold_all(original, letter_spaced)
 
     # 2. Traditional → simplified. OpenCC t2s keeps length for nearly all input; if a phrase
     # conversion changes the length we fall back to converting character by character.
-    joined = "".join(chars)
     conv = _t2s()
-    if conv is not None and any(ord(c) > 0x2E80 for c in joined):
-        converted = conv.convert(joined)
-        if len(converted) == len(joined):
-            chars = list(converted)
+    if conv is not None and _CJK_ANY.search(text):
+        converted = conv.convert(text)
+        if len(converted) == len(text):
+            text = converted
         else:
-            chars = [conv.convert(c) if len(conv.convert(c)) == 1 else c for c in chars]
+            text = "".join(conv.convert(c) if len(conv.convert(c)) == 1 else c for c in text)
 
     # 3. Drop whitespace and filler between dense characters.
-    out_chars: list[str] = []
+    out: list[str] = []
     out_origin: list[int] = []
-    n = len(chars)
-    i = 0
-    while i < n:
-        ch = chars[i]
-        if ch in _SPACES or ch in _FILLER:
-            j = i
-            while j < n and (chars[j] in _SPACES or chars[j] in _FILLER):
-                j += 1
-            run = chars[i:j]
-            prev = out_chars[-1] if out_chars else ""
-            nxt = chars[j] if j < n else ""
-            only_space = all(c in _SPACES for c in run)
-            has_newline = any(c == "\n" for c in run)
-            hard_newline = has_newline and (
-                not soft_breaks or (j < n and _ITEM_START.match(original, origin[j]) is not None))
-            drop = False
-            if prev and nxt and not hard_newline:
-                if _dense(prev) and _dense(nxt):
-                    # between CJK: spaces/newlines always; filler only when it is short (evasion)
-                    drop = only_space or (len(run) <= 3 and is_cjk(prev) and is_cjk(nxt))
-                elif only_space and (_dense(prev) or _dense(nxt)):
-                    drop = True  # "2025年 12月", "北纬 45°", PDF spacing next to CJK
-            if drop:
-                i = j
-                continue
-            # keep one space (or the newline) for the whole run
-            keep = "\n" if hard_newline else (" " if only_space else None)
-            if keep is not None:
-                out_chars.append(keep)
-                out_origin.append(origin[i])
-                i = j
-                continue
-            for k in range(i, j):
-                out_chars.append(" " if chars[k] in _SPACES else chars[k])
-                out_origin.append(origin[k])
-            i = j
+    n = len(text)
+    last = 0
+    for m in _RUN.finditer(text):
+        i, j = m.start(), m.end()
+        out.append(text[last:i])
+        out_origin.extend(origin[last:i])
+        last = j
+        run = m.group()
+        prev = text[i - 1] if i else ""
+        nxt = text[j] if j < n else ""
+        only_space = all(c in _SPACES for c in run)
+        hard_newline = "\n" in run and (
+            not soft_breaks or (j < n and _ITEM_START.match(original, origin[j]) is not None))
+        if prev and nxt and not hard_newline:
+            if _dense(prev) and _dense(nxt):
+                # between CJK: spaces/newlines always; filler only when it is short (evasion)
+                if only_space or (len(run) <= 3 and is_cjk(prev) and is_cjk(nxt)):
+                    continue
+            elif only_space and (_dense(prev) or _dense(nxt)):
+                continue  # "2025年 12月", "北纬 45°", PDF spacing next to CJK
+        keep = "\n" if hard_newline else (" " if only_space else None)
+        if keep is not None:  # one space (or the newline) for the whole run
+            out.append(keep)
+            out_origin.append(origin[i])
             continue
-        out_chars.append(ch)
-        out_origin.append(origin[i])
-        i += 1
-
+        out.append("".join(" " if c in _SPACES else c for c in run))
+        out_origin.extend(origin[i:j])
+    out.append(text[last:])
+    out_origin.extend(origin[last:])
     out_origin.append(len(original))
-    return NormalizedText("".join(out_chars), array("i", out_origin), original)
+    return NormalizedText("".join(out), array("i", out_origin), original)
 
 
 def normalize_document(document: Document) -> NormalizedText:
