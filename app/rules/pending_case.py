@@ -21,7 +21,7 @@ from app.rules.common import BASIS_ART8, CJK, RuleMeta
 META = RuleMeta(Category.PENDING_CASE, "pending_case", f"{BASIS_ART8}(三)")
 _SUGGESTION = "案件或事项尚未处理完结前不得发布相关材料；待办结后按规定公开，或删除案件信息。"
 
-_PREFILTER = re.compile(r"号|尚|未|正在|中|期间")
+_PREFILTER = re.compile(r"号|尚|未|正在|中|期间|移送|被|立案")
 
 _YEAR = r"(?:19|20)\d\d"
 # (2025)京0105民初12345号, (2024)最高法民终12号, [2025]粤01刑终3号之一
@@ -37,16 +37,18 @@ _ADMIN_CUE = re.compile(r"复议|复决|复字|信访|访字|立案|立字|侦")
 _CLOSED = re.compile(r"已审结|已结案|已办结|已生效|已执行完毕|已终结|判决生效|已作出判决|已宣判|已撤诉")
 
 _STATE = re.compile(
-    r"(?=[尚仍还未没听审调侦复诉办处核执目现正申二一上])"  # first characters: a cheap skip
-    r"(?:(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出(?:判决|决定|裁决|处理))"
+    r"(?=[尚仍还未没听审调侦复诉办处核执目现正申二一上移已被])"  # first characters: a cheap skip
+    r"(?:(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出[^,。;]{0,4}?(?:判决|决定|裁决|处理|结论))"
     r"|(?:听证|审理|调查|侦查|复议|诉讼|审查|办理|处理|核查|执行)(?:程序|工作)?(?:尚未|仍未|还未|未)(?:结束|终结|完结|办结|审结|完成)"
-    r"|(?:尚|正|仍|目前正|现正)在?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查)"
+    r"|(?:尚|正|仍|目前正|现正)在?(?:依法|进一步|抓紧|深入)?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查)"
     r"(?:程序|阶段|过程)?(?:中|之中|当中)?"
     r"|(?<!在)(?:审理|侦查|调查|复议|诉讼|审查起诉|办理|核查|听证程序)(?:中|阶段)(?![心国央华间])"
-    r"|复议期间|诉讼期间|侦查期间|审理期间|上诉期间|申诉中|二审中|一审中)")
+    r"|复议期间|诉讼期间|侦查期间|审理期间|上诉期间|申诉中|二审中|一审中"
+    r"|(?:尚未|仍未|还未|未)开庭|移送[^,。;]{0,8}?审查起诉|已?被(?:依法)?(?:立案侦查|立案调查|刑事拘留|留置|逮捕|取保候审|监视居住)"
+    r"|已立案(?:侦查|调查))")
 _MATTER = re.compile(
     r"一案|本案|该案|此案|案件|案子|(?<![方提草档])案(?![例件卷由情])|诉讼|信访事项|信访件|信访|复议|处罚决定|行政处罚|"
-    r"听证|纠纷|举报|投诉|违法行为|涉嫌|事故调查|问题线索")
+    r"听证|纠纷|举报|投诉|违法行为|涉嫌|事故调查|问题线索|反映的问题|所涉问题")
 # A specific matter, not a rule about matters in general.
 _SPECIFIC = re.compile(
     rf"该|此|本案|上述|前述|这起|这件|一案|涉嫌|[{CJK}]某某?(?![些种个项类一])|被告|原告|申请人[{CJK}]|被申请人|当事人[{CJK}]"
@@ -100,7 +102,9 @@ class PendingCaseRule:
             if matter is None:
                 continue
             after_state = text[m.end():m.end() + 1]
-            generic = (_GENERIC.search(text, s, e) is not None) or after_state in ("的", "时")
+            # rule-like wording outside the state phrase itself ("正在依法调查" is still specific)
+            generic = (_GENERIC.search(text, s, m.start()) is not None
+                       or _GENERIC.search(text, m.end(), e) is not None or after_state in ("的", "时"))
             specific = _SPECIFIC.search(text, s, e) is not None
             if specific and not generic:
                 sev = Severity.HIGH

@@ -50,6 +50,11 @@ def test_document_numbers_are_not_case_numbers(text: str) -> None:
     ("该行政复议案件尚未审结。", "该行政复议案件尚未审结"),
     ("李某某故意伤害案仍在侦查中。", "李某某故意伤害案仍在侦查中"),
     ("該處罰決定尚在聽證程序中。", "該處罰決定尚在聽證程序中"),     # traditional
+    ("某公司涉嫌虚假宣传一案尚未作出处罚决定。", "一案尚未作出处罚决定"),
+    ("该局对张某某酒后驾驶一案正在依法调查处理。", "该局对张某某酒后驾驶一案正在依法调查"),
+    ("目前，此案已移送检察机关审查起诉。", "此案已移送检察机关审查起诉"),
+    ("李某某诉某县人民政府行政协议纠纷一案，法院尚未开庭审理。", "法院尚未开庭"),
+    ("投诉人王某某反映的问题正在核查中。", "反映的问题正在核查中"),
 ])
 def test_specific_pending_matters_are_high(text: str, span: str) -> None:
     assert span in texts(run(RULE, text), "high")
@@ -72,6 +77,7 @@ def test_comment_text_is_checked_too() -> None:
     "行政执法案件尚未办结的，应当继续办理。",
     "在调查中发现，部分案件办理不规范。",
     "近期尚未处理完结的司法案件、行政执法案件、信访案件等方面的材料不得发布。",
+    "对已立案的案件，应当依法及时办理。",
 ])
 def test_procedure_text_in_rules_is_not_loud(text: str) -> None:
     assert loud(run(RULE, text)) == []
