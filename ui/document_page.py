@@ -69,3 +69,5 @@ class DocumentPage(QWidget):
     def shutdown(self) -> None:
         if self.pdf_view is not None:
             self.pdf_view.shutdown()
+        if self.text_view is not None:
+            self.text_view.shutdown()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -72,61 +72,78 @@ def _astral(text: str) -> list[int]:
     return [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
 
 
-def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]]]:
-    """A QTextDocument for `document` plus each segment's start position and astral indices."""
+def _u16(text: str) -> int:
+    return len(text) + (0 if text.isascii() else sum(1 for ch in text if ord(ch) > 0xFFFF))
+
+
+def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]],
+                                                       list[tuple[str, int, int]]]:
+    """A QTextDocument for `document` (one insert: fast), each segment's start position and
+    astral indices, and the formatting still to apply: ("heading" | "prefix", start, end)."""
+    lines: list[str] = []
+    ops: list[tuple[str, int, int]] = []
+    positions = [0] * len(document.segments)
+    astral: list[list[int]] = [[] for _ in document.segments]
+    pos = 0
+
+    def line(text: str) -> int:
+        nonlocal pos
+        if lines:
+            pos += 1
+        at = pos
+        lines.append(text)
+        pos += _u16(text)
+        return at
+
+    def heading(text: str) -> None:
+        at = line(text)
+        ops.append(("heading", at, at + _u16(text)))
+
+    def put(index: int, seg: Segment) -> None:
+        pre = _prefix(seg)
+        at = line(pre + seg.text)
+        if pre:
+            ops.append(("prefix", at, at + _u16(pre)))
+        positions[index] = at + _u16(pre)
+        astral[index] = _astral(seg.text)
+
+    last_page: int | None = None
+    for i, seg in enumerate(document.segments):
+        if seg.location.part in _SECTION_PARTS:
+            continue
+        if seg.location.part is Part.PAGE and seg.location.page != last_page:
+            last_page = seg.location.page
+            heading(_tr("—— 第 {0} 页 ——").format(last_page))
+        put(i, seg)
+    for title, parts in SECTIONS:
+        members = [(i, s) for i, s in enumerate(document.segments) if s.location.part in parts]
+        if not members:
+            continue
+        heading(f"■ {_tr(title)}")
+        for i, seg in members:
+            put(i, seg)
     qdoc = QTextDocument()
     qdoc.setUndoRedoEnabled(False)
     qdoc.setDocumentLayout(QPlainTextDocumentLayout(qdoc))
-    cursor = QTextCursor(qdoc)
-    plain = QTextCharFormat()
-    prefix_fmt = QTextCharFormat()
-    prefix_fmt.setForeground(QColor("#777777"))
+    QTextCursor(qdoc).insertText("\n".join(lines))
+    return qdoc, positions, astral, ops
+
+
+def _heading_formats() -> tuple[QTextCharFormat, QTextBlockFormat, QTextCharFormat]:
     heading_fmt = QTextCharFormat()
     heading_fmt.setFontWeight(QFont.Weight.Bold)
     heading_fmt.setForeground(QColor("#1f3f77"))
     heading_block = QTextBlockFormat()
     heading_block.setBackground(QColor("#e6ecf7"))
     heading_block.setTopMargin(8)
-    normal_block = QTextBlockFormat()
+    prefix_fmt = QTextCharFormat()
+    prefix_fmt.setForeground(QColor("#777777"))
+    return heading_fmt, heading_block, prefix_fmt
 
-    positions = [0] * len(document.segments)
-    astral: list[list[int]] = [[] for _ in document.segments]
-    first = True
 
-    def new_block(block_fmt: QTextBlockFormat) -> None:
-        nonlocal first
-        if first:
-            cursor.setBlockFormat(block_fmt)
-            first = False
-        else:
-            cursor.insertBlock(block_fmt)
-
-    def put(index: int, seg: Segment) -> None:
-        new_block(normal_block)
-        pre = _prefix(seg)
-        if pre:
-            cursor.insertText(pre, prefix_fmt)
-        positions[index] = cursor.position()
-        astral[index] = _astral(seg.text)
-        cursor.insertText(seg.text, plain)
-
-    main = [(i, s) for i, s in enumerate(document.segments) if s.location.part not in _SECTION_PARTS]
-    last_page: int | None = None
-    for i, seg in main:
-        if seg.location.part is Part.PAGE and seg.location.page != last_page:
-            last_page = seg.location.page
-            new_block(heading_block)
-            cursor.insertText(_tr("—— 第 {0} 页 ——").format(last_page), heading_fmt)
-        put(i, seg)
-    for title, parts in SECTIONS:
-        members = [(i, s) for i, s in enumerate(document.segments) if s.location.part in parts]
-        if not members:
-            continue
-        new_block(heading_block)
-        cursor.insertText(f"■ {_tr(title)}", heading_fmt)
-        for i, seg in members:
-            put(i, seg)
-    return qdoc, positions, astral
+#: formatting operations applied per event-loop turn (≈70 µs each), so a long document never
+#: stalls the window while its highlights are painted
+FORMAT_CHUNK = 400
 
 
 class TextDocumentView(QWidget):
@@ -153,6 +170,10 @@ class TextDocumentView(QWidget):
         self._current: str | None = None
         self._search: list[QTextEdit.ExtraSelection] = []
         self._zoom = 0
+        self._pending: list[tuple[str, int, int, str]] = []
+        self._format_timer = QTimer(self)
+        self._format_timer.setInterval(0)
+        self._format_timer.timeout.connect(self._format_some)
         self.editor.cursorPositionChanged.connect(self._cursor_moved)
 
     # --- content ---------------------------------------------------------------------------
@@ -160,16 +181,49 @@ class TextDocumentView(QWidget):
         assert report.document is not None
         self.report = report
         self.dispositions = dispositions
-        qdoc, self._positions, self._astral = build_text_document(report.document)
+        qdoc, self._positions, self._astral, ops = build_text_document(report.document)
         qdoc.setParent(self.editor)
         qdoc.setDefaultFont(self.editor.font())
         self.editor.setDocument(qdoc)
         self._by_id = {f.id: f for f in report.findings}
         ordered = sorted(report.findings, key=lambda f: f.severity.rank)  # louder paints last
-        for f in ordered:
-            self._paint(f)
+        # findings first (in view order), then the section headings and grey prefixes
+        self._pending = [("finding", 0, 0, f.id) for f in ordered] + [(k, a, b, "") for k, a, b in ops]
+        self._pending.reverse()
+        self._format_some()
+        if self._pending:
+            self._format_timer.start()
         dispositions.changed.connect(self.refresh_finding)
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+
+    @property
+    def formatting_done(self) -> bool:
+        return not self._pending
+
+    def _format_some(self) -> None:
+        heading_fmt, heading_block, prefix_fmt = _heading_formats()
+        doc = self.editor.document()
+        cur = QTextCursor(doc)
+        for _ in range(min(FORMAT_CHUNK, len(self._pending))):
+            kind, a, b, fid = self._pending.pop()
+            if kind == "finding":
+                f = self._by_id.get(fid)
+                if f is not None:
+                    self._paint(f)
+                continue
+            cur.setPosition(a)
+            cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            if kind == "heading":
+                cur.mergeBlockFormat(heading_block)
+                cur.mergeCharFormat(heading_fmt)
+            else:
+                cur.mergeCharFormat(prefix_fmt)
+        if not self._pending:
+            self._format_timer.stop()
+
+    def shutdown(self) -> None:
+        self._format_timer.stop()
+        self._pending = []
 
     def position(self, offset: int, segment: int | None = None) -> int:
         """The QTextDocument position of a Document.text offset."""

@@ -84,7 +84,10 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         doc = p.get("document") or {}
         return f"第 {p.get('version')} 版 {doc.get('name', '')} · {str(doc.get('sha256', ''))[:12]}…"
     if kind == "signed":
-        return f"第 {st.get('level')} 级 · {st.get('decision')} · {st.get('opinion', '')}"
+        labels = {"approve": "同意", "revise": "修改后发布", "return": "退回修改", "reject": "不予发布",
+                  "escalate": "报上级审核"}
+        decision = labels.get(str(st.get("decision")), str(st.get("decision")))
+        return f"第 {st.get('level')} 级 · {decision} · {st.get('opinion', '')}"
     if kind == "finding_waived":
         return f"豁免“{st.get('finding_text', '')}”：{st.get('reason', '')}"
     if kind == "finding_dismissed":

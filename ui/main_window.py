@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_review_dock()
         self.setAcceptDrops(True)
         self.resize(1400, 900)
+        self.resizeDocks([self.findings_dock], [560], Qt.Orientation.Horizontal)
         geometry = self.settings.geometry("main")
         if geometry is not None:
             self.restoreGeometry(geometry)

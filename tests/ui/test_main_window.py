@@ -65,6 +65,7 @@ def test_open_built_docx_counts_and_in_place_highlights(qtbot, window, tmp_path,
     for f in page.report.findings:
         a, b = view.finding_range(f)
         assert text[a:b] == f.text
+    qtbot.waitUntil(lambda: view.formatting_done, timeout=SCAN_TIMEOUT)   # highlights painted off the hot path
     # hidden content is called out at the top of the findings panel
     assert window.findings.attention.isVisible()
     assert "隐藏内容" in window.findings.attention.text()
