@@ -9,13 +9,13 @@ import pytest
 
 from app.ledger import Ledger, ledger_path, verify_ledger
 from app.review import scanning
-from tests.app.test_review_helpers import PASSWORD, cli, copy_template, planted_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, cli, copy_template, real_scanner, write_doc
 
 
 @pytest.fixture(autouse=True)
 def _setup(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
-    monkeypatch.setattr(scanning, "_DEFAULT", [planted_scanner])
+    monkeypatch.setattr(scanning, "_DEFAULT", [real_scanner])  # the real engine, shared with the other tests
 
 
 def out(capsys: pytest.CaptureFixture[str]) -> str:
@@ -40,6 +40,8 @@ def test_level_one_to_four_across_two_workstations(tmp_path_factory: pytest.Temp
     rid = out(capsys).strip().splitlines()[0]
     data = show(monkeypatch, capsys, unit, rid)
     assert data["version"]["info_class"] == "critical" and data["version"]["class_overridden"]
+    assert [(f["category"], f["severity"]) for f in data["findings"]] == [("secret_mark", "block")]
+    assert data["version"]["lexicons"]  # pinned by the real engine
     fid = data["findings"][0]["id"]
     assert run(unit, "review", "sign", rid, "--level", "1", "--user", "xiao_li", "--decision", "同意", pw=PASSWORD) == 1
     assert "尚有 1 处禁止发布的内容未处理" in capsys.readouterr().err

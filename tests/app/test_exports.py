@@ -8,7 +8,7 @@ import pytest
 
 from app.ledger import Ledger, ledger_path, verify_ledger
 from app.review import Decision, InfoClass, open_review, sign_review, waive_finding
-from tests.app.test_review_helpers import PASSWORD, copy_template, planted_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, copy_template, real_scanner, write_doc
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,8 @@ def done(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path
     doc = write_doc(tmp_path, "通报.txt", "关于防汛工作的通报 [[block]]\n")
     with Ledger.open(home) as ledger:
         r = open_review(ledger, doc, title="防汛工作通报", unit="市水务局", info_class=InfoClass.CRITICAL,
-                        scanner=planted_scanner)
+                        scanner=real_scanner)
+        assert [(f.category, f.severity.value) for f in r.current.findings] == [("secret_mark", "block")]
         waive_finding(ledger, r.id, finding_id=r.current.findings[0].id, user="zhang_zy", password=PASSWORD,
                       reason="标志为引用的已公开文件名称")
         for level, user, opinion in ((1, "xiao_li", ""), (2, "wang_fg", ""),

@@ -12,7 +12,7 @@ from app.ledger import Ledger, ledger_path, verify_ledger
 from app.ledger.crypto import KeySigner, new_private_key
 from app.ledger.model import event_digest
 from app.review import Decision, open_review, sign_review
-from tests.app.test_review_helpers import PASSWORD, cli, copy_template, planted_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, cli, copy_template, real_scanner, write_doc
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     d = copy_template(tmp_path_factory, tmp_path / "home")
     doc = write_doc(tmp_path, "doc.txt", "关于召开全市经济工作会议的通知\n")
     with Ledger.open(d) as ledger:
-        r = open_review(ledger, doc, title="会议通知", scanner=planted_scanner)
+        r = open_review(ledger, doc, title="会议通知", scanner=real_scanner)
         sign_review(ledger, r.id, level=1, user="xiao_li", password=PASSWORD, decision=Decision.APPROVE)
         sign_review(ledger, r.id, level=2, user="wang_fg", password=PASSWORD, decision=Decision.APPROVE)
     assert verify_ledger(ledger_path(d)).ok

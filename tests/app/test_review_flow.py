@@ -21,7 +21,7 @@ from app.review import (
     sign_review,
     waive_finding,
 )
-from tests.app.test_review_helpers import PASSWORD, copy_template, planted_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, PLANTED, copy_template, real_scanner, write_doc
 
 
 @pytest.fixture(autouse=True)
@@ -44,9 +44,11 @@ def sign(ledger: Ledger, rid: str, level: int, user: str, decision: Decision = D
 def test_full_four_level_flow_with_waiver(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "特级.txt", "关于某地突发事件处置情况的通报 [[block]] [[high]]\n")
     r = open_review(ledger, doc, title="处置情况通报", unit="市应急局", info_class=InfoClass.CRITICAL,
-                    scanner=planted_scanner)
+                    scanner=real_scanner)
     assert r.current.info_class is InfoClass.CRITICAL and r.current.suggested_class is InfoClass.IMPORTANT
     assert r.current.class_overridden
+    assert sorted((f.category, f.severity.value) for f in r.current.findings) == [
+        ("personal_info", "high"), ("secret_mark", "block")]
     block = next(f for f in r.current.findings if f.severity.value == "block")
     with pytest.raises(ReviewError) as info:
         sign(ledger, r.id, 1, "xiao_li")
@@ -68,7 +70,7 @@ def test_full_four_level_flow_with_waiver(ledger: Ledger, tmp_path: Path) -> Non
 
 def test_three_reviews_flow(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "稿件.txt", "全民健身活动报名通知\n")
-    r = open_review(ledger, doc, route="三审三校", scanner=planted_scanner)
+    r = open_review(ledger, doc, route="三审三校", scanner=real_scanner)
     assert r.route.name == "three_reviews"
     with pytest.raises(ReviewError, match="该级审核需由科室负责人签署"):
         sign(ledger, r.id, 1, "xiao_li")
@@ -84,7 +86,8 @@ def _count(ledger: Ledger) -> int:
 
 def test_bad_input_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "a.txt", "一般信息 [[block]]\n")
-    r = open_review(ledger, doc, scanner=planted_scanner)
+    r = open_review(ledger, doc, scanner=real_scanner)
+    assert [(f.category, f.severity.value) for f in r.current.findings] == [("secret_mark", "block")]
     before = _count(ledger)
     with pytest.raises(AuthError) as info:
         sign(ledger, r.id, 1, "xiao_li", Decision.ESCALATE, password="wrong-password")
@@ -99,10 +102,10 @@ def test_bad_input_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
         waive_finding(ledger, r.id, finding_id=r.current.findings[0].id, user="zhang_zy", password=PASSWORD,
                       reason="  ")
     with pytest.raises(MishenError) as info3:
-        open_review(ledger, tmp_path / "missing.txt", scanner=planted_scanner)
+        open_review(ledger, tmp_path / "missing.txt", scanner=real_scanner)
     assert info3.value.code == "unreadable"
     with pytest.raises(MishenError, match="理由"):
-        open_review(ledger, doc, disclosure=Disclosure.WITHHELD, scanner=planted_scanner)
+        open_review(ledger, doc, disclosure=Disclosure.WITHHELD, scanner=real_scanner)
     with pytest.raises(AuthError):
         sign(ledger, r.id, 1, "nobody")
     assert _count(ledger) == before
@@ -115,8 +118,9 @@ def test_bad_input_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
 
 def test_revise_makes_a_new_version_that_goes_through_again(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "b.txt", "重要会议信息 [[high]]\n")
-    r = open_review(ledger, doc, scanner=planted_scanner)
+    r = open_review(ledger, doc, scanner=real_scanner)
     assert r.current.info_class is InfoClass.IMPORTANT
+    assert [(f.category, f.severity.value) for f in r.current.findings] == [("personal_info", "high")]
     sign(ledger, r.id, 1, "xiao_li")
     sign(ledger, r.id, 2, "wang_fg")
     sign(ledger, r.id, 3, "zhang_zy", Decision.REVISE, opinion="删去第二段后发布")
@@ -124,8 +128,8 @@ def test_revise_makes_a_new_version_that_goes_through_again(ledger: Ledger, tmp_
     with pytest.raises(ReviewError, match="待提交修改后的新版本"):
         sign(ledger, r.id, 1, "xiao_li")
     doc.write_text("重要会议信息（已删改）\n", encoding="utf-8")
-    r2 = resubmit(ledger, r.id, doc, scanner=planted_scanner)
-    assert r2.current.number == 2 and r2.current_signoffs == ()
+    r2 = resubmit(ledger, r.id, doc, scanner=real_scanner)
+    assert r2.current.number == 2 and r2.current_signoffs == () and r2.current.findings == ()
     assert review_state(r2).next_level == 1
     sign(ledger, r.id, 1, "xiao_li")
     sign(ledger, r.id, 2, "wang_fg")
@@ -134,17 +138,17 @@ def test_revise_makes_a_new_version_that_goes_through_again(ledger: Ledger, tmp_
 
 def test_reject_is_final(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "c.txt", "内部信息\n")
-    r = open_review(ledger, doc, scanner=planted_scanner)
+    r = open_review(ledger, doc, scanner=real_scanner)
     sign(ledger, r.id, 1, "xiao_li")
     sign(ledger, r.id, 2, "wang_fg", Decision.REJECT)
     with pytest.raises(ReviewError) as info:
-        resubmit(ledger, r.id, write_doc(tmp_path, "d.txt", "另一稿\n"), scanner=planted_scanner)
+        resubmit(ledger, r.id, write_doc(tmp_path, "d.txt", "另一稿\n"), scanner=real_scanner)
     assert info.value.code == "review_closed"
 
 
 def test_stored_copy_is_content_addressed(ledger: Ledger, tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "e.txt", "公开信息\n")
-    r = open_review(ledger, doc, scanner=planted_scanner)
+    r = open_review(ledger, doc, scanner=real_scanner)
     stored = ledger.data_dir / "documents" / r.current.sha256
     assert stored.read_bytes() == doc.read_bytes()
     stored.write_bytes(b"altered")
@@ -169,16 +173,25 @@ def test_production_kdf_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
             unlock(led, "prod_user", "wrong-password")
 
 
-def test_real_engine_finds_secret_mark(ledger: Ledger, tmp_path: Path) -> None:
-    try:
-        from app.review import default_scanner
+def test_default_scanner_finds_secret_mark(ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.review import scanning
 
-        scanner = default_scanner()
-    except Exception as exc:  # the engine is being written in parallel
-        pytest.skip(f"scan engine not available yet: {exc}")
+    monkeypatch.setattr(scanning, "_DEFAULT", [])  # the production path loads its own engine (the one extra load)
     doc = write_doc(tmp_path, "marked.txt", "关于做好年度工作的通知\n绝密★长期\n各单位：现将有关事项通知如下。\n")
-    r = open_review(ledger, doc, scanner=scanner)
-    if not any(f.severity.value == "block" for f in r.current.findings):
-        pytest.skip("secret-mark rule not implemented yet")
+    r = open_review(ledger, doc)
+    assert len(scanning._DEFAULT) == 1
+    assert [(f.category, f.severity.value, f.text) for f in r.current.findings] == [
+        ("secret_mark", "block", "绝密★长期")]
     with pytest.raises(ReviewError, match="禁止发布"):
         sign(ledger, r.id, 1, "xiao_li")
+
+
+@pytest.mark.parametrize("marker", sorted(PLANTED))
+def test_planted_content_is_flagged_once_by_the_real_engine(marker: str, tmp_path: Path) -> None:
+    planted = PLANTED[marker]
+    doc = write_doc(tmp_path, "p.txt", f"关于召开全市经济工作会议的通知 [[{marker}]]\n")
+    assert "[[" not in doc.read_text(encoding="utf-8")
+    result = real_scanner(doc)
+    assert result.report.error is None
+    assert [(f.category.value, f.severity.value, f.text) for f in result.report.findings] == [
+        (planted.category, planted.severity, planted.text)]

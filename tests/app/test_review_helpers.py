@@ -1,24 +1,24 @@
 """Shared helpers for the review/ledger tests (no tests here).
 
-The scan engine's rules are being written in parallel, so review tests use `planted_scanner`: it
-reads a .txt file and turns markers such as `[[block]]` or `[[high:pending_case]]` into real
-`Finding` values (the review core depends only on the pinned report, not on which rule fired).
+Review tests scan with the real engine: `real_scanner` is `engine_scanner(Engine.load())`, loaded
+once per test session. `write_doc` replaces markers such as `[[block]]` or `[[high:pending_case]]`
+with real content that the bundled rules flag exactly once at that severity (`PLANTED`;
+test_review_flow.py::test_planted_content_is_flagged_once_by_the_real_engine proves each one).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import shutil
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from app.ledger import Ledger
-from app.model import Category, DocumentReport, Finding, Location, Part, ScanReport, Severity
-from app.review.scanning import ScanResult
+from app.review.scanning import Scanner, ScanResult, engine_scanner
 from app.users import Role, add_user
 
 PASSWORD = "correct-horse-1"
@@ -26,30 +26,44 @@ PEOPLE = {
     "xiao_li": Role.OFFICER, "wang_fg": Role.DIVISION_LEADER, "zhang_zy": Role.PRINCIPAL,
     "city_zhao": Role.CITY_OFFICE, "chen_ks": Role.SECTION_CHIEF, "audit_liu": Role.AUDITOR,
 }
-_MARK = re.compile(r"\[\[(block|high|medium|low)(?::([a-z_]+))?\]\]")
+
+
+class Planted(NamedTuple):
+    content: str     # what write_doc writes in place of the marker
+    category: str    # the one finding the real engine reports for it
+    severity: str
+    text: str        # the finding's flagged text
+
+
+PLANTED: dict[str, Planted] = {
+    "block": Planted("本件属绝密★长期文件。", "secret_mark", "block", "绝密★长期"),
+    "high": Planted("联系人身份证号11010519491231002X。", "personal_info", "high", "11010519491231002X"),
+    "high:pending_case": Planted("此外，张某某涉嫌受贿一案尚未判决。", "pending_case", "high", "张某某涉嫌受贿一案尚未判决"),
+    "medium": Planted("联系电话13912345678。", "personal_info", "medium", "13912345678"),
+    "low": Planted("要再接再励。", "typo", "low", "再接再励"),
+}
+_MARK = re.compile(r"\[\[([a-z_:]+)\]\]")
 _TEMPLATE: dict[str, Path] = {}
+_SCANNER: list[Scanner] = []
 
 
-def planted_scanner(path: Path) -> ScanResult:
-    p = str(path)
-    try:
-        data = Path(path).read_bytes()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report = DocumentReport(path=p, sha256=None, format="txt", error=f"无法读取：{exc}", error_code="not_found")
-        return ScanResult(report, ScanReport("test", (), (report,)).to_json())
-    sha = hashlib.sha256(data).hexdigest()
-    findings = []
-    for m in _MARK.finditer(text):
-        sev = Severity(m.group(1))
-        cat = Category(m.group(2) or "secret_mark")
-        findings.append(Finding(
-            id=f"{sha[:8]}-planted.{sev.value}-{m.start()}", category=cat, severity=sev, text=m.group(0),
-            context=text[max(0, m.start() - 10):m.end() + 10], start=m.start(), end=m.end(), segment=0,
-            location=Location(Part.BODY, paragraph=1), rule=f"planted.{sev.value}", basis="测试依据",
-            message=f"测试问题（{sev.value}）"))
-    report = DocumentReport(path=p, sha256=sha, format="txt", findings=tuple(findings))
-    return ScanResult(report, ScanReport("test", (), (report,)).to_json())
+def real_scanner(path: Path) -> ScanResult:
+    """The bundled lexicons and rules through `engine_scanner`; the engine is loaded once per session."""
+    if not _SCANNER:
+        from app.scan import Engine
+
+        _SCANNER.append(engine_scanner(Engine.load()))
+    return _SCANNER[0](path)
+
+
+def plant(text: str) -> str:
+    """`text` with every `[[marker]]` replaced by its real planted content."""
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in PLANTED:
+            raise KeyError(f"no planted content for [[{m.group(1)}]]; known: {sorted(PLANTED)}")
+        return PLANTED[m.group(1)].content
+
+    return _MARK.sub(sub, text)
 
 
 def template_dir(factory: pytest.TempPathFactory) -> Path:
@@ -71,8 +85,9 @@ def copy_template(factory: pytest.TempPathFactory, dest: Path) -> Path:
 
 
 def write_doc(folder: Path, name: str, text: str) -> Path:
+    """Write `text` (markers replaced by real planted content, see `PLANTED`) as UTF-8."""
     path = folder / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(plant(text), encoding="utf-8")
     return path
 
 
