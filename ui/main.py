@@ -13,10 +13,8 @@ def create_app(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from ui.fonts import apply_app_font
-    from ui.pyside_compat import protect_singletons
     from ui.settings import Settings
 
-    protect_singletons()
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

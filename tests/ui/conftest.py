@@ -25,9 +25,6 @@ def corpus_file(name: str) -> Path:
     return path
 
 
-from ui.pyside_compat import protect_singletons  # noqa: E402
-
-protect_singletons()   # PySide6 6.12.0 on Python 3.11 drops a reference to None per void call
 
 
 @pytest.fixture(scope="session")
