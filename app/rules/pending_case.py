@@ -34,21 +34,25 @@ _COURT_NO = re.compile(
 _ADMIN_NO = re.compile(rf"[〔\[(【] ?{_YEAR} ?[〕\])】] ?(?:第)?\d{{1,6}} ?号")
 _ADMIN_PREFIX = re.compile(rf"[{CJK}()]{{0,12}}$")
 _ADMIN_CUE = re.compile(r"复议|复决|复字|信访|访字|立案|立字|侦")
+# 发文字号 of an ordinary document (黔西南信访发〔2025〕5号, 市信访办函〔2025〕3号): not a case file.
+_ISSUE_CODE = re.compile(r"(?:发|函|电|通|办)$")
 _CLOSED = re.compile(r"已审结|已结案|已办结|已生效|已执行完毕|已终结|判决生效|已作出判决|已宣判|已撤诉")
 
 _STATE = re.compile(
     r"(?=[尚仍还未没听审调侦复诉办处核执目现正申二一上移已被])"  # first characters: a cheap skip
     r"(?:(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出[^,。;]{0,4}?(?:判决|决定|裁决|处理|结论))"
     r"|(?:听证|审理|调查|侦查|复议|诉讼|审查|办理|处理|核查|执行)(?:程序|工作)?(?:尚未|仍未|还未|未)(?:结束|终结|完结|办结|审结|完成)"
-    r"|(?:尚|正|仍|目前正|现正)在?(?:依法|进一步|抓紧|深入)?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查)"
+    r"|(?:尚|正|仍|目前正|现正)在?(?:依法|进一步|抓紧|深入)?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查|侦办|查办|审查调查)"
     r"(?:程序|阶段|过程)?(?:中|之中|当中)?"
-    r"|(?<!在)(?:审理|侦查|调查|复议|诉讼|审查起诉|办理|核查|听证程序)(?:中|阶段)(?![心国央华间])"
+    r"|(?<!在)(?:审理|侦查|调查|复议|诉讼|审查起诉|办理|核查|听证程序|侦办)(?:中|阶段)(?![心国央华间])"
+    r"|(?:审理|侦查|调查|侦办|核查)(?:工作)?(?:仍|尚|还|正)在(?:进行|推进)"
     r"|复议期间|诉讼期间|侦查期间|审理期间|上诉期间|申诉中|二审中|一审中"
     r"|(?:尚未|仍未|还未|未)开庭|移送[^,。;]{0,8}?审查起诉|已?被(?:依法)?(?:立案侦查|立案调查|刑事拘留|留置|逮捕|取保候审|监视居住)"
     r"|已立案(?:侦查|调查))")
 _MATTER = re.compile(
     r"一案|本案|该案|此案|案件|案子|(?<![方提草档])案(?![例件卷由情])|诉讼|信访事项|信访件|信访|复议|处罚决定|行政处罚|"
-    r"听证|纠纷|举报|投诉|违法行为|涉嫌|事故调查|问题线索|反映的问题|所涉问题")
+    r"听证|纠纷|举报|投诉|违法行为|涉嫌|事故调查|(?<!安全)事故(?!隐患|多发|易发|发生)|责任认定|违纪违法问题|违法违纪问题"
+    r"|问题线索|反映的问题|所涉问题")
 # A specific matter, not a rule about matters in general.
 _SPECIFIC = re.compile(
     rf"该|此|本案|上述|前述|这起|这件|一案|涉嫌|[{CJK}]某某?(?![些种个项类一])|被告|原告|申请人[{CJK}]|被申请人|当事人[{CJK}]"
@@ -86,7 +90,7 @@ class PendingCaseRule:
             before = text[max(0, start - 15):start]
             prefix = _ADMIN_PREFIX.search(text[max(0, start - 12):start])
             prefix_text = prefix[0] if prefix else ""
-            if not _ADMIN_CUE.search(before):
+            if not _ADMIN_CUE.search(before) or _ISSUE_CODE.search(prefix_text):
                 continue
             s, e = ctx.sentence(start, m.end())
             closed = _CLOSED.search(text, s, e) is not None
@@ -114,8 +118,10 @@ class PendingCaseRule:
                 continue
             start = min(matter[0], m.start())
             if matter[0] < m.start():
-                # widen to the start of the clause (the party and the charge) when it is close
-                start = cs if matter[0] - cs <= 12 else matter[0]
+                # widen to the start of the matter's clause (the party and the charge) when it is
+                # close: "被告人李某某涉嫌受贿一案，目前仍在侦查阶段"
+                ms, _ = ctx.sentence(matter[0], matter[1], CLAUSE_ENDS) if matter[0] < cs else (cs, 0)
+                start = ms if matter[0] - ms <= 24 else matter[0]
             end = max(matter[1], m.end())
             # "(2025)皖0603民初1234号案件正在审理中": one finding for the number and its state
             for n in numbers:

@@ -30,8 +30,8 @@ _STAR = re.compile(
     rf"(?P<level>{_LEVELS}) ?[★☆*] ?"
     rf"(?P<period>长期|永久|(?:19|20)\d\d年\d{{1,2}}月(?:\d{{1,2}}日)?(?:解密)?"
     rf"|(?P<num>\d{{1,3}}|[{_CN_NUM}]{{1,4}}) ?(?P<unit>年|个月|月))?")
-# 密级：秘密 / 密级 机密 / 密级为绝密 — but not "密级为绝密、机密、秘密三级"
-_FIELD = re.compile(rf"密 ?级 ?[:]? ?(?:为|是)? ?(?P<level>{_LEVELS})(?![、,和及与或三级])")
+# 密级：秘密 / 密级 机密 / 密级为绝密，请… — but not "密级为绝密、机密、秘密三级" (nor "绝密,机密,秘密")
+_FIELD = re.compile(rf"密 ?级 ?[:]? ?(?:为|是)? ?(?P<level>{_LEVELS})(?![、和及与或三级]|[,;] ?(?:{_LEVELS}))")
 # A line that is nothing but a mark: "机密", "【秘密】", "000123 机密 特急", "秘密 加急"
 _BARE_LINE = re.compile(
     rf"(?:份号[:]?)?[\d\s]*[【\[]?(?P<level>{_LEVELS})[】\]]? ?(?:特急|加急|平急|特提|急件)?[\s\d]*")
