@@ -124,6 +124,19 @@ def _review_waive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_dismiss(args: argparse.Namespace) -> int:
+    from app.review import load_review
+    from app.review.false_alarms import mark_false_alarm
+    from app.users.service import unlock
+
+    with _open(args) as ledger:
+        _user, signer = unlock(ledger, args.user, _password(args))
+        fa = mark_false_alarm(ledger, load_review(ledger, args.id), finding_id=args.finding,
+                              reason=args.reason or "", user=args.user, signer=signer)
+    print(f"已将问题 {fa.finding_id} 标为误报（{fa.user}，理由：{fa.reason}）。")
+    return 0
+
+
 def _review_show(args: argparse.Namespace) -> int:
     from app.review.show import review_json, review_text
 
@@ -283,6 +296,13 @@ def register(sub: Any) -> None:
     p.add_argument("--reason")
     _pw(p)
     p.set_defaults(func=_guard(_review_waive))
+    p = rs.add_parser("dismiss", help="将一处问题标为误报（须说明理由，记入台帐；不代替豁免）")
+    p.add_argument("id")
+    p.add_argument("--finding", required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--reason")
+    _pw(p)
+    p.set_defaults(func=_guard(_review_dismiss))
     p = rs.add_parser("show", help="查看审核单")
     p.add_argument("id")
     p.add_argument("--format", choices=("text", "json"), default="text")

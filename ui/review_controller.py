@@ -20,8 +20,6 @@ from ui import worker
 from ui.dispositions import Disposition, Status
 from ui.errors import friendly_message
 
-DISMISS_KIND = "finding_dismissed"
-
 
 @dataclass(frozen=True)
 class Session:
@@ -35,21 +33,13 @@ class Session:
         return str(self.role.label)
 
 
-def dismissal_payload(review: Any, finding: Finding, reason: str, user: str) -> dict[str, Any]:
-    v = review.current
-    return {"review_id": review.id, "version": v.number, "document_sha256": v.sha256,
-            "finding_id": finding.id, "finding_severity": finding.severity.value, "finding_text": finding.text,
-            "rule": finding.rule, "reason": reason.strip(), "user": user}
-
-
 def dismissals(ledger: Any, review: Any) -> dict[str, Disposition]:
     """False alarms recorded for the review's current version, and its waivers."""
+    from app.review.false_alarms import false_alarms
+
     out: dict[str, Disposition] = {}
-    for ev in ledger.events(kinds=(DISMISS_KIND,), review_id=review.id):
-        p = ev.payload
-        if p.get("document_sha256") == review.current.sha256:
-            out[str(p["finding_id"])] = Disposition(Status.FALSE_ALARM, str(p.get("reason", "")), ev.actor,
-                                                    ev.time[:16].replace("T", " "), True)
+    for fid, fa in false_alarms(ledger, review).items():
+        out[fid] = Disposition(Status.FALSE_ALARM, fa.reason, fa.user, fa.time[:16].replace("T", " "), True)
     for w in review.current_waivers:
         out[w.finding_id] = Disposition(Status.WAIVED, w.reason, w.signer, w.time[:16].replace("T", " "), True)
     return out
@@ -185,11 +175,12 @@ class ReviewController(QObject):
             review = open_review(ledger, report.path, title=title, unit=unit, info_class=info_class,
                                  disclosure=disclosure, reason=reason, route=route, scanner=scanner)
             if session is not None and pending:
-                with ledger.transaction() as tx:
-                    for fid, d in pending.items():
-                        if d.status is Status.FALSE_ALARM and fid in by_id:
-                            tx.append(DISMISS_KIND, dismissal_payload(review, by_id[fid], d.reason, session.name),
-                                      session.signer)
+                from app.review.false_alarms import mark_false_alarm
+
+                for fid, d in pending.items():
+                    if d.status is Status.FALSE_ALARM and fid in by_id:
+                        mark_false_alarm(ledger, review, finding_id=fid, reason=d.reason, user=session.name,
+                                         signer=session.signer)
             return review, dismissals(ledger, review)
 
         def ok(result: tuple[Any, dict[str, Disposition]]) -> None:
@@ -267,8 +258,10 @@ class ReviewController(QObject):
             return
 
         def dismiss(ledger: Any) -> None:
-            with ledger.transaction() as tx:
-                tx.append(DISMISS_KIND, dismissal_payload(review, finding, reason, session.name), session.signer)
+            from app.review.false_alarms import mark_false_alarm
+
+            mark_false_alarm(ledger, review, finding_id=finding.id, reason=reason, user=session.name,
+                             signer=session.signer)
 
         def dismissed(_none: Any) -> None:
             if _alive(page):

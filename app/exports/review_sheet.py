@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.exports.atomic import ExportError, atomic_write
@@ -11,6 +12,7 @@ from app.exports.pdf import write_pdf
 from app.exports.record import record_export
 from app.ledger.canonical import sha256_hex
 from app.ledger.store import Ledger
+from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.model import Review
 from app.review.service import load_review
 from app.review.show import review_to_json
@@ -18,8 +20,9 @@ from app.review.show import review_to_json
 SEVERITY_LABELS = {"block": "禁止发布", "high": "高", "medium": "需核实", "low": "提示"}
 
 
-def sheet_blocks(review: Review, head_seq: int, head_hash: str) -> list[tuple[str, object]]:
-    data = review_to_json(review, head_seq, head_hash)
+def sheet_blocks(review: Review, head_seq: int, head_hash: str,
+                 false_alarms: Mapping[str, FalseAlarm] | None = None) -> list[tuple[str, object]]:
+    data = review_to_json(review, head_seq, head_hash, false_alarms)
     v = data["version"]
     cls = v["info_class_label"] + (f"（系统建议：{v['suggested_class']}，已人工调整）" if v["class_overridden"] else "")
     disclosure = data["disclosure_label"] + (f"（理由：{data['disclosure_reason']}）" if data["disclosure_reason"] else "")
@@ -32,8 +35,13 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str) -> list[tuple[st
     findings = []
     for i, f in enumerate(data["findings"], start=1):
         w = f["waived"]
-        disposition = f"已豁免：{w['by']}，{w['reason']}（{w['time']}）" if w else (
-            "未处理" if f["severity"] == "block" else "经审核人签署")
+        fa = f["false_alarm"]
+        if w:
+            disposition = f"已豁免：{w['by']}，{w['reason']}（{w['time']}）"
+        elif fa:
+            disposition = f"标为误报：{fa['by']}，{fa['reason']}（{fa['time']}）"
+        else:
+            disposition = "未处理" if f["severity"] == "block" else "经审核人签署"
         findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], f["message"], f["where"],
                          disposition])
     signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}）",
@@ -60,7 +68,7 @@ def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLik
         raise ExportError("保密审查单只能输出为 docx 或 pdf。", code="bad_format")
     review = load_review(ledger, review_id)
     head = ledger.head()
-    blocks = sheet_blocks(review, head.seq, head.hash)
+    blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review))
     title = "信息发布保密审查单"
     footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
     if kind == "pdf":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.ledger.store import Ledger
+from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.gating import review_state
 from app.review.model import Review
 from app.review.service import load_review
@@ -18,8 +20,10 @@ def role_label(value: str) -> str:
         return value
 
 
-def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, Any]:
+def review_to_json(review: Review, head_seq: int, head_hash: str,
+                   false_alarms: Mapping[str, FalseAlarm] | None = None) -> dict[str, Any]:
     state = review_state(review)
+    dismissed = false_alarms or {}
     v = review.current
     waived = {w.finding_id: w for w in review.current_waivers}
     return {
@@ -38,7 +42,10 @@ def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, A
                       "message": f.message, "where": f.where,
                       "waived": None if f.id not in waived else {"by": waived[f.id].signer,
                                                                   "reason": waived[f.id].reason,
-                                                                  "time": waived[f.id].time}}
+                                                                  "time": waived[f.id].time},
+                      "false_alarm": None if f.id not in dismissed else {"by": dismissed[f.id].user,
+                                                                         "reason": dismissed[f.id].reason,
+                                                                         "time": dismissed[f.id].time}}
                      for f in v.findings],
         "signoffs": [{"version": s.version, "level": s.level, "decision": s.decision.value,
                       "decision_label": s.decision.label, "opinion": s.opinion, "signer": s.signer,
@@ -53,7 +60,8 @@ def review_to_json(review: Review, head_seq: int, head_hash: str) -> dict[str, A
 
 def review_json(ledger: Ledger, review_id: str) -> dict[str, Any]:
     head = ledger.head()
-    return review_to_json(load_review(ledger, review_id), head.seq, head.hash)
+    review = load_review(ledger, review_id)
+    return review_to_json(review, head.seq, head.hash, false_alarms(ledger, review))
 
 
 def review_text(ledger: Ledger, review_id: str) -> str:
@@ -70,7 +78,9 @@ def review_text(ledger: Ledger, review_id: str) -> str:
              f"  发现问题 {len(data['findings'])} 处："]
     for f in data["findings"]:
         waived = f["waived"]
-        tail = f"  [已豁免：{waived['by']}，{waived['reason']}]" if waived else ""
+        fa = f["false_alarm"]
+        tail = f"  [已豁免：{waived['by']}，{waived['reason']}]" if waived else (
+            f"  [标为误报：{fa['by']}，{fa['reason']}]" if fa else "")
         lines.append(f"    [{f['severity']}] {f['id']} “{f['text']}” {f['message']}{tail}")
     lines.append("  签署记录：")
     for s in data["signoffs"]:

@@ -21,7 +21,7 @@ from app.review import (
     sign_review,
     waive_finding,
 )
-from tests.app.test_review_helpers import PASSWORD, PLANTED, copy_template, real_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, PLANTED, cli, copy_template, real_scanner, write_doc
 
 
 @pytest.fixture(autouse=True)
@@ -195,3 +195,33 @@ def test_planted_content_is_flagged_once_by_the_real_engine(marker: str, tmp_pat
     assert result.report.error is None
     assert [(f.category.value, f.severity.value, f.text) for f in result.report.findings] == [
         (planted.category, planted.severity, planted.text)]
+
+
+def test_false_alarm_is_recorded_signed_and_shown_but_does_not_release_a_block(tmp_path, tmp_path_factory, monkeypatch):
+    from app.ledger import Ledger, verify_ledger
+    from app.review import load_review, mark_false_alarm, open_review, review_state
+    from app.review.show import review_json
+    from app.users import unlock
+
+    data = copy_template(tmp_path_factory, tmp_path / "data")
+    doc = write_doc(tmp_path, "通报.txt", "关于防汛工作的通报 [[block]] [[medium]]\n")
+    with Ledger.open(data) as ledger:
+        review = open_review(ledger, doc, title="通报", scanner=real_scanner)
+        block = next(f for f in review.current.findings if f.severity.value == "block")
+        _, signer = unlock(ledger, "xiao_li", PASSWORD)
+        with pytest.raises(MishenError) as no_reason:
+            mark_false_alarm(ledger, review, finding_id=block.id, reason=" ", user="xiao_li", signer=signer)
+        assert no_reason.value.code == "reason_required"
+        with pytest.raises(MishenError) as unknown:
+            mark_false_alarm(ledger, review, finding_id="nope", reason="x", user="xiao_li", signer=signer)
+        assert unknown.value.code == "unknown_finding"
+        fa = mark_false_alarm(ledger, review, finding_id=block.id, reason="系公开的历史文件标题", user="xiao_li",
+                              signer=signer)
+        assert fa.user == "xiao_li" and fa.finding_id == block.id
+        shown = {f["id"]: f for f in review_json(ledger, review.id)["findings"]}
+        assert shown[block.id]["false_alarm"]["reason"] == "系公开的历史文件标题"
+        # gating is unchanged: a block finding still needs a level-3 waiver
+        assert "禁止发布" in review_state(load_review(ledger, review.id)).message
+    assert verify_ledger(data / "ledger.sqlite3").ok
+    assert cli(monkeypatch, data, "review", "dismiss", review.id, "--finding", block.id, "--user", "xiao_li",
+               "--reason", "再次确认", password=PASSWORD) == 0
