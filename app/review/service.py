@@ -70,6 +70,20 @@ def _scan_payload(review_id: str, version: int, path: Path, data: bytes, sha: st
             "class_overridden": chosen is not suggested}
 
 
+def _note_lexicons(ledger: Ledger, tx: Transaction, result: ScanResult, signer: KeySigner) -> None:
+    """Record `lexicon_changed` when this scan used a different set of lexicons (name, version,
+    hash) from the last one recorded, so an inspector sees which lexicons every review ran on."""
+    tool = result.pinned.get("tool") if isinstance(result.pinned, dict) else None
+    lexicons = tool.get("lexicons", []) if isinstance(tool, dict) else []
+    current = sorted(({"name": str(x.get("name")), "version": str(x.get("version")), "sha256": str(x.get("sha256"))}
+                      for x in lexicons if isinstance(x, dict)), key=lambda x: (x["name"], x["sha256"]))
+    previous = ledger.events(kinds=("lexicon_changed",))
+    if previous and previous[-1].payload.get("lexicons") == current:
+        return
+    tx.append("lexicon_changed", {"lexicons": current,
+                                  "previous": previous[-1].payload.get("lexicons") if previous else None}, signer)
+
+
 def new_review_id() -> str:
     return f"{datetime.now():%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
@@ -87,6 +101,7 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     review_id = new_review_id()
     signer = ledger.workstation_signer()
     with ledger.transaction() as tx:
+        _note_lexicons(ledger, tx, result, signer)
         tx.append("review_opened", {"review_id": review_id, "title": title.strip() or p.stem, "unit": unit.strip(),
                                     "route": the_route.to_json(), "disclosure": disclosure.value,
                                     "disclosure_reason": reason.strip()}, signer)
@@ -112,6 +127,7 @@ def resubmit(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
         if sha == review.current.sha256:
             raise ReviewError("文稿与当前版本相同，未作修改。", code="unchanged")
         cls = info_class or (review.current.info_class if review.current.class_overridden else None)
+        _note_lexicons(ledger, tx, result, signer)
         tx.append("scan_recorded", _scan_payload(review.id, review.current.number + 1, p, data, sha, result, cls),
                   signer)
     return load_review(ledger, review_id)

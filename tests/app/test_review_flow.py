@@ -225,3 +225,25 @@ def test_false_alarm_is_recorded_signed_and_shown_but_does_not_release_a_block(t
     assert verify_ledger(data / "ledger.sqlite3").ok
     assert cli(monkeypatch, data, "review", "dismiss", review.id, "--finding", block.id, "--user", "xiao_li",
                "--reason", "再次确认", password=PASSWORD) == 0
+
+
+def test_lexicon_changes_are_recorded_once_per_change(tmp_path, tmp_path_factory):
+    from app.ledger import Ledger
+    from app.review import engine_scanner, open_review
+    from app.scan import Engine
+
+    data = copy_template(tmp_path_factory, tmp_path / "data")
+    doc = write_doc(tmp_path, "a.txt", "关于防汛工作的通报 [[medium]]\n")
+    extra = tmp_path / "本单位词库.txt"
+    extra.write_text("防汛物资储备点\n", encoding="utf-8")
+    with Ledger.open(data) as ledger:
+        open_review(ledger, doc, title="一", scanner=real_scanner)
+        open_review(ledger, doc, title="二", scanner=real_scanner)
+        changes = ledger.events(kinds=("lexicon_changed",))
+        assert len(changes) == 1 and changes[0].payload["previous"] is None
+        assert {x["name"] for x in changes[0].payload["lexicons"]} >= {"常见错别字", "规范表述"}
+        open_review(ledger, doc, title="三", scanner=engine_scanner(Engine.load([extra])))
+        changes = ledger.events(kinds=("lexicon_changed",))
+        assert len(changes) == 2
+        assert "本单位词库" in {x["name"] for x in changes[1].payload["lexicons"]}, changes[1].payload
+        assert changes[1].payload["previous"] == changes[0].payload["lexicons"]
