@@ -61,15 +61,13 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("documentTabs")
-        self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.placeholder = QLabel(self.tr("将文稿拖到此处，或按 Ctrl+O 打开。\n\n支持 docx、pdf、txt、网页（html）、xlsx；"
                                           "doc/wps/et/rtf/odt 需安装 LibreOffice。"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color:#666; font-size: 14pt;")
-        self.tabs.addTab(self.placeholder, self.tr("开始"))
-        self.tabs.setTabsClosable(False)
+        self.tabs.addTab(self.placeholder, self.tr("开始"))   # never closable: no close button to leave behind
         self.setCentralWidget(self.tabs)
 
         self.findings = FindingsPanel(self)
@@ -339,8 +337,10 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         page.deleteLater()
         if self.tabs.count() == 0:
-            self.tabs.addTab(self.placeholder, self.tr("开始"))
+            # not closable *before* the tab exists: a close button made and then removed is only
+            # deleted later, and until then it is painted over the title
             self.tabs.setTabsClosable(False)
+            self.tabs.addTab(self.placeholder, self.tr("开始"))
 
     def _tab_changed(self, _index: int) -> None:
         page = self.current_page()
