@@ -31,8 +31,11 @@ _OUTBREAK = re.compile(
     r"(?:发现|发生|确诊|报告|检出|暴发|爆发|出现|新增)(?:了)?[^,。;\n]{0,12}?疫情"
     r"|疫点(?:位于|设在|为|在|:)?|(?:划定|设立|封锁)(?:了)?疫区|疫区(?:封锁|范围)"
     r"|\d+例(?:确诊|疑似|无症状|死亡)?(?:病例|患者|感染者)?|(?:确诊|疑似|死亡|感染)(?:病例)?\d+例")
+# A named disease found in a sample or a person: "检出H5N1禽流感病毒", "新冠病毒核酸阳性", "确诊猴痘".
+_DETECTED = re.compile(r"检出|检测出|确诊|阳性|暴发|爆发|新增|累计报告|报告[^,。;]{0,6}例")
 _GENERIC = re.compile(r"应当|应|须|必须|一旦|如发生|若|凡|可以")
-_SPECIFIC = re.compile(r"近期|近日|日前|目前|截至|某|该|本市|我市|本县|我县|本区|我区|今年|\d+月\d+日|\d+例|疫点")
+_SPECIFIC = re.compile(r"近期|近日|日前|目前|截至|某|该|本市|我市|本县|我县|本区|我区|本省|我省|今年|\d+月\d+日|\d+例|疫点"
+                       r"|[\u4e00-\u9fff]{1,6}(?:县|区|乡|镇|村|街道|社区|养殖场|养殖户|学校|小学|中学|医院)(?:的|一|有)?")
 _POLICY = re.compile(r"防控|防治|防疫|预防|预案|演练|免疫接种|宣传|知识|监测体系|工作方案|应急处置机制|责任制")
 
 _DEG = r"\d{1,3}(?:\.\d+)? ?[°度] ?(?:\d{1,2}(?:\.\d+)? ?[′'分] ?)?(?:\d{1,2}(?:\.\d+)? ?(?:′′|″|\"|秒) ?)?"
@@ -46,12 +49,12 @@ _DEG_KEY = re.compile(r"°|\d ?度 ?\d")
 _PAIR_KEY = re.compile(r"经度|纬度|坐标|lng|lat|lon")
 _COORD_KEY = re.compile(rf"{_DEG_KEY.pattern}|{_PAIR_KEY.pattern}")
 _RANGE_NEXT = re.compile(r" ?(?:至|到|~|—|-)")
-_SCALE = re.compile(r"比例尺 ?[:]? ?(?:为|是)? ?1 ?[:比] ?(?P<den>[\d,]+)(?P<wan>万)?")
-_MAP = re.compile(r"大比例尺|地形图|影像图|航摄|测绘成果|高精度地图|地籍图")
+_SCALE = re.compile(r"比例尺 ?[:]? ?(?:为|是)? ?1 ?[:∶比] ?(?P<den>[\d,]+)(?P<wan>万)?")
+_MAP = re.compile(r"(?:1 ?[:∶比] ?(?P<den>[\d,]{3,7})(?P<wan>万)? ?(?:比例尺)?的?)?(?P<word>大比例尺|地形图|影像图|航摄|测绘成果|高精度地图|地籍图)")
 _STAT_RELEASE = re.compile(
     r"(?:统计公报|统计数据|统计资料|统计快报|主要经济指标|主要统计指标)[^。;\n]{0,20}(?:发布如下|公布如下|公告如下|如下)"
     r"|(?:现将|现就)[^。;\n]{0,30}(?:统计公报|统计数据|统计资料|主要经济指标|主要统计指标)[^。;\n]{0,12}(?:发布|公布|公告)(?:如下)?")
-_STAT_TITLE = re.compile(r"统计公报|统计数据|统计快报|主要经济指标|主要统计指标|国民经济和社会发展统计")
+_STAT_TITLE = re.compile(r"(?:国民经济和社会发展)?统计公报|统计数据|统计快报|主要经济指标|主要统计指标|国民经济和社会发展统计")
 
 
 class ApprovalRule:
@@ -86,7 +89,9 @@ class ApprovalRule:
                            "疫情信息以主管部门授权发布的内容为准；发布前报请审批，或删除具体疫情内容。")
         for d in _DISEASE.finditer(text):
             s, e = ctx.sentence(d.start(), d.end())
-            if s in done or not d[0].endswith("疫情") or in_book_title(text, d.start(), d.end()):
+            if s in done or in_book_title(text, d.start(), d.end()):
+                continue
+            if not d[0].endswith("疫情") and not (_DETECTED.search(text, s, e) and _SPECIFIC.search(text, s, e)):
                 continue
             if _POLICY.search(text, s, e) or not _REPORT_VERB.search(text, s, e):
                 continue
@@ -117,7 +122,9 @@ class ApprovalRule:
 
     def _maps(self, ctx: ScanContext) -> Iterator[Hit]:
         text = ctx.text
+        scales: list[tuple[int, int]] = []
         for m in _SCALE.finditer(text):
+            scales.append(m.span())
             den = int(m["den"].replace(",", "") or 0) * (10000 if m["wan"] else 1)
             if 0 < den <= 10000:
                 yield META.hit(m.start(), m.end(), Severity.MEDIUM, "large_scale_map",
@@ -127,11 +134,17 @@ class ApprovalRule:
             if in_book_title(text, m.start(), m.end()):
                 continue
             s, e = ctx.sentence(m.start(), m.end())
-            if not re.search(r"附|见|如下|如图|比例尺|下载|提供|公开", text[s:e]) or \
-                    re.search(r"管理|条例|办法|规定|应当|不得", text[s:e]):
+            if re.search(r"管理|条例|办法|规定|应当|不得", text[s:e]):
                 continue
-            yield META.hit(m.start(), m.end(), Severity.MEDIUM, "survey_data",
-                           f"文中涉及“{m[0]}”，测绘成果公开须经主管部门审核。",
+            if m["den"]:
+                den = int(m["den"].replace(",", "") or 0) * (10000 if m["wan"] else 1)
+                if not 0 < den <= 10000:
+                    continue  # small-scale maps (1:50000 and smaller) are not restricted
+            elif not re.search(r"附|见|如下|如图|比例尺|下载|提供|公开", text[s:e]):
+                continue
+            start = m.start("word") if any(a < m.end() and m.start() < b for a, b in scales) else m.start()
+            yield META.hit(start, m.end(), Severity.MEDIUM, "survey_data",
+                           f"文中涉及“{text[start:m.end()]}”，测绘成果公开须经主管部门审核。",
                            "核实地图或测绘成果是否已经审核（审图号）；未经审核的不得公开。")
 
     def _statistics(self, ctx: ScanContext) -> Iterator[Hit]:

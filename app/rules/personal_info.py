@@ -18,6 +18,8 @@ META = RuleMeta(Category.PERSONAL_INFO, "personal_info", BASIS_PRIVACY)
 
 _PREFILTER = re.compile(r"\d{4}|@")
 _ID = re.compile(r"(?<![0-9a-z])(\d{6}) ?(\d{8}) ?(\d{3}[\dx])(?![0-9a-z])")
+# First-generation 15-digit numbers (6-digit region, yymmdd, 3-digit sequence): only with a cue.
+_ID15 = re.compile(r"(?<![0-9a-z])(\d{6}) ?(\d{6}) ?(\d{3})(?![0-9a-z])")
 _ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份")
 _MOBILE = re.compile(r"(?=[+81])(?<![\d.\-+])(?:\+?86[- ]?)?(1[3-9]\d)([- ]?)(\d{4})\2(\d{4})(?![\d])")
 _CARD = re.compile(r"(?<![\d.\-])\d(?:[ -]?\d){15,18}(?![\d])")
@@ -57,6 +59,14 @@ class PersonalInfoRule:
                 yield META.hit(m.start(), m.end(), Severity.HIGH if cue else Severity.MEDIUM, "resident_id_suspect",
                                "文中含疑似公民身份号码（校验位不符，可能录入有误），属个人隐私信息。",
                                "核实后删除或遮盖该号码。")
+        for m in _ID15.finditer(text):
+            number = m[1] + "19" + m[2] + m[3]
+            if not (id_region_ok(number) and id_birth_ok(number[:14])):
+                continue
+            if _ID_CUE.search(_context(text, m.start(), m.end())) is not None:
+                yield META.hit(m.start(), m.end(), Severity.HIGH, "resident_id_15",
+                               "文中含15位（第一代）公民身份号码，属个人隐私信息，不得公开发布。",
+                               "删除身份证号，或仅保留前后几位并以*遮盖。")
 
     def _cards(self, text: str, taken: list[tuple[int, int]]) -> Iterator[Hit]:
         for m in _CARD.finditer(text):

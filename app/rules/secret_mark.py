@@ -23,7 +23,7 @@ _CN_NUM = "零一二三四五六七八九十两百"
 # Legal maxima (保守国家秘密法 第十五条): 绝密 30 years, 机密 20 years, 秘密 10 years.
 _MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
 
-_PREFILTER = re.compile(rf"{_LEVELS}|内部(?:资料|文件|刊物|参考|材料)|公开(?:属性|方式|类型)")
+_PREFILTER = re.compile(rf"{_LEVELS}|内部(?:资料|文件|刊物|参考|材料|发行|明电)|公开(?:属性|方式|类型|形式|选项)")
 
 # 绝密★长期, 机密★10年, 秘密★6个月, 秘密★2030年12月31日解密, 机密★ (no period)
 _STAR = re.compile(
@@ -47,8 +47,15 @@ _NOTICE = re.compile(
     r"内部(?:资料|文件|刊物|参考|材料|发行)[,、;。 ]?"
     r"(?:注意保存|妥善保管|注意保密|(?:请勿|不得|严禁|禁止|切勿|不准)(?:外传|外泄|扩散|翻印)"
     r"|(?:请勿|切勿)(?:转发|复制|上网|公开))")  # "内部文件不得上网" is a rule, "请勿上网" a notice
+# A line that is nothing but an internal-material mark ("内部资料", "【内部文件】", "内部参考 第3期"),
+# or the mark in brackets after a title ("工作简报（内部资料）"): the document's own label.
+_INTERNAL = re.compile(r"内部(?:资料|文件|刊物|参考|发行|明电)")
+_INTERNAL_LINE = re.compile(
+    r"[【\[(]?内部(?:资料|文件|刊物|参考|发行|明电)[】\])]? ?"
+    r"(?:注意保存|妥善保管|注意保密|第?[\d一二三四五六七八九十]{1,4}期|[\d ]{0,8})?")
+_BRACKETED = re.compile(r"[【\[(]内部(?:资料|文件|刊物|参考|发行|明电)(?:[,、 ]?(?:注意保存|妥善保管|请勿外传|注意保密))?[】\])]")
 # 公开属性：不予公开 / 公开方式:依申请公开
-_RELEASE_FIELD = re.compile(r"公开(?:属性|方式|类型|形式) ?[:]? ?(?P<value>不予公开|不公开|依申请公开|依申请)")
+_RELEASE_FIELD = re.compile(r"公开(?:属性|方式|类型|形式|选项) ?[:]? ?(?P<value>不予公开|不公开|依申请公开|依申请)")
 
 
 def _cn_int(s: str) -> int | None:
@@ -142,9 +149,25 @@ class SecretMarkRule:
                            "核实文件密级；涉密文件严禁上网发布，非涉密文件须删除该标志后再审。")
 
     def _notices(self, ctx: ScanContext) -> Iterator[Hit]:
-        for m in _NOTICE.finditer(ctx.text):
+        text = ctx.text
+        noticed: list[tuple[int, int]] = []
+        for m in _NOTICE.finditer(text):
+            noticed.append(m.span())
             yield META.hit(m.start(), m.end(), Severity.BLOCK, "internal_notice",
                            f"文中含“{m[0]}”标注，属内部资料，不得在门户网站公开发布。",
+                           "停止发布；内部资料不上网，确需公开的须经制发机关审批并删除该标注。")
+        for m in _INTERNAL.finditer(text):
+            s, e = m.span()
+            if any(a <= s < b for a, b in noticed):
+                continue
+            ls, le = line_bounds(ctx, s, e)
+            bracket = _BRACKETED.match(text, max(0, s - 1))
+            if bracket is not None and bracket.start() == s - 1:
+                s, e = bracket.span()
+            elif not (le - ls <= 24 and _INTERNAL_LINE.fullmatch(text[ls:le].strip())):
+                continue
+            yield META.hit(s, e, Severity.BLOCK, "internal_mark",
+                           f"“{text[s:e]}”作为文件标注出现，属内部资料，不得在门户网站公开发布。",
                            "停止发布；内部资料不上网，确需公开的须经制发机关审批并删除该标注。")
 
 
