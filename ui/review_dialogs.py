@@ -68,7 +68,7 @@ class LoginDialog(_Base):
         self.form.addRow(self.tr("密码"), self.password)
         self.ok_button.setText(self.tr("登录"))
         if not controller.users:
-            self.error.setText(self.tr("本机尚无用户。请由保密管理员用 mishen users add 添加。"))
+            self.error.setText(self.tr("本机尚无用户。请在“审核 → 用户管理…”中添加（或由保密管理员用 mishen users add 添加）。"))
 
     def user_name(self) -> str:
         text = self.user_box.currentText()

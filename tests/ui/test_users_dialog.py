@@ -1,0 +1,106 @@
+"""用户管理 in the window: the first user of an empty ledger may be added by anyone; afterwards
+only a logged-in 保密管理员; the core's Chinese refusals are shown; a user added through the
+dialog can log in."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.users.model import Role
+from tests.ui.flow import WAIT, login
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def empty_window(qtbot, settings, engine_holder, tmp_path, monkeypatch):
+    data = tmp_path / "empty-data"
+    monkeypatch.setenv("MISHEN_HOME", str(data))
+    win = MainWindow(settings=settings, engine=engine_holder, data_dir=str(data))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def add(qtbot, dialog, name, role, password, confirm=None, unit="县营商办"):
+    count = dialog.table.rowCount()
+    dialog.name.setText(name)
+    dialog.set_role(role)
+    dialog.unit.setText(unit)
+    dialog.password.setText(password)
+    dialog.confirm.setText(password if confirm is None else confirm)
+    assert dialog.add_button.isEnabled(), dialog.rule.text()
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > count or (dialog.error.text()
+                                                                  and "正在添加" not in dialog.error.text()),
+                    timeout=WAIT)
+
+
+def open_users(window):
+    action = next(a for a in window.review_menu.actions() if a.text() == "用户管理…")
+    action.trigger()
+    return window.review.dialog
+
+
+def test_add_users_then_log_in(qtbot, empty_window):
+    window = empty_window
+    controller = window.review.controller
+    dialog = open_users(window)
+    assert dialog.table.rowCount() == 0
+    assert "尚无用户" in dialog.rule.text()
+
+    add(qtbot, dialog, "周保密", Role.SECRECY_ADMIN, "admin-password")
+    assert dialog.table.item(0, 0).text() == "周保密"
+    assert dialog.table.item(0, 1).text() == "保密管理员"
+    assert dialog.table.item(0, 2).text() == "县营商办"
+    assert dialog.table.item(0, 3).text().endswith("…")
+    assert dialog.table.item(0, 3).toolTip() == controller.users[0].public_key
+    # now only a logged-in 保密管理员 may add
+    assert not dialog.add_button.isEnabled()
+    assert "保密管理员" in dialog.rule.text()
+    dialog.reject()
+
+    login(qtbot, window, "周保密", "admin-password")
+    dialog = open_users(window)
+    assert dialog.add_button.isEnabled()
+    add(qtbot, dialog, "李信息", Role.OFFICER, "short")                 # the core's minimum length
+    assert "密码至少 8 个字符" in dialog.error.text()
+    dialog.error.clear()
+    dialog.password.setText("officer-pass")
+    dialog.confirm.setText("officer-pasX")
+    dialog.add_button.click()
+    assert "两次输入的密码不一致" in dialog.error.text()
+    add(qtbot, dialog, "李信息", Role.OFFICER, "officer-pass")
+    add(qtbot, dialog, "孙科长", Role.SECTION_CHIEF, "section-pass")
+    assert [dialog.table.item(r, 1).text() for r in range(3)] == ["保密管理员", "信息员", "科室负责人"]
+    add(qtbot, dialog, "李信息", Role.PRINCIPAL, "another-pass")          # duplicate: the core refuses
+    assert "已存在" in dialog.error.text()
+    assert dialog.table.rowCount() == 3
+    dialog.reject()
+
+    login(qtbot, window, "李信息", "officer-pass")
+    assert controller.session.role is Role.OFFICER
+    dialog = open_users(window)
+    assert not dialog.add_button.isEnabled()
+    assert "只有保密管理员可以添加用户" in dialog.rule.text()
+    dialog.reject()
+
+
+def test_non_admin_is_refused_in_the_worker_too(qtbot, window_with_reviewers):
+    """The rule is checked again under the ledger lock, not only by disabling the button."""
+    from ui import user_admin
+
+    window = window_with_reviewers
+    login(qtbot, window, "李信息", "officer-pass")
+    results = []
+    user_admin.add_user(window.review.controller, name="某人", role=Role.OFFICER, unit="", password="some-password",
+                        on_done=lambda ok, text: results.append((ok, text)))
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT)
+    assert results[0][0] is False and "只有保密管理员" in results[0][1]
+
+
+@pytest.fixture
+def window_with_reviewers(qtbot, settings, engine_holder, data_dir):
+    win = MainWindow(settings=settings, engine=engine_holder, data_dir=str(data_dir))
+    qtbot.addWidget(win)
+    win.show()
+    return win
