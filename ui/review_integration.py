@@ -37,6 +37,11 @@ class ReviewIntegration(QObject):
         self.sign_action = window._action(self.tr("签署…"), lambda: self.ask_sign(), "Ctrl+Shift+S")
         window.review_menu.insertAction(window.leader_action, self.login_action)
         window.review_menu.insertAction(window.leader_action, self.sign_action)
+        self.resubmit_action = window._action(self.tr("提交修改稿…"), lambda: self.ask_resubmit())
+        self.users_action = window._action(self.tr("用户管理…"), lambda: self.ask_users())
+        window.review_menu.insertAction(window.leader_action, self.resubmit_action)
+        window.review_menu.insertAction(window.leader_action, self.users_action)
+        window.review_menu.insertSeparator(window.leader_action)
         self.ledger_window: Any = None
         self.leader_view: Any = None
         self.dialog: Any = None
@@ -44,6 +49,7 @@ class ReviewIntegration(QObject):
         self.panel.logout_requested.connect(self.controller.logout)
         self.panel.open_review_requested.connect(self.ask_open_review)
         self.panel.sign_requested.connect(self.ask_sign)
+        self.panel.resubmit_requested.connect(self.ask_resubmit)
         self.panel.leader_view_requested.connect(self.open_leader_view)
         self.controller.changed.connect(self.refresh)
         self.controller.message.connect(window.show_message)
@@ -124,6 +130,54 @@ class ReviewIntegration(QObject):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def ask_users(self) -> Any:
+        from ui.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self.controller, self.window)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_resubmit(self) -> Any:
+        from ui.resubmit import ResubmitDialog
+
+        page = self.current_page()
+        if page is None or page.review is None:
+            self.window.errors.show(self.tr("请先打开文稿并建立审核单"))
+            return None
+        if self.controller.session is None:
+            self.window.errors.show(self.tr("请先登录"))
+            return None
+        dialog = ResubmitDialog(page.review, page, lambda path, done: self._resubmit(page, path, done), self.window)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _resubmit(self, page: Any, path: str, done: Any) -> None:
+        from ui.resubmit import resubmit
+
+        def finished(ok: bool, text: str, result: Any) -> None:
+            if ok:
+                self._show_version(page, *result)
+            done(ok, text)
+
+        resubmit(self.controller, page, path, finished)
+
+    def _show_version(self, old_page: Any, report: Any, review: Any, decided: Any) -> None:
+        """Show the new version in a tab of its own file, replacing the old version's tab."""
+        from ui.review_controller import _alive
+
+        page = self.window.add_report(report)
+        page.review = review
+        page.dispositions.load(decided)
+        if old_page is not page and _alive(old_page):
+            index = self.window.tabs.indexOf(old_page)
+            if index >= 0:
+                self.window.close_tab(index)
+        self.controller.message.emit(self.tr("已提交第 {0} 版，各级签署从第一级重新开始")
+                                     .format(review.current.number))
+        self.controller.changed.emit()
 
     def open_leader_view(self) -> Any:
         from ui.leader_view import LeaderView

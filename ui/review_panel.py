@@ -47,6 +47,7 @@ class ReviewPanel(QWidget):
     login_requested = Signal()
     logout_requested = Signal()
     leader_view_requested = Signal()
+    resubmit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,10 @@ class ReviewPanel(QWidget):
         self.open_button = QPushButton(self.tr("建立审核单…"), self)
         self.sign_button = QPushButton(self.tr("签署…"), self)
         self.leader_button = QPushButton(self.tr("领导审批视图"), self)
+        self.resubmit_button = QPushButton(self.tr("提交修改稿…"), self)
+        self.resubmit_button.setObjectName("resubmit")
+        self.resubmit_button.setToolTip(self.tr("退回修改、修改后发布或文稿已修改时，提交新版本重新审核"))
+        self.resubmit_button.clicked.connect(self.resubmit_requested)
         self.open_button.clicked.connect(self.open_review_requested)
         self.sign_button.clicked.connect(lambda: self.sign_requested.emit(self._next_level or 0))
         self.leader_button.clicked.connect(self.leader_view_requested)
@@ -105,6 +110,7 @@ class ReviewPanel(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.sign_button)
         buttons.addWidget(self.leader_button)
+        buttons.addWidget(self.resubmit_button)
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -136,6 +142,8 @@ class ReviewPanel(QWidget):
         self.open_button.setVisible(page is not None and review is None)
         self.open_button.setEnabled(s is not None)
         self.open_button.setToolTip("" if s else self.tr("请先登录"))
+        self.resubmit_button.setVisible(_can_resubmit(review))
+        self.resubmit_button.setEnabled(s is not None)
         if page is None:
             self._blank(self.tr("未打开文稿"))
             return
@@ -173,6 +181,16 @@ class ReviewPanel(QWidget):
             label.clear()
         self.sign_button.setEnabled(False)
         self.leader_button.setEnabled(False)
+
+
+def _can_resubmit(review: Any) -> bool:
+    """A new version may be submitted while the review is open (not approved, not rejected)."""
+    if review is None:
+        return False
+    from app.review import review_state
+    from app.review.model import Status
+
+    return review_state(review).status in (Status.IN_REVIEW, Status.AWAITING_REVISION)
 
 
 def _role_refused(review: Any, level: int, session: Any) -> bool:
