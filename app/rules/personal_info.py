@@ -24,7 +24,7 @@ _ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份")
 _MOBILE = re.compile(r"(?=[+81])(?<![\d.\-+])(?:\+?86[- ]?)?(1[3-9]\d)([- ]?)(\d{4})\2(\d{4})(?![\d])")
 _CARD = re.compile(r"(?<![\d.\-])\d(?:[ -]?\d){15,18}(?![\d])")
 _CARD_CUE = re.compile(r"卡号|账号|帐号|银行|转入|汇入|转账|开户|账户|收款|储蓄卡|信用卡|借记卡|打款|汇款|存入")
-_SERIAL_CUE = re.compile(r"编号|档案号|文号|流水号|订单号|序号|单号|代码|批号|登记号|证书号|许可证|条码|票号|合同号")
+_SERIAL_CUE = re.compile(r"编号|受理号|档案号|文号|流水号|订单号|序号|单号|代码|批号|登记号|证书号|许可证|条码|票号|合同号")
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63} {0,2}@ {0,2}[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}(?![a-z0-9])")
 _GOV_DOMAIN = re.compile(r"@(?:[a-z0-9-]+\.)*gov(?:\.cn)?$|@(?:[a-z0-9-]+\.)*(?:org\.cn|edu\.cn)$")
 _OFFICE_CUE = re.compile(r"邮箱|信箱|电子邮件|e-?mail|联系方式|联系电话|咨询电话|监督电话|投诉电话|受理")
@@ -50,11 +50,14 @@ class PersonalInfoRule:
     def _ids(self, text: str) -> Iterator[Hit]:
         for m in _ID.finditer(text):
             number = m[1] + m[2] + m[3]
+            before = _context(text, m.start(), m.start())
+            # a dated serial (受理编号 520102 20250115 0011) can pass every check by chance
+            serial = _SERIAL_CUE.search(before) is not None and _ID_CUE.search(before) is None
             if is_resident_id(number):
-                yield META.hit(m.start(), m.end(), Severity.HIGH, "resident_id",
+                yield META.hit(m.start(), m.end(), Severity.MEDIUM if serial else Severity.HIGH, "resident_id",
                                "文中含公民身份号码，属个人隐私信息，不得公开发布。",
                                "删除身份证号，或仅保留前后几位并以*遮盖（如 3406**********4567）。")
-            elif id_region_ok(number) and id_birth_ok(number):
+            elif id_region_ok(number) and id_birth_ok(number) and not serial:
                 cue = _ID_CUE.search(_context(text, m.start(), m.end())) is not None
                 yield META.hit(m.start(), m.end(), Severity.HIGH if cue else Severity.MEDIUM, "resident_id_suspect",
                                "文中含疑似公民身份号码（校验位不符，可能录入有误），属个人隐私信息。",

@@ -446,3 +446,26 @@ def test_docx_table_personal_cells() -> None:
     found = _scan(_docx_table(rows), "docx")
     _assert_found(found, PI, H, "510107198809215871", "docx id cell")
     _assert_found(found, PI, M, "18685912345", "docx phone cell")
+
+
+def test_docx_table_row_header_cue() -> None:
+    rows = [["指标", "1-9月", "增长%"],
+            ["地区生产总值（初步核算，亿元）", "1286.5", "6.2"],
+            ["社会消费品零售总额（亿元）", "352.7", "4.9"]]
+    _assert_found(_scan(_docx_table(rows), "docx"), ST, H, "1286.5", "row header cue")
+
+
+def test_xlsx_title_cell_alone_in_row_one() -> None:
+    rows = [["2025年1-9月全县主要经济指标（初步统计）", "", ""],
+            ["指标", "绝对值（亿元）", "增长（%）"],
+            ["地区生产总值", "245.3", "5.7"],
+            ["固定资产投资", "86.1", "3.2"]]
+    _assert_found(_scan(_sheet(rows, "Sheet1"), "xlsx"), ST, H, "245.3", "xlsx title row")
+
+
+@pytest.mark.parametrize("text", [
+    "受理编号：520102202501150011",
+    "档案编号 520102202501150011，请妥善保存回执。",
+])
+def test_dated_serial_numbers_are_not_loud(text: str) -> None:
+    _assert_quiet(_scan(_body(text)), text)
