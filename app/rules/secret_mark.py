@@ -34,7 +34,7 @@ _STAR = re.compile(
 _FIELD = re.compile(rf"密 ?级 ?[:]? ?(?:为|是)? ?(?P<level>{_LEVELS})(?![、和及与或三级]|[,;] ?(?:{_LEVELS}))")
 # A line that is nothing but a mark: "机密", "【秘密】", "000123 机密 特急", "秘密 加急"
 _BARE_LINE = re.compile(
-    rf"(?:份号[:]?)?[\d\s]*[【\[]?(?P<level>{_LEVELS})[】\]]? ?(?:特急|加急|平急|特提|急件)?[\s\d]*")
+    rf"(?:份号[:]?)?[\d\s]*[【\[(]?(?P<level>{_LEVELS})[】\])]? ?(?:特急|加急|平急|特提|急件)?[\s\d]*")
 # Characters that make 秘密/机密 part of a word (秘密投票, 机密性, 秘密级…) rather than a mark.
 _COMPOUND_NEXT = frozenset("性投写级等事载信资数会通联工侦")
 _SEPARATORS = frozenset(" \t\r\n\u3000,，;；:：、|/()（）[]【】-—·")
