@@ -1,0 +1,106 @@
+"""README "The workstation window", walked step by step in the real window: the reviewers created
+with the README's own shell loop, the sample draft, 登录 and 建立审核单, the gating message for the
+block finding, the waiver as 赵主要, levels 1 and 2 in the sign dialog, level 3 in the leader view,
+and the ledger window's integrity check."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from app.model import Severity
+from app.review import Decision
+from tests.ui.conftest import REPO
+from tests.ui.flow import WAIT, login, open_file, open_review, sign
+from ui.dispositions import Status
+from ui.main_window import MainWindow
+
+README = REPO / "README.md"
+SAMPLE = REPO / "resources" / "samples" / "sample-draft.docx"
+PASSWORD = "a-long-password"
+
+
+def readme_user_loop() -> str:
+    """The bash block of step 1, exactly as printed in the README."""
+    section = README.read_text(encoding="utf-8").split("## The workstation window", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block is not None, "README step 1 has no bash block"
+    return "\n".join(line.strip() for line in block.group(1).splitlines())
+
+
+@pytest.fixture
+def readme_home(tmp_path, monkeypatch):
+    if not (REPO / ".venv" / "bin" / "mishen").exists() or shutil.which("bash") is None:
+        pytest.skip("needs .venv/bin/mishen and bash")
+    home = tmp_path / "readme-home"
+    monkeypatch.setenv("MISHEN_HOME", str(home))
+    done = subprocess.run(["bash", "-c", readme_user_loop()], cwd=REPO, env=dict(os.environ, MISHEN_HOME=str(home)),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("已添加用户") == 3, done.stdout
+    return home
+
+
+def test_readme_window_flow(qtbot, settings, engine_holder, readme_home):
+    # 2. the window on the sample draft; 登录 as 李信息; 建立审核单 with the engine's suggestion
+    window = MainWindow(settings=settings, engine=engine_holder, data_dir=str(readme_home))
+    qtbot.addWidget(window)
+    window.show()
+    page = open_file(qtbot, window, SAMPLE)
+    panel = window.review.panel
+    login(qtbot, window, "李信息", PASSWORD)
+    open_review(qtbot, window, page)
+    assert page.review.unit == "县营商办"
+
+    # 3. the block finding (机密★5年 in the header) stops approval
+    blocks = [f for f in page.report.findings if f.severity is Severity.BLOCK]
+    assert [f.text for f in blocks] == ["机密★5年"]
+    assert "页眉" in blocks[0].location.label or blocks[0].location.part.value == "header"
+    qtbot.waitUntil(lambda: "尚有 1 处禁止发布的内容未处理" in panel.gate_label.text(), timeout=WAIT)
+
+    # … 赵主要 豁免s it with a reason (and the password)
+    login(qtbot, window, "赵主要", PASSWORD)
+    findings = window.findings
+    findings.select_finding(blocks[0].id)
+    qtbot.waitUntil(lambda: findings.waive_button.isEnabled(), timeout=WAIT)
+    dialog = findings.ask_waive()          # what the 豁免… button opens
+    dialog.edit.setPlainText("转载的已解密文件原有标志，已核实解密")
+    dialog.password_edit.setText(PASSWORD)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: page.dispositions.status(blocks[0].id) is Status.WAIVED, timeout=WAIT)
+    qtbot.waitUntil(lambda: "禁止发布" not in panel.gate_label.text(), timeout=WAIT)
+
+    # … then level 1 (李信息) and level 2 (王分管) in the sign dialog
+    login(qtbot, window, "李信息", PASSWORD)
+    sign(qtbot, window, page, Decision.APPROVE, "已核对。", PASSWORD)
+    login(qtbot, window, "王分管", PASSWORD)
+    sign(qtbot, window, page, Decision.APPROVE, "同意，报主要负责人审定。", PASSWORD)
+    assert [s.level for s in page.review.current_signoffs] == [1, 2]
+
+    # 4. as 赵主要, 领导审批视图: summary, earlier opinions, 批示; 同意发布 signs level 3
+    login(qtbot, window, "赵主要", PASSWORD)
+    panel.leader_button.click()
+    leader = window.review.leader_view
+    assert leader.isVisible()
+    assert "同意，报主要负责人审定" in leader.opinions.toPlainText()
+    assert leader.digest.toPlainText().strip()
+    leader.instruction.setPlainText("同意发布。")
+    leader.password.setText(PASSWORD)
+    with qtbot.waitSignal(leader.signed, timeout=WAIT):
+        leader.approve_button.click()
+    assert [s.level for s in page.review.current_signoffs] == [1, 2, 3]
+    qtbot.waitUntil(lambda: "审核通过" in panel.status.text(), timeout=WAIT)
+
+    # 审批台帐与审计记录: the leaders' ledger, the audit trail, 核验台帐完整性
+    window.ledger_action.trigger()
+    ledger = window.review.ledger_window
+    qtbot.waitUntil(lambda: ledger.approval.rowCount() == 1, timeout=WAIT)
+    assert ledger.audit.rows
+    with qtbot.waitSignal(ledger.verified, timeout=WAIT) as blocker:
+        ledger.verify_button.click()
+    assert blocker.args == [True]
+    assert "台帐完好" in ledger.result.text()
