@@ -1,5 +1,5 @@
 """Start the real window under Xvfb on the sample draft and save screenshots of the main window,
-the leader view and the ledger window into docs/screenshots/.
+the leader view, the ledger window and the users dialog into docs/screenshots/.
 
     bash: xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
     (or just `.venv/bin/python scripts/screenshots.py`: it re-runs itself under xvfb-run when no
@@ -112,6 +112,14 @@ def main() -> int:
         _wait(app, lambda f=f: page.dispositions.status(f.id) is Status.WAIVED)
     sign("李信息", "已核对全文，问题已标注。")
     sign("王分管", "同意，报主要负责人审定。")
+    users = window.review.ask_users()
+    users.resize(760, 560)
+    _wait(app, lambda: users.table.rowCount() == len(PASSWORDS))
+    _settle(app, 400)
+    OUT.mkdir(parents=True, exist_ok=True)
+    users.grab().save(str(OUT / "users-dialog.png"))
+    users.reject()
+
     login("李信息")
     window.step_finding(1)
     window.step_finding(1)
