@@ -168,8 +168,9 @@ def _to_findings(ctx: ScanContext, hits: list[Hit]) -> list[Finding]:
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
     """Within one category, a hit covered by a louder-or-equal, longer-or-equal hit is dropped.
-    Across categories, a hit wholly inside a louder one says nothing new (请勿外传 inside the mark
-    内部文件，请勿外传) and is dropped too — except typos, whose correction is always wanted."""
+    Across categories only the generic `sensitive_term` gives way: inside a louder finding it says
+    nothing new (请勿外传 inside the mark 内部文件，请勿外传). A phone number inside a pending-case
+    sentence is a second problem and stays."""
     ordered = sorted(hits, key=lambda h: (-h.severity.rank, -(h.end - h.start), h.start))
     kept: list[Hit] = []
     for h in ordered:
@@ -177,7 +178,8 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
         for c in kept:
             if not (c.start <= h.start and h.end <= c.end):
                 continue
-            if c.category is h.category or (h.category is not Category.TYPO and c.severity.rank > h.severity.rank):
+            if c.category is h.category or (h.category is Category.SENSITIVE_TERM
+                                            and c.severity.rank > h.severity.rank):
                 covered = True
                 break
         if not covered:

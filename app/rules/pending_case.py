@@ -123,10 +123,15 @@ class PendingCaseRule:
                 # close: "被告人李某某涉嫌受贿一案，目前仍在侦查阶段"
                 ms, _ = ctx.sentence(matter[0], matter[1], CLAUSE_ENDS) if matter[0] < cs else (cs, 0)
                 start = ms if matter[0] - ms <= 24 else matter[0]
+                # never reach back past a closing bracket: "（…手机139…）反映的问题正在核查中"
+                lead = text[start:matter[0]]
+                cut = max(lead.rfind(")"), lead.rfind("]"), lead.rfind("】"), lead.rfind("〕"))
+                if cut >= 0:
+                    start += cut + 1
             end = max(matter[1], m.end())
             # "(2025)皖0603民初1234号案件正在审理中": one finding for the number and its state
             for n in numbers:
-                if s <= n.start and 0 <= start - n.end <= 4:
+                if s <= n.start <= start <= n.end + 4:
                     start = n.start
                     sev = max(sev, n.severity, key=lambda v: v.rank)
             yield META.hit(start, end, sev, "pending_state",

@@ -81,3 +81,8 @@ def test_comment_text_is_checked_too() -> None:
 ])
 def test_procedure_text_in_rules_is_not_loud(text: str) -> None:
     assert loud(run(RULE, text)) == []
+
+
+def test_party_widening_stops_at_a_closing_bracket() -> None:
+    found = run(RULE, "投诉人王某某（手机：139 1234 5678）反映的问题正在核查中。")
+    assert texts(found, "high") == ["反映的问题正在核查中"]
