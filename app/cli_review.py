@@ -57,10 +57,15 @@ def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool
 
 def _users_add(args: argparse.Namespace) -> int:
     from app.users import Role, add_user
+    from app.users.service import unlock
 
     role = Role.parse(args.role)
     with _open(args) as ledger:
-        user = add_user(ledger, args.name, role, _password(args, confirm=True), unit=args.unit or "")
+        password = _password(args, confirm=True)
+        added_by = None
+        if args.by:
+            added_by = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："))
+        user = add_user(ledger, args.name, role, password, unit=args.unit or "", added_by=added_by)
         print(f"已添加用户 {user.name}（{role.label}{'，' + user.unit if user.unit else ''}），公钥 {user.public_key[:16]}…")
     return 0
 
@@ -261,6 +266,8 @@ def register(sub: Any) -> None:
     p.add_argument("--role", required=True,
                    help="officer|section_chief|division_leader|principal|city_office|secrecy_admin|auditor（可用中文）")
     p.add_argument("--unit", default="")
+    p.add_argument("--by", metavar="ADMIN",
+                   help="办理添加的保密管理员（台帐已有保密管理员时必需；--password-stdin 时其密码为第二行）")
     _pw(p)
     p.set_defaults(func=_guard(_users_add))
     us.add_parser("list", help="列出用户").set_defaults(func=_guard(_users_list))

@@ -1,9 +1,9 @@
 """Who may add users from the window, and adding one through the controller (in the worker).
 
-The core's `add_user` takes no actor and checks nothing about who calls it, so the window enforces
-the rule itself: anyone may add the first user of an empty ledger; afterwards only a logged-in
-保密管理员 (secrecy_admin). The rule is checked again inside the worker, under the ledger lock,
-against the users actually in the ledger.
+The rule is the core's (`app.users.policy.may_add_user`): until the ledger has a 保密管理员 the
+workstation manages its users; afterwards only a logged-in 保密管理员 may add users, and the core
+co-signs the addition with their key. The dialog asks the same rule to grey out its form; the core
+enforces it inside the worker, under the ledger lock.
 """
 
 from __future__ import annotations
@@ -21,16 +21,12 @@ def _tr(text: str) -> str:
 
 
 def may_add(users: Sequence[Any], session: Any) -> tuple[bool, str]:
-    """(allowed, why not) for adding a user now."""
-    from app.users.model import Role
+    """(allowed, why not) for adding a user now, by the core's rule."""
+    from app.users.policy import may_add_user
 
-    if not users:
-        return True, ""
-    if session is None:
-        return False, _tr("添加用户须由保密管理员登录后操作。")
-    if session.role is not Role.SECRECY_ADMIN:
-        return False, _tr("只有保密管理员可以添加用户（当前用户：{0}，{1}）。").format(session.name, session.role_label)
-    return True, ""
+    actor = next((u for u in users if session is not None and u.name == session.name), None)
+    allowed, why = may_add_user(list(users), actor)
+    return allowed, "" if allowed else _tr(why)
 
 
 def fingerprint(public_key: str) -> str:
@@ -48,12 +44,11 @@ def add_user(controller: Any, *, name: str, role: Any, unit: str, password: str,
     session = controller.session
 
     def work(ledger: Any) -> tuple[Any, list[Any]]:
-        allowed, why = may_add(list_users(ledger), session)
-        if not allowed:
-            from app.errors import UsageError
+        from app.users.service import get_user
 
-            raise UsageError(why, code="not_allowed")
-        user = core_add_user(ledger, name, role, password, unit=unit)
+        actor = get_user(ledger, session.name) if session is not None else None
+        added_by = (actor, session.signer) if actor is not None else None
+        user = core_add_user(ledger, name, role, password, unit=unit, added_by=added_by)
         return user, list_users(ledger)
 
     def ok(result: tuple[Any, list[Any]]) -> None:

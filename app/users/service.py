@@ -17,6 +17,7 @@ from app.ledger.crypto import (
 from app.ledger.errors import AuthError
 from app.ledger.store import Ledger
 from app.users.model import Role, User
+from app.users.policy import may_add_user
 
 MIN_PASSWORD = 8
 
@@ -32,9 +33,12 @@ def validate_name(name: str) -> str:
     return name
 
 
-def add_user(ledger: Ledger, name: str, role: Role, password: str, unit: str = "") -> User:
+def add_user(ledger: Ledger, name: str, role: Role, password: str, unit: str = "", *,
+             added_by: tuple[User, KeySigner] | None = None) -> User:
     """Create the key pair, store the password hash and encrypted private key, and record a
-    `user_added` entry signed by the new key (proof the key belongs to this user). All or nothing."""
+    `user_added` entry signed by the new key (proof the key belongs to this user) and, when a
+    保密管理员 adds the user, a `user_approved` entry signed by them. All or nothing; who may add
+    users is `app.users.policy.may_add_user`."""
     name = validate_name(name)
     if len(password) < MIN_PASSWORD:
         raise UsageError(f"密码至少 {MIN_PASSWORD} 个字符。", code="weak_password")
@@ -48,13 +52,22 @@ def add_user(ledger: Ledger, name: str, role: Role, password: str, unit: str = "
         if get_user(ledger, name) is not None or any(
                 e.payload.get("name") == name for e in ledger.events(kinds=("user_added",))):
             raise UsageError(f"用户“{name}”已存在。", code="user_exists")
-        event = tx.append("user_added", {"name": name, "role": role.value, "unit": unit, "public_key": pub}, signer)
+        actor = added_by[0] if added_by is not None else None
+        allowed, why = may_add_user(list_users(ledger), actor)
+        if not allowed:
+            raise AuthError(why, code="not_allowed")
+        # only a 保密管理员's addition is co-signed (and named) in the ledger
+        admin = added_by if added_by is not None and added_by[0].role is Role.SECRECY_ADMIN else None
+        record = {"name": name, "role": role.value, "unit": unit, "public_key": pub}
+        event = tx.append("user_added", {**record, "added_by": admin[0].name if admin else None}, signer)
         try:
             ledger.conn.execute(
                 "INSERT INTO users (name, role, unit, public_key, password_hash, private_key, added_seq) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (name, role.value, unit, pub, pw_hash, blob, event.seq))
         except sqlite3.IntegrityError as exc:
             raise UsageError(f"用户“{name}”已存在。", code="user_exists") from exc
+        if admin is not None:
+            tx.append("user_approved", {**record, "user_added_seq": event.seq}, admin[1])
     return User(name, role, unit, pub, event.seq)
 
 

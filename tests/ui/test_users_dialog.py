@@ -85,10 +85,14 @@ def test_add_users_then_log_in(qtbot, empty_window):
     dialog.reject()
 
 
-def test_non_admin_is_refused_in_the_worker_too(qtbot, window_with_reviewers):
-    """The rule is checked again under the ledger lock, not only by disabling the button."""
+def test_non_admin_is_refused_in_the_worker_too(qtbot, data_dir, window_with_reviewers):
+    """Once the ledger has a 保密管理员, the core refuses anyone else, whatever the dialog shows."""
+    from app.ledger import Ledger
+    from app.users import add_user
     from ui import user_admin
 
+    with Ledger.open(data_dir) as ledger:
+        add_user(ledger, "保密员", Role.SECRECY_ADMIN, "admin-pass-1")
     window = window_with_reviewers
     login(qtbot, window, "李信息", "officer-pass")
     results = []
