@@ -49,7 +49,9 @@ def resubmit(controller: Any, page: Any, path: str,
         return result
 
     def work(ledger: Any) -> tuple[Any, Any, Any]:
-        review = core_resubmit(ledger, review_id, path, scanner=scan)
+        session = controller.session
+        review = core_resubmit(ledger, review_id, path, scanner=scan,
+                               by=session.signer if session is not None else None)
         return scanned[-1], review, dismissals(ledger, review)
 
     return controller.run(work, lambda result: on_done(True, "", result), lambda text: on_done(False, text, None),

@@ -173,7 +173,8 @@ class ReviewController(QObject):
 
         def work(ledger: Any) -> tuple[Any, dict[str, Disposition]]:
             review = open_review(ledger, report.path, title=title, unit=unit, info_class=info_class,
-                                 disclosure=disclosure, reason=reason, route=route, scanner=scanner)
+                                 disclosure=disclosure, reason=reason, route=route, scanner=scanner,
+                                 by=session.signer if session is not None else None)
             if session is not None and pending:
                 from app.review.false_alarms import mark_false_alarm
 

@@ -90,8 +90,10 @@ def new_review_id() -> str:
 
 def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = "", unit: str = "",
                 info_class: InfoClass | None = None, disclosure: Disclosure = Disclosure.PROACTIVE,
-                reason: str = "", route: str | None = None, scanner: Scanner | None = None) -> Review:
-    """Scan the file, keep a content-addressed copy, record `review_opened` and `scan_recorded`."""
+                reason: str = "", route: str | None = None, scanner: Scanner | None = None,
+                by: KeySigner | None = None) -> Review:
+    """Scan the file, keep a content-addressed copy, record `review_opened` and `scan_recorded`,
+    signed by `by` (the logged-in officer's unlocked key) or else by the workstation key."""
     _refuse(check_disclosure_reason(disclosure.value, reason))
     the_route = load_route(route, ledger.data_dir)
     p = Path(path)
@@ -99,7 +101,7 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     result = _scan(p, data, scanner)
     sha, _ = store_document(ledger.data_dir, data)
     review_id = new_review_id()
-    signer = ledger.workstation_signer()
+    signer = by or ledger.workstation_signer()
     with ledger.transaction() as tx:
         _note_lexicons(ledger, tx, result, signer)
         tx.append("review_opened", {"review_id": review_id, "title": title.strip() or p.stem, "unit": unit.strip(),
@@ -110,14 +112,16 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
 
 
 def resubmit(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
-             info_class: InfoClass | None = None, scanner: Scanner | None = None) -> Review:
+             info_class: InfoClass | None = None, scanner: Scanner | None = None,
+             by: KeySigner | None = None) -> Review:
     """A new version (after 退回修改 or 修改后发布, or an edit during review): scanned again, and it
-    goes through every level again; earlier sign-offs do not carry over."""
+    goes through every level again; earlier sign-offs do not carry over. Signed by `by` (who
+    submitted it) or else by the workstation key."""
     p = Path(path)
     data = read_document_bytes(p)
     result = _scan(p, data, scanner)
     sha, _ = store_document(ledger.data_dir, data)
-    signer = ledger.workstation_signer()
+    signer = by or ledger.workstation_signer()
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         state = review_state(review)

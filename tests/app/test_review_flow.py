@@ -247,3 +247,21 @@ def test_lexicon_changes_are_recorded_once_per_change(tmp_path, tmp_path_factory
         assert len(changes) == 2
         assert "本单位词库" in {x["name"] for x in changes[1].payload["lexicons"]}, changes[1].payload
         assert changes[1].payload["previous"] == changes[0].payload["lexicons"]
+
+
+def test_opening_and_resubmitting_are_signed_by_the_officer_when_given(tmp_path, tmp_path_factory):
+    from app.ledger import Ledger, verify_ledger
+    from app.review import open_review, resubmit
+    from app.users import unlock
+
+    data = copy_template(tmp_path_factory, tmp_path / "data")
+    doc = write_doc(tmp_path, "a.txt", "关于防汛工作的通报 [[medium]]\n")
+    with Ledger.open(data) as ledger:
+        _, signer = unlock(ledger, "xiao_li", PASSWORD)
+        review = open_review(ledger, doc, title="通报", scanner=real_scanner, by=signer)
+        doc.write_text(doc.read_text(encoding="utf-8") + "补充一句。\n", encoding="utf-8")
+        resubmit(ledger, review.id, doc, scanner=real_scanner, by=signer)
+        actors = {(e.kind, e.actor) for e in ledger.events(review_id=review.id)}
+        assert ("review_opened", "xiao_li") in actors
+        assert [a for k, a in actors if k == "scan_recorded"] == ["xiao_li"]
+    assert verify_ledger(data / "ledger.sqlite3").ok
