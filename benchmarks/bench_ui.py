@@ -45,7 +45,7 @@ def main() -> int:
 
     from tests.builders import build_big_docx
 
-    doc = build_big_docx(tmp / "big.docx", pages=100)
+    doc = build_big_docx(tmp / "big.docx", pages=100, planted=True)
     print(f"100-page docx: {doc.stat().st_size // 1024} KiB")
 
     gaps: list[float] = []

@@ -133,8 +133,9 @@ def build_docx(path: Path) -> Path:
     return path
 
 
-def build_big_docx(path: Path, pages: int = 100) -> Path:
-    """About `pages` pages of text: 30 paragraphs of ~40 characters per page, a table every 10 pages."""
+def build_big_docx(path: Path, pages: int = 100, *, planted: bool = False) -> Path:
+    """About `pages` pages of text: 30 paragraphs of ~40 characters per page, a table every 10 pages.
+    `planted`: each page also carries a mobile number and a typo (two findings a page)."""
     import docx
 
     d = docx.Document()
@@ -142,6 +143,8 @@ def build_big_docx(path: Path, pages: int = 100) -> Path:
     for page in range(pages):
         for k in range(30):
             d.add_paragraph(f"{page + 1}.{k + 1} {line}")
+        if planted:
+            d.add_paragraph(f"联系人手机1390561{page:04d}，各单位要再接再励。")
         if page % 10 == 0:
             table = d.add_table(rows=5, cols=4)
             for r in range(5):
