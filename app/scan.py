@@ -56,14 +56,13 @@ class Engine:
     def load(cls, extra_lexicons: Sequence[str | os.PathLike[str]] = (), *,
              use_defaults: bool = True, cache_dir: Path | None = None) -> Engine:
         """Load the bundled lexicons (and any extra files). Raises LexiconError on a bad file."""
-        from app.lexicon.loader import default_lexicon_paths, load_lexicon_file
+        from app.lexicon.loader import default_lexicon_paths
         from app.lexicon.matcher import Matcher
         from app.paths import cache_dir as default_cache_dir
         from app.rules import all_rules
 
         paths = [*(default_lexicon_paths() if use_defaults else []), *(Path(p) for p in extra_lexicons)]
-        lexicons = [load_lexicon_file(p) for p in paths]
-        matcher = Matcher.build(lexicons, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+        matcher = Matcher.load(paths, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
         return cls(matcher, all_rules())
 
     @property

@@ -167,9 +167,9 @@ def lexicon_csv(path: Path, terms: int, seed: int = 1) -> None:
 
 def lexicon_load(path: Path, cache: Path) -> float:
     code = ("import time,sys;t=time.perf_counter();"
-            "from app.lexicon.loader import load_lexicon_file;from app.lexicon.matcher import Matcher;"
+            "from app.lexicon.matcher import Matcher;"
             "from pathlib import Path;"
-            f"Matcher.build([load_lexicon_file(Path({str(path)!r}))], cache_dir=Path({str(cache)!r}));"
+            f"Matcher.load([Path({str(path)!r})], cache_dir=Path({str(cache)!r}));"
             "print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     return float(out.stdout.strip().splitlines()[-1])
