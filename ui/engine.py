@@ -38,8 +38,7 @@ class EngineHolder:
                 self._engine = self._factory()
                 # The engine (lexicons, automaton, compiled rules, imported readers) lives as long
                 # as the window: move it out of the garbage collector's sight, so that the full
-                # collections a scan triggers do not walk it while holding the GIL (they froze
-                # the window for 200-300 ms on a 100-page document).
+                # collections a scan triggers do not walk it while holding the GIL.
                 gc.freeze()
             return self._engine
 
