@@ -8,7 +8,10 @@ in the QTextDocument, so a finding's offsets map straight to a cursor range.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from bisect import bisect_left
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -80,10 +83,45 @@ def _u16(text: str) -> int:
     return len(text) + len(_ASTRAL.findall(text))
 
 
-def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]],
-                                                       list[tuple[str, int, int]]]:
-    """A QTextDocument for `document` (one insert: fast), each segment's start position and
-    astral indices, and the formatting still to apply: ("heading" | "prefix", start, end)."""
+@dataclass(frozen=True)
+class TextLayout:
+    """The plain text the view shows for a document, laid out without Qt objects so that a
+    worker can prepare it: the text, each segment's start position (UTF-16), each segment's
+    astral-character indices, and the formatting to apply ("heading" | "prefix", start, end)."""
+
+    text: str
+    positions: list[int]
+    astral: list[list[int]]
+    ops: list[tuple[str, int, int]]
+
+
+_prepared: dict[int, tuple[weakref.ref[Document], TextLayout]] = {}
+_prepared_lock = threading.Lock()
+
+
+def prepare_layout(document: Document) -> TextLayout:
+    """Lay the document out (pure Python, safe in a worker) and remember it for `set_report`."""
+    layout = layout_text(document)
+    key = id(document)
+    with _prepared_lock:
+        _prepared[key] = (weakref.ref(document, lambda _r, k=key: _forget(k)), layout)
+    return layout
+
+
+def _forget(key: int) -> None:
+    with _prepared_lock:
+        _prepared.pop(key, None)
+
+
+def _layout_for(document: Document) -> TextLayout:
+    with _prepared_lock:
+        entry = _prepared.get(id(document))
+    if entry is not None and entry[0]() is document:
+        return entry[1]
+    return layout_text(document)
+
+
+def layout_text(document: Document) -> TextLayout:
     lines: list[str] = []
     ops: list[tuple[str, int, int]] = []
     positions = [0] * len(document.segments)
@@ -126,11 +164,20 @@ def build_text_document(document: Document) -> tuple[QTextDocument, list[int], l
         heading(f"■ {_tr(title)}")
         for i, seg in members:
             put(i, seg)
+    return TextLayout("\n".join(lines), positions, astral, ops)
+
+
+def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]],
+                                                       list[tuple[str, int, int]]]:
+    """A QTextDocument for `document` (one insert: fast; the layout comes from the worker when
+    `prepare_layout` ran there), each segment's start position and astral indices, and the
+    formatting still to apply."""
+    layout = _layout_for(document)
     qdoc = QTextDocument()
     qdoc.setUndoRedoEnabled(False)
     qdoc.setDocumentLayout(QPlainTextDocumentLayout(qdoc))
-    QTextCursor(qdoc).insertText("\n".join(lines))
-    return qdoc, positions, astral, ops
+    QTextCursor(qdoc).insertText(layout.text)
+    return qdoc, layout.positions, layout.astral, layout.ops
 
 
 def _heading_formats() -> tuple[QTextCharFormat, QTextBlockFormat, QTextCharFormat]:

@@ -50,9 +50,14 @@ class EngineHolder:
             self._engine = None
 
 
-def scan_events(paths: Sequence[str], holder: EngineHolder) -> Iterator[Any]:
-    """`app.scan.scan_batch` over `paths`, loading the engine first (in the calling worker)."""
+def scan_events(paths: Sequence[str], holder: EngineHolder, *, prepare_view: bool = False) -> Iterator[Any]:
+    """`app.scan.scan_batch` over `paths`, loading the engine first (in the calling worker);
+    `prepare_view` also lays out each document's text for the view while still in the worker."""
     from app.scan import scan_batch
+    from ui.document_view import prepare_layout
 
     engine = holder.get()
-    yield from scan_batch(list(paths), engine)
+    for event in scan_batch(list(paths), engine):
+        if prepare_view and event.report is not None and event.report.document is not None:
+            prepare_layout(event.report.document)  # the text view's layout, off the GUI thread
+        yield event

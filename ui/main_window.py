@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.show_message(self.tr("正在加载词库…") if not self.engine.loaded else self.tr("正在审查…"))
         holder = self.engine
-        self.scan_job = worker.run_iter(lambda: scan_events(files, holder), on_item=self._scan_event,
+        self.scan_job = worker.run_iter(lambda: scan_events(files, holder, prepare_view=True), on_item=self._scan_event,
                                         on_done=self._scan_done, on_error=self._scan_failed, name="scan")
         self._update_actions()
 
@@ -344,7 +344,8 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, _index: int) -> None:
         page = self.current_page()
-        self.findings.set_report(page.report if page else None, page.dispositions if page else None)
+        if self.findings.model.report is not (page.report if page else None):  # addTab + setCurrentIndex
+            self.findings.set_report(page.report if page else None, page.dispositions if page else None)
         if self.review is not None:
             self.review.page_changed(page)
         self._update_actions()

@@ -97,7 +97,14 @@ class ReviewController(QObject):
             self.users = users
             self.users_loaded.emit(users)
 
-        return self.run(list_users, done)
+        def work(ledger: Any) -> list[Any]:
+            # import the review core here, in the worker at start-up, so that the GUI thread's
+            # later lazy imports of it are dictionary look-ups, not 50 ms of module loading
+            import app.review.service  # noqa: F401
+
+            return list_users(ledger)
+
+        return self.run(work, done)
 
     def login(self, name: str, password: str, on_done: Callable[[bool, str], None] | None = None) -> worker.Job:
         from app.users.service import unlock
