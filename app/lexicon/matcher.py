@@ -3,7 +3,7 @@
 Terms are normalised like documents (app.normalize) before insertion. The automaton is built over
 the UTF-8 bytes of each term read as latin-1, and documents are matched the same way: on Chinese
 text a str automaton's root has thousands of children, while a byte automaton has at most 256 per
-node, which makes iteration several times faster (see `python -m app.lexicon.bench`). UTF-8 is
+node, which makes iteration several times faster (see `benchmarks/bench_lexicon.py`). UTF-8 is
 self-synchronising, so a byte match of a whole term always starts and ends on character
 boundaries; byte offsets are turned into character offsets for the hits only, by decoding the
 stretch between consecutive hits (hits arrive in order of their end).

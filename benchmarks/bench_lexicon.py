@@ -1,4 +1,4 @@
-"""Lexicon engine figures: `python -m app.lexicon.bench [N_TERMS]`.
+"""Lexicon engine figures: `.venv/bin/python benchmarks/bench_lexicon.py [N_TERMS]`.
 
 Prints the cold build and cached load of an N-term lexicon (default 100,000 synthetic Chinese
 terms plus real phrases of the text), and matching time of the byte path, the plain-str path and
@@ -14,6 +14,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.lexicon.loader import load_lexicon_file
 from app.lexicon.matcher import Matcher
