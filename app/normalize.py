@@ -109,6 +109,7 @@ _RUN = re.compile("[" + re.escape("".join(sorted(_SPACES | _FILLER))) + "]+")
 _ZW_DROP = re.compile("[" + "".join(sorted(_ZERO_WIDTH)) + "]")
 _LS_DROP = re.compile("[" + "".join(sorted(_ZERO_WIDTH)) + "]|(?<=[^ ]) (?=[^ ])")
 _NEEDS_FOLD = re.compile("[A-Z" + "".join(sorted(_ZERO_WIDTH)) + "]")
+_CJK_ANY = re.compile("[\u2e80-\U0010ffff]")
 _SINGLE_SPACED = re.compile(r"(?:(?<= )|^)[^ ](?= |$)")
 _NON_SPACE = re.compile(r"[^ ]")
 
@@ -178,7 +179,7 @@ def normalize(original: str, *, soft_breaks: bool = True, letter_spaced: bool | 
     # 2. Traditional → simplified. OpenCC t2s keeps length for nearly all input; if a phrase
     # conversion changes the length we fall back to converting character by character.
     conv = _t2s()
-    if conv is not None and text and max(text) >= "\u2e80":  # any CJK at all (C-speed max)
+    if conv is not None and _CJK_ANY.search(text):
         converted = conv.convert(text)
         if len(converted) == len(text):
             text = converted
