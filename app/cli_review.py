@@ -352,25 +352,11 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_guard(_ledger_restore))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The review/ledger commands on their own (the full `mishen` parser is app.cli)."""
-    parser = argparse.ArgumentParser(prog="mishen")
-    parser.add_argument("--data-dir", default=None)
-    register(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(encoding="utf-8", errors="replace")
-    args = build_parser().parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        return 2
-    result: int = func(args)
-    return result
+    """`python -m app.cli_review …` is `mishen …` (one parser, in app.cli)."""
+    from app.cli import main as mishen_main
+
+    return mishen_main(argv)
 
 
 if __name__ == "__main__":
