@@ -34,7 +34,7 @@ def marks() -> Finder:
 def test_file_loads_with_name_version_and_allow_entries() -> None:
     loader = pytest.importorskip("app.lexicon.loader", reason="lexicon engine not in this checkout")
     lexicon = loader.load_lexicon_file(CSV)
-    assert lexicon.info.name == "secret_mark" and lexicon.info.version != "unversioned"
+    assert lexicon.info.name == "密级标志" and lexicon.info.version != "unversioned"
     assert all(e.category is Category.SECRET_MARK for e in lexicon.entries)
     assert any(e.allow for e in lexicon.entries) and any(not e.allow for e in lexicon.entries)
     assert len({e.id for e in lexicon.entries}) == len(lexicon.entries)
