@@ -90,6 +90,16 @@ class ReviewController(QObject):
         return ledger_path(self.data_dir)
 
     # --- users and login -------------------------------------------------------------------------
+    def _failure(self, on_done: Callable[[bool, str], None] | None) -> Callable[[str], None]:
+        """Where a failed operation's Chinese message goes: the caller's callback, else `failed`."""
+        def report(text: str) -> None:
+            if on_done:
+                on_done(False, text)
+            else:
+                self.failed.emit(text)
+
+        return report
+
     def load_users(self) -> worker.Job:
         from app.users.service import list_users
 
@@ -117,13 +127,7 @@ class ReviewController(QObject):
             if on_done:
                 on_done(True, "")
 
-        def bad(text: str) -> None:
-            if on_done:
-                on_done(False, text)
-            else:
-                self.failed.emit(text)
-
-        return self.run(lambda ledger: unlock(ledger, name, password), ok, bad, name="login")
+        return self.run(lambda ledger: unlock(ledger, name, password), ok, self._failure(on_done), name="login")
 
     def logout(self) -> None:
         self.session = None
@@ -197,13 +201,7 @@ class ReviewController(QObject):
             if on_done:
                 on_done(True, "")
 
-        def bad(text: str) -> None:
-            if on_done:
-                on_done(False, text)
-            else:
-                self.failed.emit(text)
-
-        return self.run(work, ok, bad, name="open-review")
+        return self.run(work, ok, self._failure(on_done), name="open-review")
 
     def sign(self, page: Any, *, level: int, decision: Any, opinion: str, password: str,
              on_done: Callable[[bool, str], None] | None = None) -> worker.Job | None:
@@ -229,13 +227,7 @@ class ReviewController(QObject):
             if on_done:
                 on_done(True, "")
 
-        def bad(text: str) -> None:
-            if on_done:
-                on_done(False, text)
-            else:
-                self.failed.emit(text)
-
-        return self.run(work, ok, bad, name="sign")
+        return self.run(work, ok, self._failure(on_done), name="sign")
 
     def record_decision(self, page: Any, finding: Finding, status: Status, reason: str, password: str) -> None:
         """A false alarm or waiver from the findings panel: ledger first, then the panel."""
