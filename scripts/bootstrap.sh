@@ -44,3 +44,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]" >&2
   echo "$want" > "$stamp"
 fi
+
+# Byte-compile the app once here: start-up then skips compiling ~70 modules from source (it
+# matters when PYTHONDONTWRITEBYTECODE is set, as on some managed desktops and CI runners).
+.venv/bin/python -m compileall -q app ui >/dev/null
