@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,26 @@ THREE_REVIEWS: dict[str, Any] = {
 BUILTIN_ROUTES = {"four_level": FOUR_LEVEL, "three_reviews": THREE_REVIEWS}
 DEFAULT_ROUTE = "four_level"
 
+#: A route name is a name, never a path: letters, digits, CJK ideographs, `_` and `-`, at most 64.
+ROUTE_NAME = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}")
+
+
+def routes_dir(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / "routes"
+
+
+def route_file(name: str, data_dir: str | os.PathLike[str]) -> Path:
+    """`<data_dir>/routes/<name>.json` for a valid name; anything that could leave the folder
+    (separators, `..`, drive letters, control characters) is refused."""
+    if not ROUTE_NAME.fullmatch(name):
+        raise UsageError(f"审核流程名称“{name}”无效：名称只能由字母、数字、汉字、下划线和连字符组成"
+                         "（不能含路径或“..”），流程文件须放在数据目录 routes/ 文件夹中。", code="bad_route_name")
+    folder = routes_dir(data_dir).resolve()
+    path = (folder / f"{name}.json").resolve()
+    if path.parent != folder:  # a symlink inside routes/ pointing elsewhere
+        raise UsageError(f"审核流程文件 {name}.json 指向 routes/ 文件夹之外，拒绝使用。", code="bad_route_name")
+    return path
+
 
 def load_route(name: str | None, data_dir: str | os.PathLike[str] | None = None) -> Route:
     """A built-in route by name or title, or `<data_dir>/routes/<name>.json`."""
@@ -124,7 +145,7 @@ def load_route(name: str | None, data_dir: str | os.PathLike[str] | None = None)
         if key in (data["name"], data["title"]):
             return Route.from_json(data)
     if data_dir is not None:
-        path = Path(data_dir) / "routes" / f"{key}.json"
+        path = route_file(key, data_dir)
         if path.is_file():
             try:
                 return Route.from_json(json.loads(path.read_text(encoding="utf-8")))
