@@ -4,6 +4,7 @@ a ledger newer than this program (or older than MIN_SCHEMA) is refused, never gu
 Released versions:
   1  meta, events (append-only triggers), users
   2  events.review_id (virtual column from the payload) with an index, for per-review queries
+  3  unit_keys: this unit's identity key, encrypted under each 保密管理员's password (never plain)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from app.ledger.errors import LedgerError
 
 MIN_SCHEMA = 1
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -46,6 +47,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE events ADD COLUMN review_id TEXT GENERATED ALWAYS AS (json_extract(payload, '$.review_id')) VIRTUAL",
         "CREATE INDEX events_review ON events(review_id)",
+    ),
+    3: (
+        """CREATE TABLE unit_keys (
+            admin TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            wrapped TEXT NOT NULL)""",
     ),
 }
 
