@@ -16,6 +16,7 @@ from app.ledger.errors import LedgerError
 from app.ledger.model import GENESIS_HASH, WORKSTATION, LedgerEvent
 from app.ledger.schema import REQUIRED_TRIGGERS
 from app.ledger.store import _COLUMNS, Ledger, row_to_event
+from app.ledger.trust import TrustState, check_trust
 
 CHECKPOINT_FORMAT = "mishen-checkpoint"
 
@@ -96,10 +97,17 @@ def check_event(ev: LedgerEvent, ring: KeyRing) -> Problem | None:
     return None
 
 
+def trust_problem(ev: LedgerEvent, trust: TrustState) -> Problem | None:
+    """Peers and imported entries (app.ledger.trust): entitled signer, chains to a registered peer."""
+    found = check_trust(ev, trust)
+    return None if found is None else Problem(found[0], found[1], ev.seq)
+
+
 def verify_events(events: list[LedgerEvent] | Any, start_hash: str = GENESIS_HASH) -> tuple[int, str, Problem | None, KeyRing]:
     """Walk entries in order: sequence, links, hashes, signatures. Returns (count, head hash,
     first problem, key ring)."""
     ring = KeyRing()
+    trust = TrustState()
     expected, prev_hash, count = 1, start_hash, 0
     for ev in events:
         count += 1
@@ -111,7 +119,7 @@ def verify_events(events: list[LedgerEvent] | Any, start_hash: str = GENESIS_HAS
             return count, prev_hash, Problem("relinked", f"第 {ev.seq} 条记录与前一条不衔接（被插入、调换或改动）", ev.seq), ring
         if ev.recompute_hash() != ev.hash:
             return count, prev_hash, Problem("edited", f"第 {ev.seq} 条记录的内容与其哈希值不符（被改动）", ev.seq), ring
-        problem = check_event(ev, ring)
+        problem = check_event(ev, ring) or trust_problem(ev, trust)
         if problem is not None:
             return count, prev_hash, problem, ring
         expected, prev_hash = ev.seq + 1, ev.hash

@@ -1,0 +1,151 @@
+"""Trust anchors as the chain declares them: this unit's identity key, the peers its 保密管理员
+registered, and the foreign users those peers vouched for in signed rosters.
+
+Used by `ledger verify` (`check_trust`, one entry at a time after the signature checks) and by
+review packages (`roster_valid`, `fingerprint`). Everything here is pure: entries in, verdicts out.
+
+Entitlement rules checked here:
+- `unit_identity_created` and `peer_added` are signed by a local 保密管理员 (never by the workstation
+  key); the identity entry carries a proof signature by the unit key itself.
+- `user_imported` lists only users found in a roster signed by a registered peer's unit key.
+- an imported sign-off or waiver names a signer key vouched for that way, for the same review.
+- `package_imported` carries only statements whose signer keys are in rosters signed by a
+  registered peer (or by this unit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.ledger.canonical import canonical_bytes, sha256_hex
+from app.ledger.crypto import verify_signature
+from app.ledger.model import LedgerEvent
+
+ROSTER_FORMAT = "mishen-roster"
+IDENTITY_FORMAT = "mishen-unit-identity"
+SECRECY_ADMIN = "secrecy_admin"   # Role.SECRECY_ADMIN.value (app.users imports app.ledger, not the reverse)
+
+
+def fingerprint(public_hex: str) -> str:
+    """What two people read to each other by phone: 8 groups of 4 hex digits of SHA-256(key)."""
+    digest = sha256_hex(bytes.fromhex(public_hex)).upper()[:32]
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def identity_statement(ledger_id: str, unit_name: str, public_key: str) -> dict[str, Any]:
+    """What the unit key signs to prove it belongs to this ledger and unit name."""
+    return {"format": IDENTITY_FORMAT, "version": 1, "ledger_id": ledger_id, "unit_name": unit_name,
+            "public_key": public_key}
+
+
+def identity_valid(statement: Mapping[str, Any], signature: str) -> bool:
+    return (statement.get("format") == IDENTITY_FORMAT
+            and verify_signature(str(statement.get("public_key", "")), signature, canonical_bytes(dict(statement))))
+
+
+def roster_valid(item: Any) -> dict[str, Any] | None:
+    """`{"roster": {...}, "signature": hex}` signed by the roster's own unit key → the roster."""
+    if not isinstance(item, Mapping):
+        return None
+    roster, signature = item.get("roster"), item.get("signature")
+    if not isinstance(roster, Mapping) or roster.get("format") != ROSTER_FORMAT or not isinstance(signature, str):
+        return None
+    if not isinstance(roster.get("users"), list):
+        return None
+    if not verify_signature(str(roster.get("unit_key", "")), signature, canonical_bytes(dict(roster))):
+        return None
+    return dict(roster)
+
+
+def roster_users(roster: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    for user in roster.get("users", []):
+        if isinstance(user, Mapping):
+            yield {"name": str(user.get("name", "")), "role": str(user.get("role", "")),
+                   "unit": str(user.get("unit", "")), "public_key": str(user.get("public_key", "")),
+                   "unit_key": str(roster.get("unit_key", "")), "unit_name": str(roster.get("unit_name", "")),
+                   "ledger_id": str(roster.get("ledger_id", ""))}
+
+
+def statements(raw_events: Any) -> Iterator[dict[str, Any]]:
+    """Every sign-off/waiver statement in a list of entries, nested packages included."""
+    for raw in raw_events if isinstance(raw_events, list) else []:
+        try:
+            ev = LedgerEvent.from_json(raw)
+            payload = ev.payload
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(payload.get("statement"), Mapping):
+            yield dict(payload["statement"])
+        if ev.kind == "package_imported":
+            yield from statements(payload.get("events"))
+
+
+@dataclass
+class TrustState:
+    roles: dict[str, str] = field(default_factory=dict)              # local user -> role value
+    unit_keys: set[str] = field(default_factory=set)                 # this unit's identity key(s)
+    peers: dict[str, dict[str, Any]] = field(default_factory=dict)   # peer unit key -> peer_added payload
+    foreign: dict[str, dict[str, Any]] = field(default_factory=dict)  # foreign user key -> roster user
+
+    def vouched(self, payload: Mapping[str, Any], *, own_ok: bool) -> dict[str, dict[str, Any]]:
+        """User key -> user for every valid roster in `payload["rosters"]` signed by a registered
+        peer (or, with own_ok, by this unit)."""
+        out: dict[str, dict[str, Any]] = {}
+        for item in payload.get("rosters", []) if isinstance(payload.get("rosters"), list) else []:
+            roster = roster_valid(item)
+            if roster is None:
+                continue
+            key = str(roster.get("unit_key"))
+            peer = self.peers.get(key)
+            if (peer is not None and peer.get("ledger_id") == roster.get("ledger_id")) or (
+                    own_ok and key in self.unit_keys):
+                out.update({u["public_key"]: u for u in roster_users(roster)})
+        return out
+
+
+def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
+    """(code, Chinese reason) when `ev` is signed by someone not entitled to it or imports what no
+    registered peer vouched for; updates `trust`. Call after the entry's own signature checked out."""
+    payload = ev.payload
+    if ev.kind == "user_added":
+        trust.roles[str(payload.get("name", ""))] = str(payload.get("role", ""))
+    elif ev.kind == "unit_identity_created":
+        if trust.roles.get(ev.actor) != SECRECY_ADMIN:
+            return "unentitled", f"第 {ev.seq} 条“建立单位身份”记录不是由保密管理员签署的（{ev.actor}）"
+        statement, proof = payload.get("statement"), payload.get("proof")
+        if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
+            return "bad_signature", f"第 {ev.seq} 条“建立单位身份”记录缺少单位密钥的有效签名"
+        trust.unit_keys.add(str(statement["public_key"]))
+    elif ev.kind == "peer_added":
+        if trust.roles.get(ev.actor) != SECRECY_ADMIN:
+            return "unentitled", f"第 {ev.seq} 条“登记外单位”记录不是由保密管理员签署的（{ev.actor}）"
+        statement, proof = payload.get("statement"), payload.get("proof")
+        if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
+            return "bad_signature", f"第 {ev.seq} 条“登记外单位”记录缺少对方单位密钥的有效签名"
+        key = str(statement["public_key"])
+        if key in trust.unit_keys:
+            return "unentitled", f"第 {ev.seq} 条把本单位自己登记为外单位"
+        trust.peers[key] = dict(statement)
+    elif ev.kind == "user_imported":
+        vouched = trust.vouched(payload, own_ok=False)
+        for user in payload.get("users", []):
+            key = str(user.get("public_key", "")) if isinstance(user, Mapping) else ""
+            known = vouched.get(key)
+            if known is None or known.get("name") != user.get("name") or known.get("role") != user.get("role"):
+                return "unregistered_peer", (f"第 {ev.seq} 条导入的外单位用户“{user.get('name') if isinstance(user, Mapping) else user}”"
+                                             "不在已登记外单位签名的名册中")
+            trust.foreign[key] = known
+    elif ev.kind == "package_imported":
+        vouched = trust.vouched(payload, own_ok=True)
+        for st in statements(payload.get("events")):
+            if str(st.get("signer_key", "")) not in vouched:
+                return "unregistered_peer", (f"第 {ev.seq} 条导入的审核单含有未登记单位的签署（{st.get('signer')}）")
+    elif ev.kind in ("signed", "finding_waived") and payload.get("imported_from"):
+        signed = payload.get("statement")
+        if not isinstance(signed, Mapping) or str(signed.get("signer_key", "")) not in trust.foreign:
+            return "unregistered_peer", f"第 {ev.seq} 条导入的签署意见的签署人不属于已登记的外单位"
+        if signed.get("review_id") != payload.get("review_id"):
+            return "relinked", f"第 {ev.seq} 条导入的签署意见属于另一审核单"
+    return None
