@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
+from app.doc_kind import DocKind
+
 
 class Severity(str, Enum):
     """How loud a finding is. Order matters: LOW < MEDIUM < HIGH < BLOCK."""
@@ -212,6 +214,7 @@ class DocumentReport:
     error: str | None = None        # Chinese message for people
     error_code: str | None = None   # machine code, e.g. "encrypted", "corrupt", "unsupported"
     document: Document | None = field(default=None, compare=False, repr=False)
+    kind: DocKind | None = None     # what the document is (draft, bulletin, judgment, law…)
 
     @property
     def chars(self) -> int:
@@ -228,6 +231,7 @@ class DocumentReport:
         return {"path": self.path, "sha256": self.sha256, "format": self.format, "chars": self.chars,
                 "pages": self.pages, "error": self.error, "error_code": self.error_code,
                 "notices": [n.to_json() for n in self.notices],
+                "kind": self.kind.to_json() if self.kind else None,
                 "findings": [f.to_json() for f in self.findings]}
 
 

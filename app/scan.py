@@ -85,19 +85,23 @@ class Engine:
         return self.scan_document(document)
 
     def scan_document(self, document: Document) -> DocumentReport:
+        from app.doc_kind import detect_kind
         from app.normalize import normalize_document
+        from app.rules.kind_quiet import quiet_for_kind
 
         norm = normalize_document(document)
         lexicon_hits = tuple(self.matcher.find(norm.text))
-        ctx = ScanContext(document, norm, lexicon_hits)
+        ctx = ScanContext(document, norm, lexicon_hits, detect_kind(norm.text))
         hits: list[Hit] = []
         for rule in self.rules:
             hits.extend(rule.find(ctx))
+        hits = quiet_for_kind(ctx, hits)  # document kind as context (published text is quiet)
         findings = _to_findings(ctx, hits)
         findings.extend(_hidden_content(document))
         findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))
         return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
-                              findings=tuple(findings), notices=document.notices, document=document)
+                              findings=tuple(findings), notices=document.notices, document=document,
+                              kind=ctx.kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from app.doc_kind import DEFAULT_KIND, DocKind
 from app.model import Category, Document, Segment, Severity
 from app.normalize import NormalizedText
 
@@ -39,6 +40,7 @@ class ScanContext:
     document: Document
     norm: NormalizedText
     lexicon_hits: tuple[LexiconHit, ...] = ()
+    kind: DocKind = DEFAULT_KIND     # what the document is (app/doc_kind.py), set by the pipeline
 
     @property
     def text(self) -> str:

@@ -57,10 +57,35 @@ class LexiconRule:
         message = entry.note or _default_message(entry)
         if severity.rank >= Severity.HIGH.rank and _lowers(entry):
             word = prohibitive_context(ctx, h.start, h.end)
-            if word:
+            if word and entry.category is Category.HARMFUL_CONTENT and _named_offence(ctx, h.start, h.end):
+                severity = Severity.LOW
+                message = f"{message}（所在句有“{word}”，且作为违法犯罪类别列举，属正当表述，降为提示。）"
+            elif word:
                 severity = Severity.MEDIUM
                 message = f"{message}（所在句有“{word}”等整治、举报语境，可能是正当表述，已降为需核实。）"
+        if entry.category is Category.WORDING and _part_of_title_word(ctx, h.end, entry.term):
+            severity = Severity.LOW
+            message = f"{message}（“{entry.term}”后接“工作报告”，此处是“政府工作报告”一词的一部分。）"
         return Hit(h.start, h.end, entry.category, severity, entry.id, entry.basis, message, entry.suggestion)
+
+
+#: An offence named as a category: an item of a list (赌博、卖淫嫖娼) or followed by the class
+#: noun (网络赌博违法犯罪活动).
+_OFFENCE_CLASS = re.compile(r"(?:[^,。;\n]{0,8}?等)?(?:违法犯罪|犯罪|违法|活动|行为|案件|问题|乱象|现象)")
+
+
+def _named_offence(ctx: ScanContext, start: int, end: int) -> bool:
+    text = ctx.text
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before == "、" or after in ("、", "等"):
+        return True
+    return _OFFENCE_CLASS.match(text, end, min(len(text), end + 16)) is not None
+
+
+def _part_of_title_word(ctx: ScanContext, end: int, term: str) -> bool:
+    """A term ending in 政府 followed by 工作报告: the report's name, not the government's."""
+    return term.endswith("政府") and ctx.text.startswith("工作报告", end)
 
 
 def _lowers(entry: LexiconEntry) -> bool:

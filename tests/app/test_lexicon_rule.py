@@ -45,7 +45,11 @@ def engine(tmp_path: Path) -> Engine:
 def test_context_lower(engine: Engine) -> None:
     (text, sev, msg), = lexicon_hits(engine, "欢迎加入网络赌博平台")
     assert (text, sev, msg) == ("网络赌博", Severity.BLOCK, "赌博信息。")
+    # named as a class of offence to be fought: quiet
     (_, sev, msg), = lexicon_hits(engine, "严厉打击网络赌博违法犯罪活动")
+    assert sev is Severity.LOW and "打击" in msg
+    # fought but not named as a class: only a check
+    (_, sev, msg), = lexicon_hits(engine, "严厉打击网络赌博平台的推广")
     assert sev is Severity.MEDIUM and "打击" in msg
     # the context must be in the same sentence
     (_, sev, _), = lexicon_hits(engine, "严厉打击诈骗。欢迎加入网络赌博平台")
@@ -121,4 +125,4 @@ def test_context_lowering_is_local_not_sentence_wide() -> None:
     assert spam.get("色情直播") == "block"
     # a real prohibitive clause lowers every item of its list
     fight = severities("严厉打击网上赌场、色情直播等违法犯罪活动。")
-    assert fight and set(fight.values()) == {"medium"}
+    assert fight and set(fight.values()) == {"low"}

@@ -1,0 +1,82 @@
+"""Document kind as context: what is legitimate in published text is lowered to `low`.
+
+Run by the scan pipeline after every rule (app/scan.py). Nothing is dropped: a quieted hit stays
+visible as a `low` hint with the reason, so an officer can still see it.
+
+- statistical bulletin (统计公报, a statistics bureau's analysis): its figures are published; when
+  the bureau itself is named as the issuer, the release needs no approval hint either.
+- work report (政府工作报告 delivered to the congress): 预计/测算 figures for the year just ended
+  are its standard wording (a strong cue such as 尚未发布 stays).
+- judgment, ruling or case report: its own case numbers are concluded when the document carries a
+  concluded cue (判决如下, 发生法律效力, 审理终结…); narrative of the proceedings (本案审理中) is
+  history; offence names are the facts of the case.
+- law or regulation: offence names (涉及卖淫、嫖娼、赌博的案件) and regulation vocabulary
+  (造成工作秘密泄露) are not harmful content or marks; generic procedure text about pending
+  matters is not a pending matter.
+
+Harmful content and marks in chrome and hidden parts (html title, img alt, header, comment…) are
+never quieted: that is where injected spam and real marks sit. Specific pending matters and bare case numbers in a law text
+are not quieted either (a law text does not cite a live case).
+"""
+
+from __future__ import annotations
+
+from app.doc_kind import BULLETIN, JUDGMENT, LAW, WORK_REPORT
+from app.model import Category, Severity
+from app.rules.base import Hit, ScanContext
+from app.rules.common import HIDDEN_OR_CHROME_PARTS, line_bounds
+from app.rules.stat_vocab import STRONG_CUE_RE
+
+_REASON = {
+    BULLETIN: "本文为已发布的统计公报或统计部门分析，所列数据已公开",
+    WORK_REPORT: "本文为政府工作报告，预计、测算数为其惯用表述",
+    JUDGMENT: "本文为已作出的裁判文书或案例",
+    LAW: "本文为法律法规条文，所涉词语为法条用语",
+}
+
+
+def quiet_for_kind(ctx: ScanContext, hits: list[Hit]) -> list[Hit]:
+    kind = ctx.kind.kind
+    if kind not in _REASON:
+        return hits
+    out: list[Hit] = []
+    for h in hits:
+        if h.severity is not Severity.LOW and _legitimate(ctx, kind, h):
+            h = Hit(h.start, h.end, h.category, Severity.LOW, h.rule, h.basis,
+                    f"{h.message}（{_REASON[kind]}，降为提示。）", h.suggestion)
+        out.append(h)
+    return out
+
+
+def _legitimate(ctx: ScanContext, kind: str, h: Hit) -> bool:
+    cat = h.category
+    if cat in (Category.HARMFUL_CONTENT, Category.SECRET_MARK) and (
+            ctx.segment_at(h.start).location.part in HIDDEN_OR_CHROME_PARTS):
+        return False
+    if kind == BULLETIN:
+        if h.rule == "approval_required.statistics_release":
+            return bool(ctx.kind.issuer)  # the statistics bureau's own release needs no approval
+        return cat is Category.UNPUBLISHED_STATISTIC
+    if kind == WORK_REPORT:
+        if cat is not Category.UNPUBLISHED_STATISTIC:
+            return False
+        s, e = ctx.sentence(h.start, h.end)
+        return STRONG_CUE_RE.search(ctx.text, s, e) is None
+    if kind == JUDGMENT:
+        if cat is Category.HARMFUL_CONTENT:
+            return not h.rule.startswith("spam.")
+        if cat is Category.PENDING_CASE:
+            if h.rule.endswith("_case_number"):
+                return ctx.kind.concluded
+            return True
+        return False
+    if kind == LAW:
+        if cat is Category.HARMFUL_CONTENT:
+            return not h.rule.startswith("spam.")
+        if cat is Category.PENDING_CASE:
+            return h.rule == "pending_case.pending_state" and h.severity is Severity.MEDIUM
+        if cat is Category.SECRET_MARK:
+            # a term inside an article's prose, not a mark on a line of its own
+            ls, le = line_bounds(ctx, h.start, h.end)
+            return le - ls > (h.end - h.start) + 8 and not h.rule.startswith("secret_mark.")
+    return False
