@@ -44,6 +44,30 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir("MiShen", "MiShen"))
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the owner only; an existing directory that others
+    can read is tightened when we own it. (POSIX modes; on Windows the profile ACLs apply.)"""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    make_private(path, PRIVATE_DIR)
+    return path
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """chmod `path` to `mode` if it is ours and others can read or write it; never raises."""
+    if os.name != "posix":
+        return
+    try:
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
 def cache_dir() -> Path:
     """Compiled lexicon automata and other rebuildable caches."""
     env = os.environ.get("MISHEN_CACHE")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import MishenError
+from app.plain_text import printable
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,9 +18,12 @@ class ExportError(MishenError):
 
 
 def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; control
+    characters (which openpyxl refuses) are shown as visible symbols."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+        return printable(value)
     return value
 
 

@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.plain_text import printable
+
 FONT = "STSong-Light"
 _registered: list[bool] = []
 
@@ -36,7 +38,7 @@ def _style(size: float, leading: float | None = None, align: int = 0) -> Paragra
 
 
 def para(text: object, size: float = 9) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), _style(size))
+    return Paragraph(escape(printable(str(text))).replace("\n", "<br/>"), _style(size))
 
 
 def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, wide: bool = False,
@@ -48,15 +50,15 @@ def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, w
         c = canvas
         c.saveState()  # type: ignore[attr-defined]
         c.setFont(font(), 7)  # type: ignore[attr-defined]
-        c.drawString(15 * mm, 8 * mm, f"{footer}  第 {c.getPageNumber()} 页")  # type: ignore[attr-defined]
+        c.drawString(15 * mm, 8 * mm, f"{printable(footer)}  第 {c.getPageNumber()} 页")  # type: ignore[attr-defined]
         c.restoreState()  # type: ignore[attr-defined]
 
     doc = SimpleDocTemplate(str(path), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=title, author="密审 MiShen")
-    story: list[object] = [Paragraph(escape(title), _style(16, align=1)), Spacer(1, 6 * mm)]
+    story: list[object] = [Paragraph(escape(printable(title)), _style(16, align=1)), Spacer(1, 6 * mm)]
     for kind, value in blocks:
         if kind == "heading":
-            story += [Spacer(1, 3 * mm), Paragraph(escape(str(value)), _style(11.5)), Spacer(1, 1.5 * mm)]
+            story += [Spacer(1, 3 * mm), Paragraph(escape(printable(str(value))), _style(11.5)), Spacer(1, 1.5 * mm)]
         elif kind == "text":
             story.append(para(value, 9.5))
         elif kind == "table":

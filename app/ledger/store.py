@@ -1,5 +1,9 @@
 """The ledger database: one writer serialises appends; the repository appends and queries, never
-updates or deletes. WAL with synchronous=FULL; BEGIN IMMEDIATE with a busy timeout."""
+updates or deletes. WAL with synchronous=FULL; BEGIN IMMEDIATE with a busy timeout.
+
+Every open ledger holds a shared lock (`app.ledger.lock`) so `ledger restore` cannot replace the file
+under it, and checks before each append that the file it has open is still the ledger file. A data
+directory that cannot be written (an auditor's copy, a read-only mount) is opened read-only."""
 
 from __future__ import annotations
 
@@ -18,8 +22,10 @@ from app import __version__
 from app.ledger.canonical import canonical_json, now_iso
 from app.ledger.crypto import KeySigner, new_private_key, private_key_from_raw, private_key_raw
 from app.ledger.errors import LedgerError, LedgerLocked, LedgerTampered
+from app.ledger.lock import LedgerLock
 from app.ledger.model import GENESIS_HASH, WORKSTATION, Head, LedgerEvent, event_digest
 from app.ledger.schema import REQUIRED_TRIGGERS, SCHEMA_VERSION, check_supported, migrate, schema_version
+from app.paths import PRIVATE_FILE, make_private, make_private_dir
 from app.paths import data_dir as default_data_dir
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -61,6 +67,34 @@ def translate(exc: sqlite3.Error, timeout: float) -> LedgerError:
     return LedgerError(f"台帐数据库出错：{exc}", code="io_error")
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write the ledger file at `path` and its directory (for -wal/-shm)."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def connect_read_only(path: Path, timeout: float, *, immutable: bool | None = None) -> sqlite3.Connection:
+    """Open the ledger without writing anything next to it. With a -wal file present (a writer has
+    it open, or a copy was taken while one had) SQLite's `mode=ro` reads the WAL through the
+    existing -shm. Without one the main file holds everything, and `immutable=1` reads it without
+    creating -wal/-shm — used when the directory cannot be written (or `immutable=True`)."""
+    wal = Path(str(path) + "-wal")
+    if immutable is None:
+        immutable = not os.access(path.parent, os.W_OK)
+    query = "mode=ro&immutable=1" if immutable and not wal.exists() else "mode=ro"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def row_to_event(row: tuple[Any, ...]) -> LedgerEvent:
     return LedgerEvent(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
                        str(row[6]), str(row[7]))
@@ -85,12 +119,16 @@ def chain_problem(conn: sqlite3.Connection, start: Head) -> tuple[int, str] | No
 class Ledger:
     """An open ledger. Use `Ledger.open(data_dir)`; `transaction()` is the only way to append."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock_timeout: float) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock_timeout: float, *, read_only: bool = False,
+                 file_lock: LedgerLock | None = None) -> None:
         self.path = path
         self.data_dir = path.parent
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.lock_timeout = lock_timeout
+        self.read_only = read_only
+        self._file_lock = file_lock
+        self._file_id = _file_id(path)  # the file this connection has open (checked before appends)
         self._lock = threading.RLock()
         self._checked: Head | None = None  # chain verified (hashes and links) up to here
 
@@ -98,20 +136,34 @@ class Ledger:
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None, *, lock_timeout: float | None = None,
-             create: bool = True, schema_target: int = SCHEMA_VERSION) -> Ledger:
+             create: bool = True, schema_target: int = SCHEMA_VERSION, read_only: bool | None = None) -> Ledger:
+        """`read_only=None` opens read-only exactly when the existing ledger or its directory cannot
+        be written; such a ledger can be read, verified and exported but refuses every append."""
         timeout = _lock_timeout(lock_timeout)
         path = ledger_path(data_dir)
+        if read_only is None:
+            read_only = path.exists() and not writable(path)
+        if read_only:
+            return cls._open_read_only(path, timeout)
         if not path.exists() and not create:
             raise LedgerError(f"数据目录中没有台帐：{path}", code="no_ledger")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(path.parent)
+            if not path.exists():  # created owner-only; SQLite gives -wal/-shm the same mode
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE))
+            for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                make_private(file)
+            file_lock = LedgerLock.shared(path, timeout)
         except OSError as exc:
             raise LedgerError(f"无法创建数据目录 {path.parent}：{exc}", code="io_error") from exc
+        if file_lock is None:
+            raise LedgerLocked(f"台帐正在从备份恢复，已等待 {timeout:g} 秒；请待恢复完成后再试。")
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
+            file_lock.release()
             raise translate(exc, timeout) from exc
-        ledger = cls(path, conn, timeout)
+        ledger = cls(path, conn, timeout, file_lock=file_lock)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -120,15 +172,42 @@ class Ledger:
                 migrate(conn, path, schema_target)
             ledger._ensure_genesis()
         except sqlite3.Error as exc:
-            conn.close()
+            ledger.close()
             raise translate(exc, timeout) from exc
         except BaseException:
-            conn.close()
+            ledger.close()
+            raise
+        return ledger
+
+    @classmethod
+    def _open_read_only(cls, path: Path, timeout: float) -> Ledger:
+        if not path.exists():
+            raise LedgerError(f"数据目录中没有台帐：{path}", code="no_ledger")
+        file_lock = LedgerLock.shared(path, timeout, read_only=True)
+        if file_lock is None:
+            raise LedgerLocked(f"台帐正在从备份恢复，已等待 {timeout:g} 秒；请待恢复完成后再试。")
+        try:
+            conn = connect_read_only(path, timeout, immutable=True)
+        except sqlite3.Error as exc:
+            file_lock.release()
+            raise translate(exc, timeout) from exc
+        ledger = cls(path, conn, timeout, read_only=True, file_lock=file_lock)
+        try:
+            check_supported(schema_version(conn), path)
+        except sqlite3.Error as exc:
+            ledger.close()
+            raise translate(exc, timeout) from exc
+        except BaseException:
+            ledger.close()
             raise
         return ledger
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.conn.close()
+        finally:
+            if self._file_lock is not None:
+                self._file_lock.release()
 
     def __enter__(self) -> Ledger:
         return self
@@ -153,14 +232,26 @@ class Ledger:
 
     # --- transactions -----------------------------------------------------------------------
 
+    def _check_same_file(self) -> None:
+        """Refuse to append when the ledger file was replaced under this connection (restored from
+        a backup by a process that did not respect the lock, moved, deleted): the append would land
+        in a file nobody sees any more."""
+        if _file_id(self.path) != self._file_id:
+            raise LedgerError("台帐文件已被替换或移走（可能刚从备份恢复）；本次操作未保存。"
+                              "请关闭本程序（或窗口）后重新打开台帐，再重做本次操作。", code="ledger_replaced")
+
     @contextmanager
     def _begin(self) -> Iterator[None]:
+        if self.read_only:
+            raise LedgerError(f"台帐以只读方式打开（数据目录 {self.data_dir} 不可写）：可以查看、核验和导出，"
+                              "不能签署或追加记录。", code="read_only")
         with self._lock:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise translate(exc, self.lock_timeout) from exc
             try:
+                self._check_same_file()
                 yield
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
+from app.plain_text import control_problem
 from app.review.model import Review
 from app.review.projection import ReviewError
 from app.users.service import require_user
@@ -34,6 +35,9 @@ def mark_false_alarm(ledger: Ledger, review: Review, *, finding_id: str, reason:
     unlocked key (the window keeps it from login; the CLI unlocks it with the password)."""
     if not reason.strip():
         raise ReviewError("标为误报须填写理由。", code="reason_required")
+    problem = control_problem("误报理由", reason)
+    if problem:
+        raise ReviewError(problem, code="control_characters")
     who = require_user(ledger, user)
     if signer.actor != who.name:
         raise ReviewError(f"签名密钥不属于用户“{who.name}”。", code="key_mismatch")

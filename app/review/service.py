@@ -12,6 +12,7 @@ from typing import Any
 from app.ledger.canonical import canonical_bytes, now_iso
 from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger, Transaction
+from app.plain_text import control_problem, printable
 from app.review.documents import file_sha256, read_document_bytes, read_stored, store_document
 from app.review.gating import (
     Verdict,
@@ -31,6 +32,14 @@ from app.users.service import unlock
 def _refuse(verdict: Verdict) -> None:
     if not verdict.allowed:
         raise ReviewError(verdict.reason, code=verdict.code)
+
+
+def _plain(label: str, text: str, *, multiline: bool = True) -> str:
+    """Refuse control characters in text a person typed (they break every later export)."""
+    problem = control_problem(label, text, multiline=multiline)
+    if problem:
+        raise ReviewError(problem, code="control_characters")
+    return text
 
 
 def load_review(ledger: Ledger, review_id: str) -> Review:
@@ -94,6 +103,9 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
                 by: KeySigner | None = None) -> Review:
     """Scan the file, keep a content-addressed copy, record `review_opened` and `scan_recorded`,
     signed by `by` (the logged-in officer's unlocked key) or else by the workstation key."""
+    _plain("标题", title, multiline=False)
+    _plain("报送单位", unit, multiline=False)
+    _plain("不公开理由", reason)
     _refuse(check_disclosure_reason(disclosure.value, reason))
     the_route = load_route(route, ledger.data_dir)
     p = Path(path)
@@ -104,7 +116,7 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     signer = by or ledger.workstation_signer()
     with ledger.transaction() as tx:
         _note_lexicons(ledger, tx, result, signer)
-        tx.append("review_opened", {"review_id": review_id, "title": title.strip() or p.stem, "unit": unit.strip(),
+        tx.append("review_opened", {"review_id": review_id, "title": title.strip() or printable(p.stem), "unit": unit.strip(),
                                     "route": the_route.to_json(), "disclosure": disclosure.value,
                                     "disclosure_reason": reason.strip()}, signer)
         tx.append("scan_recorded", _scan_payload(review_id, 1, p, data, sha, result, info_class), signer)
@@ -156,6 +168,7 @@ def _statement_base(tx: Transaction, review: Review, user_role: str, unit: str, 
 def sign_review(ledger: Ledger, review_id: str, *, level: int, user: str, password: str, decision: Decision,
                 opinion: str = "") -> SignOff:
     """Sign one level. Raises AuthError (password), ReviewError (a gating code), DocumentError."""
+    _plain("签署意见", opinion)
     who, signer = unlock(ledger, user, password)
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
@@ -174,6 +187,7 @@ def waive_finding(ledger: Ledger, review_id: str, *, finding_id: str, user: str,
     """Record who waived which block finding and why (level-3-or-higher reviewers only)."""
     if not reason.strip():
         raise ReviewError("豁免须填写理由。", code="reason_required")
+    _plain("豁免理由", reason)
     who, signer = unlock(ledger, user, password)
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)

@@ -1,0 +1,193 @@
+"""Ledger reliability (issue 7): control characters, restore under a live holder, read-only opening."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.ledger import Ledger, ledger_path, verify_ledger
+from app.review import Decision, InfoClass, ReviewError, open_review, service, sign_review, waive_finding
+from app.review.false_alarms import mark_false_alarm
+from app.users.service import unlock
+from tests.app.test_review_helpers import PASSWORD, cli, copy_template, real_scanner, write_doc
+
+REPO = Path(__file__).resolve().parents[2]
+
+BELL = "同意\x07发布\x1b[31m"
+
+
+@pytest.fixture(autouse=True)
+def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
+
+
+def _opened(factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path, str, str]:
+    home = copy_template(factory, tmp_path / "home")
+    doc = write_doc(tmp_path, "通报.txt", "关于防汛工作的通报 [[block]]\n")
+    with Ledger.open(home) as ledger:
+        r = open_review(ledger, doc, title="防汛工作通报", unit="市水务局", info_class=InfoClass.IMPORTANT,
+                        scanner=real_scanner)
+    return home, r.id, r.current.findings[0].id
+
+
+# --- control characters ---------------------------------------------------------------------------
+
+def test_control_characters_are_refused_at_signing(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    home, rid, fid = _opened(tmp_path_factory, tmp_path)
+    with Ledger.open(home) as ledger:
+        before = ledger.head()
+        with pytest.raises(ReviewError) as err:
+            waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="已公开\x00文件")
+        assert err.value.code == "control_characters" and "豁免理由含有不可见的控制字符（U+0000" in err.value.message
+        waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="已公开\t文件\n名称")
+        sign_review(ledger, rid, level=1, user="xiao_li", password=PASSWORD, decision=Decision.APPROVE)
+        after_ok = ledger.head()
+        with pytest.raises(ReviewError) as err:
+            sign_review(ledger, rid, level=2, user="wang_fg", password=PASSWORD, decision=Decision.APPROVE,
+                        opinion=BELL)
+        assert err.value.code == "control_characters"
+        assert "签署意见含有不可见的控制字符（U+0007，第 3 个字符）" in err.value.message
+        _u, signer = unlock(ledger, "wang_fg", PASSWORD)
+        with pytest.raises(ReviewError) as err:
+            mark_false_alarm(ledger, service.load_review(ledger, rid), finding_id=fid, reason="误报\x0b",
+                             user="wang_fg", signer=signer)
+        assert err.value.code == "control_characters"
+        with pytest.raises(ReviewError):
+            open_review(ledger, write_doc(tmp_path, "b.txt", "普通内容\n"), title="标题\x08", scanner=real_scanner)
+        with pytest.raises(ReviewError):
+            open_review(ledger, write_doc(tmp_path, "c.txt", "普通内容\n"), title="两行\n标题", scanner=real_scanner)
+        refused_kinds = [e.kind for e in ledger.events(after=after_ok.seq)]
+        assert "signed" not in refused_kinds and "review_opened" not in refused_kinds
+        assert before.seq < after_ok.seq
+        # a CRLF pair from a Windows clipboard is a newline, not a control character
+        sign_review(ledger, rid, level=2, user="wang_fg", password=PASSWORD, decision=Decision.APPROVE,
+                    opinion="同意\r\n报主要负责人")
+
+
+def test_a_ledger_that_already_holds_control_characters_still_exports(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx as python_docx
+    from openpyxl import load_workbook
+
+    from app.exports.approval_ledger import export_approval_ledger
+    from app.exports.review_sheet import export_review_sheet
+
+    home, rid, fid = _opened(tmp_path_factory, tmp_path)
+    with Ledger.open(home) as ledger:
+        # as a version without the check at signing would have written it
+        monkeypatch.setattr(service, "_plain", lambda label, text, multiline=True: text)
+        waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="理由\x0c含换页")
+        for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+            sign_review(ledger, rid, level=level, user=user, password=PASSWORD, decision=Decision.APPROVE,
+                        opinion=BELL if level == 3 else "")
+        monkeypatch.undo()
+        assert "\x07" in service.load_review(ledger, rid).signoffs[-1].opinion
+        out = tmp_path / "out"
+        xlsx, n = export_approval_ledger(ledger, out / "台帐.xlsx")
+        ldocx, _ = export_approval_ledger(ledger, out / "台帐.docx")
+        lpdf, _ = export_approval_ledger(ledger, out / "台帐.pdf")
+        lcsv, _ = export_approval_ledger(ledger, out / "台帐.csv")
+        sdocx = export_review_sheet(ledger, rid, out / "审查单.docx")
+        spdf = export_review_sheet(ledger, rid, out / "审查单.pdf")
+    assert n == 1
+    cells = [c.value for row in load_workbook(xlsx).active.iter_rows() for c in row]
+    assert "同意␇发布␛[31m" in cells
+    table = " ".join(c.text for t in python_docx.Document(str(ldocx)).tables for r in t.rows for c in r.cells)
+    assert "同意␇发布␛[31m" in table
+    sheet = " ".join(c.text for t in python_docx.Document(str(sdocx)).tables for r in t.rows for c in r.cells)
+    assert "同意␇发布␛[31m" in sheet and "理由␌含换页" in sheet
+    assert "\x07" not in lcsv.read_text(encoding="utf-8-sig")
+    for pdf in (lpdf, spdf):
+        assert pdf.read_bytes().startswith(b"%PDF-")
+    assert verify_ledger(ledger_path(home)).ok
+
+
+# --- restore while another process holds the ledger -------------------------------------------------
+
+HOLDER = """
+import sys
+from app.ledger import Ledger
+from app.errors import MishenError
+with Ledger.open(sys.argv[1], lock_timeout=5) as ledger:
+    print("ready", flush=True)
+    for line in sys.stdin:
+        try:
+            with ledger.transaction() as tx:
+                ev = tx.append("note", {"tag": line.strip()}, ledger.workstation_signer())
+            print("saved", ev.seq, flush=True)
+        except MishenError as exc:
+            print("refused", exc.code, flush=True)
+"""
+
+
+def _holder(home: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(home)], cwd=REPO, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", proc.stderr
+    return proc
+
+
+def _ask(proc: subprocess.Popen[str], tag: str) -> str:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(tag + "\n")
+    proc.stdin.flush()
+    return proc.stdout.readline().strip()
+
+
+def _notes(home: Path) -> list[str]:
+    with Ledger.open(home) as ledger:
+        return [str(e.payload["tag"]) for e in ledger.events(kinds=("note",))]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock is POSIX (Windows: the open file cannot be replaced)")
+def test_restore_refuses_while_another_process_holds_the_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.ledger.backup import backup, restore
+    from app.ledger.errors import LedgerError
+
+    home = tmp_path / "home"
+    with Ledger.open(home) as ledger:
+        saved = backup(ledger, tmp_path / "backup.sqlite3")
+    holder = _holder(home)
+    try:
+        assert _ask(holder, "before").startswith("saved")
+        with pytest.raises(LedgerError) as err:
+            restore(saved, home)
+        assert err.value.code == "ledger_in_use" and "请先关闭所有密审窗口" in err.value.message
+        assert cli(monkeypatch, home, "ledger", "restore", str(saved)) == 1
+        assert "不能恢复" in capsys.readouterr().err
+        assert _ask(holder, "after").startswith("saved")  # the window's next append is really saved
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(10)
+    assert _notes(home) == ["before", "after"]
+    assert not list(home.glob("*.replaced-*"))
+    restore(saved, home)  # nobody holds it now
+    assert _notes(home) == [] and verify_ledger(ledger_path(home)).ok
+    assert len(list(home.glob("*.replaced-*"))) == 1
+
+
+def test_a_holder_whose_file_was_replaced_refuses_to_append(tmp_path: Path) -> None:
+    """A replacement that bypassed the lock (a file copied over by hand, another tool): the holder
+    notices before its next append instead of reporting an append nobody will ever see."""
+    home = tmp_path / "home"
+    Ledger.open(home).close()
+    shutil.copy2(ledger_path(home), tmp_path / "copy.sqlite3")
+    holder = _holder(home)
+    try:
+        assert _ask(holder, "one").startswith("saved")
+        for suffix in ("-wal", "-shm"):  # as a restore does (a stale WAL must not meet the new file)
+            Path(f"{ledger_path(home)}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp_path / "copy.sqlite3", ledger_path(home))
+        assert _ask(holder, "two") == "refused ledger_replaced"
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(10)
+    assert _notes(home) == []  # the replacement, untouched by the holder
