@@ -29,7 +29,7 @@ _COURT_NO = re.compile(
     rf"[(\[〔【] ?{_YEAR} ?[)\]〕】] ?"
     rf"(?:最高法|[{CJK}]{{1,3}}\d{{2,6}}|[{CJK}]{{1,2}})"
     rf"(?:民|刑|行|执|赔|破|知|商|财|诉|立|司|强|清|监|请|协|认|特|督|催|申|国|委|法|综|仲)"
-    rf"[{CJK}]{{0,3}} ?\d{{1,6}} ?号(?:之[一二三四五六七八九十\d]+)?")
+    rf"[{CJK}]{{0,3}}?(?:[{CJK}]{{0,3}}字第)? ?\d{{1,6}} ?号(?:之[一二三四五六七八九十\d]+)?")
 # 兴府复决字〔2025〕12号, 黔西南信访〔2025〕3号 — when 复议/信访/立案 is named in or just before it
 _ADMIN_NO = re.compile(rf"[〔\[(【] ?{_YEAR} ?[〕\])】] ?(?:第)?\d{{1,6}} ?号")
 _ADMIN_PREFIX = re.compile(rf"[{CJK}()]{{0,12}}$")
@@ -37,12 +37,15 @@ _ADMIN_CUE = re.compile(r"复议|复决|复字|信访|访字|立案|立字|侦")
 # 发文字号 of an ordinary document (黔西南信访发〔2025〕5号, 市信访办函〔2025〕3号): not a case file.
 _ISSUE_CODE = re.compile(r"(?:发|函|电|通|办)$")
 _CLOSED = re.compile(r"已审结|已结案|已办结|已生效|已执行完毕|已终结|判决生效|已作出判决|已宣判|已撤诉")
+# Cues that the matter is over (a judgment's own wording): the number is history, not pending.
+_CONCLUDED = re.compile(r"发生法律效力|审理终结|已审结|已结案|已办结|已执行完毕|判决如下|裁定如下|维持原判|驳回上诉"
+                        r"|终审判决|终审裁定|判决已生效|裁定已生效|已撤诉|执行完毕|刑满释放|已宣判")
 
 _STATE = re.compile(
     r"(?=[尚仍还未没听审调侦复诉办处核执目现正申二一上移已被])"  # first characters: a cheap skip
     r"(?:(?:尚未|仍未|还未|未|没有)(?:判决|宣判|审结|结案|办结|审理终结|处理完结|处理完毕|调查完毕|作出[^,。;]{0,4}?(?:判决|决定|裁决|处理|结论))"
     r"|(?:听证|审理|调查|侦查|复议|诉讼|审查|办理|处理|核查|执行)(?:程序|工作)?(?:尚未|仍未|还未|未)(?:结束|终结|完结|办结|审结|完成)"
-    r"|(?:尚|正|仍|目前正|现正)在?(?:依法|进一步|抓紧|深入)?(?:听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查|侦办|查办|审查调查)"
+    r"|(?:尚|正|仍|目前正|现正)在?(?:依法|进一步|抓紧|深入)?(?:再审审查|再审|听证|审理|调查|侦查|复议|诉讼|审查起诉|审查|办理|处理|核查|核实|查处|立案侦查|侦办|查办|审查调查)"
     r"(?:程序|阶段|过程)?(?:中|之中|当中)?"
     r"|(?<!在)(?:审理|侦查|调查|复议|诉讼|审查起诉|办理|核查|听证程序|侦办)(?:中|阶段)(?![心国央华间])"
     r"|(?:审理|侦查|调查|侦办|核查)(?:工作)?(?:仍|尚|还|正)在(?:进行|推进)"
@@ -79,6 +82,10 @@ class PendingCaseRule:
         for m in _COURT_NO.finditer(text):
             court_spans.append(m.span())
             s, e = ctx.sentence(m.start(), m.end())
+            if _CONCLUDED.search(text, s, e) and not _STATE.search(text, s, e):
+                yield META.hit(m.start(), m.end(), Severity.LOW, "court_case_number",
+                               f"文中含法院案号“{m[0]}”，同句称案件已审结或已生效。", _SUGGESTION)
+                continue
             closed = _CLOSED.search(text, s, e) is not None
             yield META.hit(m.start(), m.end(), Severity.MEDIUM if closed else Severity.HIGH, "court_case_number",
                            f"文中含法院案号“{m[0]}”" + ("（句中称已审结，请核实）。" if closed else
@@ -102,7 +109,9 @@ class PendingCaseRule:
         text = ctx.text
         for m in _STATE.finditer(text):
             s, e = ctx.sentence(m.start(), m.end())
-            cs, _ = ctx.sentence(m.start(), m.end(), CLAUSE_ENDS)
+            cs, ce = ctx.sentence(m.start(), m.end(), CLAUSE_ENDS)
+            if _CONCLUDED.search(text, cs, ce) or _PAST_PROCEEDING.match(text, m.end()):
+                continue  # "本案现已审理终结", "在民事诉讼中未予支持的": over, or a place in the past
             matter = _nearest_matter(text, max(s, m.start() - 20), m.start(), m.end(), min(e, m.end() + 12))
             if matter is None:
                 continue
@@ -136,6 +145,10 @@ class PendingCaseRule:
                     sev = max(sev, n.severity, key=lambda v: v.rank)
             yield META.hit(start, end, sev, "pending_state",
                            f"“{text[start:end]}”：所述案件或事项尚未处理完结，相关材料不应发布。", _SUGGESTION)
+
+
+# "在…诉讼中未予支持/提出": the proceeding as a past setting, not a pending state.
+_PAST_PROCEEDING = re.compile(r"未予|未获|提出|所提|主张|认定|查明|已")
 
 
 _LEAD_IN = re.compile(r".*(?:不服|根据|依据|按照|收到|作出|关于|对|经|的|以|为|是|即|按|依|将|据|于|在|已|和|及|与)")
