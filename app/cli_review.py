@@ -172,10 +172,14 @@ def _review_sheet(args: argparse.Namespace) -> int:
 
 
 def _export_package(args: argparse.Namespace) -> int:
+    from app.cli_peers import admin_name
+    from app.peers import unlock_unit
     from app.review.package import export_package
 
     with _open(args) as ledger:
-        out = export_package(ledger, args.id, args.output)
+        name = admin_name(ledger, args.by)
+        unit = unlock_unit(ledger, name, _password(args, prompt=f"保密管理员 {name} 的密码（以本单位身份签名）："))
+        out = export_package(ledger, args.id, args.output, unit)
     print(f"已导出审核包：{out}")
     return 0
 
@@ -320,9 +324,11 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=("docx", "pdf"), default=None)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=_guard(_review_sheet))
-    p = rs.add_parser("export-package", help="导出审核包（送另一单位审核）")
+    p = rs.add_parser("export-package", help="导出审核包（送另一单位审核；由保密管理员以本单位身份签名）")
     p.add_argument("id")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--by", metavar="ADMIN", help="以本单位身份签名的保密管理员（只有一位时可省略）")
+    _pw(p)
     p.set_defaults(func=_guard(_export_package))
     p = rs.add_parser("import-package", help="导入审核包（核验全部内容，拒绝被改动的包）")
     p.add_argument("file")

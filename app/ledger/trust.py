@@ -114,14 +114,14 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
     elif ev.kind == "unit_identity_created":
         if trust.roles.get(ev.actor) != SECRECY_ADMIN:
             return "unentitled", f"第 {ev.seq} 条“建立单位身份”记录不是由保密管理员签署的（{ev.actor}）"
-        statement, proof = payload.get("statement"), payload.get("proof")
+        statement, proof = payload.get("identity"), payload.get("proof")
         if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
             return "bad_signature", f"第 {ev.seq} 条“建立单位身份”记录缺少单位密钥的有效签名"
         trust.unit_keys.add(str(statement["public_key"]))
     elif ev.kind == "peer_added":
         if trust.roles.get(ev.actor) != SECRECY_ADMIN:
             return "unentitled", f"第 {ev.seq} 条“登记外单位”记录不是由保密管理员签署的（{ev.actor}）"
-        statement, proof = payload.get("statement"), payload.get("proof")
+        statement, proof = payload.get("identity"), payload.get("proof")
         if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
             return "bad_signature", f"第 {ev.seq} 条“登记外单位”记录缺少对方单位密钥的有效签名"
         key = str(statement["public_key"])

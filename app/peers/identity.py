@@ -89,7 +89,7 @@ def _establish(ledger: Ledger, admin: User, admin_signer: KeySigner, password: s
     with ledger.transaction() as tx:
         if ledger.events(kinds=("unit_identity_created",)):
             raise AuthError("本单位身份刚由另一窗口建立，请重试。", code="race")
-        tx.append("unit_identity_created", {"statement": statement, "proof": proof, "unit_name": unit_name,
+        tx.append("unit_identity_created", {"identity": statement, "proof": proof, "unit_name": unit_name,
                                             "public_key": pub, "fingerprint": fingerprint(pub)}, admin_signer)
         ledger.conn.execute("INSERT INTO unit_keys (admin, public_key, wrapped) VALUES (?, ?, ?)",
                             (admin.name, pub, wrapped))

@@ -39,7 +39,7 @@ def export_identity(ledger: Ledger, output: str | os.PathLike[str]) -> tuple[Pat
     if record is None:
         raise PeerError("本机尚未建立单位身份：请由保密管理员执行 mishen peers export -o 文件 --by 保密管理员 "
                         "--password-stdin（首次导出时建立）。", code="no_identity")
-    data = {"format": FILE_FORMAT, "version": 1, "statement": record["statement"], "proof": record["proof"],
+    data = {"format": FILE_FORMAT, "version": 1, "identity": record["identity"], "proof": record["proof"],
             "fingerprint": record["fingerprint"]}
     path = atomic_write_bytes(Path(output), (canonical_json(data) + "\n").encode("utf-8"))
     return path, str(record["fingerprint"])
@@ -55,7 +55,7 @@ def read_identity(path: str | os.PathLike[str]) -> PeerIdentity:
         raise PeerError(f"身份文件 {path} 过大，不是密审单位身份文件。", code="peer_invalid")
     try:
         data = json.loads(raw.decode("utf-8"))
-        statement, proof = data["statement"], data["proof"]
+        statement, proof = data["identity"], data["proof"]
         ok = data.get("format") == FILE_FORMAT and isinstance(statement, dict) and isinstance(proof, str) \
             and identity_valid(statement, proof)
         pub = str(statement["public_key"])
@@ -72,7 +72,7 @@ def read_identity(path: str | os.PathLike[str]) -> PeerIdentity:
 def list_peers(ledger: Ledger) -> list[Peer]:
     out: list[Peer] = []
     for ev in ledger.events(kinds=("peer_added",)):
-        st = ev.payload["statement"]
+        st = ev.payload["identity"]
         out.append(Peer(str(st["unit_name"]), str(st["public_key"]), fingerprint(str(st["public_key"])),
                         str(st["ledger_id"]), ev.actor, ev.seq, ev.time))
     return out
@@ -95,7 +95,7 @@ def add_peer(ledger: Ledger, ident: PeerIdentity, admin_name: str, password: str
         if existing is not None:
             raise PeerError(f"外单位“{existing.unit_name}”（指纹 {existing.fingerprint}）已于第 {existing.added_seq} 条登记。",
                             code="peer_exists")
-        ev = tx.append("peer_added", {"statement": ident.statement, "proof": ident.proof,
+        ev = tx.append("peer_added", {"identity": ident.statement, "proof": ident.proof,
                                       "unit_name": ident.unit_name, "public_key": ident.public_key,
                                       "fingerprint": ident.fingerprint, "ledger_id": ident.ledger_id}, signer)
     return Peer(ident.unit_name, ident.public_key, ident.fingerprint, ident.ledger_id, user.name, ev.seq, ev.time)

@@ -20,6 +20,14 @@ def role_label(value: str) -> str:
         return value
 
 
+def signer_display(name: str, unit: str, role: str, imported_from: str) -> str:
+    """A signer as printed: another unit's signer always carries the unit and 外单位, so a
+    foreign 张某 is never read as the local 张某."""
+    if not imported_from:
+        return name
+    return f"{name}（{unit or role_label(role)}，外单位）"
+
+
 def review_to_json(review: Review, head_seq: int, head_hash: str,
                    false_alarms: Mapping[str, FalseAlarm] | None = None) -> dict[str, Any]:
     state = review_state(review)
@@ -40,7 +48,8 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
                     "class_overridden": v.class_overridden},
         "findings": [{"id": f.id, "severity": f.severity.value, "category": f.category, "text": f.text,
                       "message": f.message, "where": f.where,
-                      "waived": None if f.id not in waived else {"by": waived[f.id].signer,
+                      "waived": None if f.id not in waived else {"by": signer_display(
+                          waived[f.id].signer, "", waived[f.id].signer_role, waived[f.id].imported_from),
                                                                   "reason": waived[f.id].reason,
                                                                   "time": waived[f.id].time},
                       "false_alarm": None if f.id not in dismissed else {"by": dismissed[f.id].user,
@@ -49,6 +58,8 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
                      for f in v.findings],
         "signoffs": [{"version": s.version, "level": s.level, "decision": s.decision.value,
                       "decision_label": s.decision.label, "opinion": s.opinion, "signer": s.signer,
+                      "signer_display": signer_display(s.signer, s.signer_unit, s.signer_role, s.imported_from),
+                      "foreign": bool(s.imported_from),
                       "role": s.signer_role, "role_label": role_label(s.signer_role), "unit": s.signer_unit, "time": s.time,
                       "current": s.version == v.number, "imported_from": s.imported_from}
                      for s in review.signoffs],
@@ -86,7 +97,7 @@ def review_text(ledger: Ledger, review_id: str) -> str:
     for s in data["signoffs"]:
         mark = "" if s["current"] else "（旧版本）"
         opinion = f"，意见：{s['opinion']}" if s["opinion"] else ""
-        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer']}（{s['role_label']}）{s['time']}{opinion}{mark}")
+        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer_display']}（{s['role_label']}）{s['time']}{opinion}{mark}")
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
     return "\n".join(lines)

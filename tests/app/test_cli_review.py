@@ -57,11 +57,20 @@ def test_level_one_to_four_across_two_workstations(tmp_path_factory: pytest.Temp
     assert run(unit, "review", "sign", rid, "--level", "2", "--user", "wang_fg", "--decision", "approve", pw=PASSWORD) == 0
     assert run(unit, "review", "sign", rid, "--level", "3", "--user", "zhang_zy", "--decision", "approve",
                "--opinion", "同意，请市政府办公室审核", pw=PASSWORD) == 0
+    # both units' 保密管理员 exchange public identities first (fingerprints compared by phone)
+    assert run(unit, "users", "add", "sec_wu", "--role", "保密管理员", "--unit", "市应急局", pw=PASSWORD) == 0
+    assert run(office, "users", "add", "sec_qian", "--role", "保密管理员", "--unit", "市政府办公室", pw=PASSWORD) == 0
+    assert run(office, "users", "add", "city_zhao", "--role", "市政府办公室", "--unit", "市政府办公室", "--by", "sec_qian",
+               pw=PASSWORD + "\n" + PASSWORD) == 0
+    assert run(unit, "peers", "export", "-o", str(tmp_path / "unit.id"), "--by", "sec_wu", pw=PASSWORD) == 0
+    assert run(office, "peers", "export", "-o", str(tmp_path / "office.id"), "--by", "sec_qian", pw=PASSWORD) == 0
+    assert run(unit, "peers", "add", str(tmp_path / "office.id"), "--by", "sec_wu", pw=PASSWORD) == 0
+    assert "市政府办公室" in out(capsys)
+    assert run(office, "peers", "add", str(tmp_path / "unit.id"), "--by", "sec_qian", pw=PASSWORD) == 0
     pkg = tmp_path / "to-office.mishen"
-    assert run(unit, "review", "export-package", rid, "-o", str(pkg)) == 0
+    assert run(unit, "review", "export-package", rid, "-o", str(pkg), pw=PASSWORD) == 0
 
     # the city office, on its own workstation
-    assert run(office, "users", "add", "city_zhao", "--role", "市政府办公室", "--unit", "市政府办公室", pw=PASSWORD) == 0
     altered = tmp_path / "altered.mishen"
     raw = bytearray(pkg.read_bytes())
     at = raw.index(b"\xe6\x83\x85")  # a byte inside "情况通报"
@@ -76,7 +85,7 @@ def test_level_one_to_four_across_two_workstations(tmp_path_factory: pytest.Temp
     assert run(office, "review", "sign", rid, "--level", "4", "--user", "city_zhao", "--decision", "approve",
                "--opinion", "同意发布", pw=PASSWORD) == 0
     back = tmp_path / "back.mishen"
-    assert run(office, "review", "export-package", rid, "-o", str(back)) == 0
+    assert run(office, "review", "export-package", rid, "-o", str(back), pw=PASSWORD) == 0
 
     # back home
     assert run(unit, "review", "import-package", str(back)) == 0
@@ -84,6 +93,7 @@ def test_level_one_to_four_across_two_workstations(tmp_path_factory: pytest.Temp
     data = show(monkeypatch, capsys, unit, rid)
     assert data["status"] == "approved" and [s["level"] for s in data["signoffs"]] == [1, 2, 3, 4]
     assert data["signoffs"][-1]["signer"] == "city_zhao"
+    assert data["signoffs"][-1]["signer_display"] == "city_zhao（市政府办公室，外单位）"
     assert run(unit, "review", "import-package", str(back)) == 0  # idempotent
     assert "没有新的" in out(capsys)
 
@@ -114,7 +124,8 @@ def test_package_from_unknown_signer_is_refused(tmp_path: Path, monkeypatch: pyt
     assert cli(monkeypatch, home, "review", "sign", rid, "--level", "1", "--user", "li", "--decision", "approve",
                password=PASSWORD) == 0
     pkg = tmp_path / "p.mishen"
-    assert cli(monkeypatch, home, "review", "export-package", rid, "-o", str(pkg)) == 0
+    assert cli(monkeypatch, home, "users", "add", "sec", "--role", "secrecy_admin", "--unit", "甲局", password=PASSWORD) == 0
+    assert cli(monkeypatch, home, "review", "export-package", rid, "-o", str(pkg), password=PASSWORD) == 0
     package = json.loads(pkg.read_text(encoding="utf-8"))
     package["body"]["user_events"] = []
     pkg.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
