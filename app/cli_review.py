@@ -43,6 +43,11 @@ def _open(args: argparse.Namespace) -> Ledger:
     return Ledger.open(data_dir(args.data_dir))
 
 
+def _note_read_only(ledger: Ledger) -> None:
+    if ledger.read_only:
+        print(f"注意：数据目录 {ledger.data_dir} 只读，本次输出未记入台帐。", file=sys.stderr)
+
+
 def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool = False) -> str:
     if args.password_stdin:
         line = sys.stdin.readline()
@@ -167,6 +172,7 @@ def _review_sheet(args: argparse.Namespace) -> int:
 
     with _open(args) as ledger:
         out = export_review_sheet(ledger, args.id, args.output, fmt=args.format)
+        _note_read_only(ledger)
     print(f"已输出保密审查单：{out}")
     return 0
 
@@ -235,6 +241,7 @@ def _ledger_export(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         out, rows = export_approval_ledger(ledger, args.output, fmt=args.format, levels=levels,
                                            since=args.since, until=args.until, unit=args.unit)
+        _note_read_only(ledger)
     print(f"已输出领导审批台帐（{rows} 条）：{out}")
     return 0
 

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.exports.atomic import ExportError, atomic_write, atomic_write_bytes, neutralise
+from app.exports.atomic import ExportError, atomic_write, neutralise
 from app.exports.docx_out import write_docx
 from app.exports.pdf import write_pdf
 from app.exports.record import record_export
@@ -119,10 +119,16 @@ def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fm
     head = ledger.head()
     period = f"{since or '—'} 至 {until or '—'}"
     head_note = f"输出时台帐末条：第 {head.seq} 条，哈希 {head.hash}（期间 {period}{'，单位 ' + unit if unit else ''}）"
+
+    def record(tmp: Path) -> None:  # in the ledger before the file is in place: no unrecorded export
+        record_export(ledger, "approval_ledger", path, sha256_hex(tmp.read_bytes()), head.seq, head.hash,
+                      format=kind, since=since, until=until, unit=unit, rows=len(rows))
+
     if kind == "xlsx":
-        atomic_write(path, lambda tmp: _xlsx(tmp, rows, head_note))
+        atomic_write(path, lambda tmp: _xlsx(tmp, rows, head_note), record)
     elif kind == "csv":
-        atomic_write_bytes(path, _csv_bytes(rows, head_note))
+        data = _csv_bytes(rows, head_note)
+        atomic_write(path, lambda tmp: tmp.write_bytes(data), record)
     else:
         table_rows = [[str(c) if i != 12 else str(c)[:16] + "…" for i, c in enumerate(r.cells(n))]
                       for n, r in enumerate(rows, start=1)]
@@ -132,9 +138,8 @@ def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fm
                        [8, 24, 16, 20, 26, 10, 8, 22, 14, 14, 14, 42, 24, 12])),
             ("text", head_note)]
         if kind == "pdf":
-            atomic_write(path, lambda tmp: write_pdf(tmp, "领导审批台帐", blocks, wide=True, footer=head_note[:60]))
+            atomic_write(path, lambda tmp: write_pdf(tmp, "领导审批台帐", blocks, wide=True, footer=head_note[:60]),
+                         record)
         else:
-            atomic_write(path, lambda tmp: write_docx(tmp, "领导审批台帐", blocks, footer=head_note[:60]))
-    record_export(ledger, "approval_ledger", path, sha256_hex(path.read_bytes()), head.seq, head.hash,
-                  format=kind, since=since, until=until, unit=unit, rows=len(rows))
+            atomic_write(path, lambda tmp: write_docx(tmp, "领导审批台帐", blocks, footer=head_note[:60]), record)
     return path, len(rows)

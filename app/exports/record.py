@@ -1,4 +1,5 @@
-"""Every export is itself a ledger entry."""
+"""Every export is itself a ledger entry (recorded before the file is moved into place, so a
+failed append leaves no file; a read-only ledger exports without recording)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from app.ledger.store import Ledger
 
 
 def record_export(ledger: Ledger, what: str, path: Path, sha256: str, head_seq: int, head_hash: str,
-                  **extra: Any) -> None:
+                  **extra: Any) -> bool:
+    """Append `exported`; False (nothing recorded) when the ledger is open read-only."""
+    if ledger.read_only:
+        return False
     payload: dict[str, Any] = {"what": what, "file": path.name, "sha256": sha256, "head_seq": head_seq,
                                "head_hash": head_hash, **{k: v for k, v in extra.items() if v is not None}}
     with ledger.transaction() as tx:
         tx.append("exported", payload, ledger.workstation_signer())
+    return True

@@ -71,10 +71,13 @@ def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLik
     blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review))
     title = "信息发布保密审查单"
     footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
+
+    def record(tmp: Path) -> None:  # in the ledger before the file is in place: no unrecorded sheet
+        record_export(ledger, "review_sheet", path, sha256_hex(tmp.read_bytes()), head.seq, head.hash,
+                      review_id=review.id)
+
     if kind == "pdf":
-        atomic_write(path, lambda tmp: write_pdf(tmp, title, blocks, footer=footer))
+        atomic_write(path, lambda tmp: write_pdf(tmp, title, blocks, footer=footer), record)
     else:
-        atomic_write(path, lambda tmp: write_docx(tmp, title, blocks, footer=footer))
-    record_export(ledger, "review_sheet", path, sha256_hex(path.read_bytes()), head.seq, head.hash,
-                  review_id=review.id)
+        atomic_write(path, lambda tmp: write_docx(tmp, title, blocks, footer=footer), record)
     return path

@@ -61,6 +61,9 @@ def translate(exc: sqlite3.Error, timeout: float) -> LedgerError:
                             "（如另一窗口正在签署或导出，请等待其完成。）")
     if "full" in text:
         return LedgerError("磁盘空间不足，写入台帐失败；本次操作已整体撤销，台帐未改动。", code="disk_full")
+    if "disk i/o error" in text:
+        return LedgerError(f"写入台帐失败（磁盘已满、文件超过大小限制或磁盘出错：{exc}）；本次操作已整体撤销，"
+                           "台帐未改动。", code="disk_full")
     if "malformed" in text or "not a database" in text:
         return LedgerError(f"台帐数据库文件已损坏：{exc}。请从备份恢复（mishen ledger backup/restore）。",
                            code="ledger_corrupt")
