@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,16 +75,32 @@ class Engine:
         from app.readers import read_document
 
         p = str(path)
+        # Failures are turned into a report *after* the except blocks: by then the exception and
+        # its traceback (which may keep a huge parse alive after a MemoryError) are released.
+        failure: tuple[str, str]
         try:
             document = read_document(p)
         except MishenError as exc:
-            return DocumentReport(path=p, sha256=_sha256_or_none(p), format=_suffix(p),
-                                  error=exc.message, error_code=exc.code)
+            failure = (exc.message, exc.code)
+        except MemoryError:
+            failure = ("读取文件时内存不足，文件过大或结构过于复杂。请拆分文件后再审查。", "too_large")
+        except RecursionError:
+            failure = ("文件结构嵌套过深，无法读取。文件可能已损坏或被刻意构造，请向来源确认。", "corrupt")
         except Exception as exc:  # a reader bug must not take the batch down
-            return DocumentReport(path=p, sha256=_sha256_or_none(p), format=_suffix(p),
-                                  error=f"读取文件时发生内部错误：{type(exc).__name__}: {exc}",
-                                  error_code="internal")
-        return self.scan_document(document)
+            failure = (f"读取文件时发生内部错误：{type(exc).__name__}: {exc}", "internal")
+        else:
+            failure = ("", "")
+            try:
+                return self.scan_document(document)
+            except MemoryError:
+                failure = ("审查时内存不足（文件内容过多）。请拆分文件后再审查。", "too_large")
+            except RecursionError:
+                failure = ("文件结构嵌套过深，审查未能完成。请拆分或另存文件后再审查。", "corrupt")
+            sha = document.sha256
+            del document
+            return DocumentReport(path=p, sha256=sha, format=_suffix(p), error=failure[0], error_code=failure[1])
+        return DocumentReport(path=p, sha256=_sha256_or_none(p), format=_suffix(p),
+                              error=failure[0], error_code=failure[1])
 
     def scan_document(self, document: Document) -> DocumentReport:
         from app.doc_kind import detect_kind
@@ -130,18 +148,33 @@ SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc",
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files as given; directories walked (sorted) for supported files. Missing paths are kept so
-    the reader reports them."""
+    """Files as given; directories walked (sorted) for supported files. Missing paths, and
+    directories that cannot be listed, are kept so the reader reports them as errors (nothing
+    is skipped silently). Entries with a supported suffix that are not regular files (a FIFO
+    named a.txt) are kept too: the reader refuses them by name."""
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in SUPPORTED_SUFFIXES and not sub.name.startswith("~$"):
-                    out.append(str(sub))
+            out.extend(_walk(str(path)))
         else:
             out.append(str(path))
     return out
+
+
+def _walk(root: str) -> list[str]:
+    found: list[str] = []
+    unreadable: list[str] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append(exc.filename if isinstance(exc.filename, str) else root)
+
+    for folder, dirs, files in os.walk(root, onerror=failed):
+        dirs.sort()
+        for name in files:
+            if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("~$"):
+                found.append(os.path.join(folder, name))
+    return sorted([*found, *unreadable], key=Path)
 
 
 # --- findings -------------------------------------------------------------------------------
@@ -173,21 +206,65 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     """Within one category, a hit covered by a louder-or-equal, longer-or-equal hit is dropped.
     Across categories only the generic `sensitive_term` gives way: inside a louder finding it says
     nothing new (请勿外传 inside the mark 内部文件，请勿外传). A phone number inside a pending-case
-    sentence is a second problem and stays."""
+    sentence is a second problem and stays.
+
+    Hits are ranked (louder first, then longer, then earlier). Because covering is transitive, a
+    hit is dropped exactly when some hit ranked before it covers it under those rules, whether or
+    not that one was kept itself; so each hit is one query against static interval sets (one per
+    category and severity, one per severity across categories): O(n log n), not O(n²)."""
     ordered = sorted(hits, key=lambda h: (-h.severity.rank, -(h.end - h.start), h.start))
+    first_of: dict[tuple[Category, int, int], int] = {}
+    for index, h in enumerate(ordered):  # an identical span of the same category: the first stays
+        first_of.setdefault((h.category, h.start, h.end), index)
+    unique = [h for i, h in enumerate(ordered) if first_of[(h.category, h.start, h.end)] == i]
+    ranks = sorted({h.severity.rank for h in unique}, reverse=True)
+    same: dict[tuple[Category, int], _Spans] = {}    # (category, r): same category, rank >= r
+    louder: dict[int, _Spans] = {}                    # r: any category, rank > r
+    by_category: dict[Category, list[Hit]] = {}
+    for h in unique:
+        by_category.setdefault(h.category, []).append(h)
+    for category, members in by_category.items():
+        for r in ranks:
+            same[(category, r)] = _Spans([(h.start, h.end) for h in members if h.severity.rank >= r])
+    if any(h.category is Category.SENSITIVE_TERM for h in unique):
+        for r in ranks:
+            louder[r] = _Spans([(h.start, h.end) for h in unique if h.severity.rank > r])
     kept: list[Hit] = []
-    for h in ordered:
-        covered = False
-        for c in kept:
-            if not (c.start <= h.start and h.end <= c.end):
-                continue
-            if c.category is h.category or (h.category is Category.SENSITIVE_TERM
-                                            and c.severity.rank > h.severity.rank):
-                covered = True
-                break
-        if not covered:
-            kept.append(h)
+    for h in unique:
+        rank = h.severity.rank
+        if same[(h.category, rank)].covers_other(h.start, h.end):
+            continue
+        if h.category is Category.SENSITIVE_TERM and louder[rank].covers(h.start, h.end):
+            continue
+        kept.append(h)
     return kept
+
+
+class _Spans:
+    """A static set of [start, end) spans answering "does one of them cover [s, e)?" in
+    O(log n): spans sorted by start, with the running maximum of their ends."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.max_end: list[int] = []
+        best = -1
+        for _, e in spans:
+            best = max(best, e)
+            self.max_end.append(best)
+        self.end_at: dict[int, int] = {}  # start -> the largest end of a span with that start
+        for s, e in spans:
+            self.end_at[s] = max(e, self.end_at.get(s, e))
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some span has s <= start and e >= end."""
+        i = bisect_right(self.starts, start)
+        return i > 0 and self.max_end[i - 1] >= end
+
+    def covers_other(self, start: int, end: int) -> bool:
+        """Some span other than [start, end) itself covers it (spans are unique)."""
+        i = bisect_left(self.starts, start)
+        return (i > 0 and self.max_end[i - 1] >= end) or self.end_at.get(start, -1) > end
 
 
 def _context(text: str, seg_start: int, seg_end: int, start: int, end: int) -> str:
@@ -236,13 +313,22 @@ def _suffix(path: str) -> str | None:
 
 
 def _sha256_or_none(path: str) -> str | None:
+    """The file's hash for an error report; None for anything but a regular file within the size
+    limit (a FIFO would block, a device never ends, an oversize file is not worth hashing)."""
+    from app.readers import is_readable_regular_file
+
+    if not is_readable_regular_file(path):
+        return None
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            h = hashlib.sha256()
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
         return h.hexdigest()
-    except OSError:
+    except (OSError, MemoryError):
         return None
 
 

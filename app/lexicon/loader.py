@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -24,6 +25,10 @@ SUFFIXES = (".csv", ".xlsx", ".txt")
 COLUMNS = ("id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options")
 REQUIRED_COLUMNS = ("id", "term", "category", "severity")
 TXT_BASIS = "自定义词表"
+#: Terms are words or short phrases (the bundled ones have at most 14 characters); a longer cell is
+#: a paste gone wrong, and a huge one would bloat the automaton and every match.
+MAX_TERM_CHARS = 200
+MAX_LEXICON_BYTES = 64 * 1024 * 1024
 
 _HEADER_ALIASES = {
     "编号": "id", "词条": "term", "类别": "category", "级别": "severity", "依据": "basis",
@@ -68,6 +73,12 @@ def read_lexicon_bytes(p: Path) -> bytes:
     if p.suffix.lower() not in SUFFIXES:
         raise LexiconError(f"词库文件 {p.name}：不支持的格式“{p.suffix}”，应为 CSV、XLSX 或 TXT。")
     try:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise LexiconError(f"词库文件 {p}：不是普通文件（文件夹、管道或设备），未予读取。", code="lexicon_unreadable")
+        if st.st_size > MAX_LEXICON_BYTES:
+            raise LexiconError(f"词库文件 {p}：文件过大（{st.st_size // (1024 * 1024)} MB，上限 "
+                               f"{MAX_LEXICON_BYTES // (1024 * 1024)} MB）。", code="lexicon_unreadable")
         return p.read_bytes()
     except OSError as exc:
         raise LexiconError(f"词库文件 {p}：无法读取（{exc.strerror or exc}）。", code="lexicon_unreadable") from exc
@@ -90,7 +101,7 @@ def parse_lexicon(p: Path, data: bytes, sha: str | None = None) -> Lexicon:
             columns = _fast_csv(p, text, meta)
             if columns is None:  # anything unusual: the row-by-row parser (and its exact errors)
                 meta.clear()
-                columns = columns_of(_parse_table(p, _csv_rows(text, meta), meta))
+                columns = columns_of(_parse_table(p, _csv_rows(text, meta, p), meta))
     count = len(columns[0])
     info = LexiconInfo(meta.get("name") or p.stem, meta.get("version") or "unversioned", sha, count)
     return Lexicon(info, LazyEntries(columns))
@@ -144,7 +155,7 @@ class _Lines(Iterator[str]):
         raise StopIteration
 
 
-def _csv_rows(text: str, meta: dict[str, str]) -> Iterator[Row]:
+def _csv_rows(text: str, meta: dict[str, str], p: Path | None = None) -> Iterator[Row]:
     lines = _Lines(text, meta)
     reader = csv.reader(lines)
     while True:
@@ -153,10 +164,25 @@ def _csv_rows(text: str, meta: dict[str, str]) -> Iterator[Row]:
             cells = next(reader)
         except StopIteration:
             return
+        except csv.Error as exc:
+            number = lines.numbers[before] if len(lines.numbers) > before else (lines.numbers or [1])[-1]
+            where = f"词库文件 {p.name if p else ''} 第{number}行"
+            if "field larger than field limit" in str(exc):
+                raise LexiconError(f"{where}：单元格内容过长（超过 {csv.field_size_limit()} 个字符；词条上限 "
+                                   f"{MAX_TERM_CHARS} 个字符）。请检查该行是否误把整段文字填入了词库。") from None
+            raise LexiconError(f"{where}：CSV 格式错误（{exc}），可能是引号不配对。"
+                               "请在 Excel 中打开后另存为“CSV UTF-8”。") from None
         yield lines.numbers[before], cells
 
 
 def _xlsx_rows(p: Path, data: bytes) -> Iterator[Row]:
+    from app.errors import ReadError
+    from app.readers.guards import open_zip
+
+    try:  # the same whole-archive budget as documents, before openpyxl decompresses anything
+        open_zip(data, "Excel（xlsx）").close()
+    except ReadError as exc:
+        raise LexiconError(f"词库文件 {p.name}：{exc.message}", code="lexicon_invalid") from None
     try:
         from openpyxl import load_workbook
 
@@ -233,6 +259,8 @@ def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> L
         raise LexiconError(f"{where}：词条为空。")
     if "\n" in term or "\r" in term:
         raise LexiconError(f"{where}：词条含换行。")
+    if len(term) > MAX_TERM_CHARS:
+        raise LexiconError(_too_long(where, term))
     category = parse_category(get("category"))
     if category is None:
         raise LexiconError(f"{where}：未知类别“{get('category')}”（可用：{'、'.join(c.value for c in Category)}）。")
@@ -251,6 +279,11 @@ def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> L
     options = frozenset(o.lower() for o in _OPTION_SPLIT.split(get("options")) if o)
     return LexiconEntry(get("id") or f"{p.stem}-{number}", term, category, severity, get("basis") or TXT_BASIS,
                         get("suggestion"), get("note"), allow, options)
+
+
+def _too_long(where: str, term: str) -> str:
+    return (f"{where}：词条过长（{len(term)} 个字符，上限 {MAX_TERM_CHARS} 个字符），开头为“{term[:12]}…”。"
+            "词条应为词语或短语，请检查该行是否误把整段文字或多列内容填入了“词条”列。")
 
 
 def parse_category(value: str) -> Category | None:
@@ -274,6 +307,8 @@ def _parse_txt(p: Path, text: str, meta: dict[str, str]) -> list[LexiconEntry]:
         if not line:
             continue
         preamble = False
+        if len(line) > MAX_TERM_CHARS:
+            raise LexiconError(_too_long(f"词库文件 {p.name} 第{number}行", line))
         if line in seen:
             continue
         seen.add(line)
@@ -335,7 +370,7 @@ def _fast_csv(p: Path, text: str, meta: dict[str, str]) -> Columns | None:
         col[name] = tuple(map(str.strip, values))
 
     terms = col["term"]
-    if not all(terms):
+    if not all(terms) or max(map(len, terms)) > MAX_TERM_CHARS:
         return None
     joined = "\0".join(terms)
     if "\n" in joined or "\r" in joined:

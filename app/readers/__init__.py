@@ -8,13 +8,16 @@ that importing `app.readers` stays cheap.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import stat
 from pathlib import Path
 
 from app.errors import ReadError
 from app.model import Document
 
-__all__ = ["MAX_FILE_BYTES", "SUPPORTED_FORMATS", "detect_format", "read_document"]
+__all__ = ["MAX_FILE_BYTES", "SUPPORTED_FORMATS", "detect_format", "is_readable_regular_file",
+           "read_document"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -32,25 +35,32 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     data = _load(p)
     sha = hashlib.sha256(data).hexdigest()
     kind = detect_format(p, data)
+    failure: ReadError | None = None
     try:
+        other = _polyglot_other_half(p, kind, data)
+        if other is not None:
+            return _read_polyglot(p, data, sha, kind, other)
         return _dispatch(kind, p, data, sha)
     except ReadError:
         raise
-    except MemoryError as exc:
-        raise ReadError("文件过大或结构过于复杂，读取时内存不足。请拆分文件后再审查。", code="too_large") from exc
-    except RecursionError as exc:
-        raise ReadError("文件结构嵌套过深，无法读取。文件可能已损坏或被刻意构造，请向来源确认。",
-                        code="corrupt") from exc
+    except MemoryError:
+        # raised below, outside this block: the MemoryError's traceback (and the parser's huge
+        # intermediate objects it keeps alive) is released before anyone handles the ReadError
+        failure = ReadError("文件过大或结构过于复杂，读取时内存不足。请拆分文件后再审查。", code="too_large")
+    except RecursionError:
+        failure = ReadError("文件结构嵌套过深，无法读取。文件可能已损坏或被刻意构造，请向来源确认。",
+                            code="corrupt")
     except Exception as exc:  # any other failure inside a third-party parser: the file is bad
         raise ReadError(f"文件内容损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）。"
                         f"请用原软件打开后另存一份再审查。", code="corrupt") from exc
+    raise failure
 
 
 def detect_format(path: Path, data: bytes) -> str:
     """One of "docx", "xlsx", "pdf", "txt", "html", "office"; raises `ReadError` otherwise."""
     suffix = path.suffix.lower()
     head = data[:1024]
-    if b"%PDF-" in head:
+    if head.startswith(b"%PDF-"):  # at offset 0 only: a text mentioning "%PDF-" is not a PDF
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(path, data)
@@ -77,22 +87,69 @@ def detect_format(path: Path, data: bytes) -> str:
 
 
 def _load(p: Path) -> bytes:
+    """The file's bytes, after checking it is a regular file of acceptable size (a FIFO, device or
+    directory is refused without being opened, and an oversize file without being read)."""
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except FileNotFoundError as exc:
         raise ReadError(f"找不到文件：{p}。请确认路径是否正确、文件是否已被移动或删除。", code="not_found") from exc
     except OSError as exc:
         raise ReadError(f"无法访问文件：{p}（{exc.strerror or exc}）。请检查文件权限后重试。", code="not_found") from exc
-    if p.is_dir():
-        raise ReadError(f"{p} 是文件夹，不是文件。", code="unsupported")
-    if size > MAX_FILE_BYTES:
-        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。"
-                        f"请拆分后分别审查。", code="too_large")
+    _check_regular(p, st)
     try:
-        return p.read_bytes()
+        # O_NONBLOCK: if the path was swapped for a FIFO after stat(), open() must not wait for a writer
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise ReadError(f"无法读取文件：{p}（{exc.strerror or exc}）。请检查文件是否被其他程序占用或权限不足。",
                         code="not_found") from exc
+    try:
+        _check_regular(p, os.fstat(fd))  # the file actually opened, not the name stat() saw
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:  # the file grew after stat(): stop reading at the limit
+                raise _too_large(total)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{p}（{exc.strerror or exc}）。请检查文件是否被其他程序占用或权限不足。",
+                        code="not_found") from exc
+    finally:
+        os.close(fd)
+
+
+def _check_regular(p: Path, st: os.stat_result) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            with os.scandir(p):
+                pass
+        except OSError as exc:
+            raise ReadError(f"无法读取文件夹：{p}（{exc.strerror or exc}），其中的文件未能审查。"
+                            f"请检查文件夹权限后重试。", code="not_found") from exc
+        raise ReadError(f"{p} 是文件夹，不是文件。", code="unsupported")
+    if not stat.S_ISREG(st.st_mode):
+        what = "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else \
+            "设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else \
+            "套接字" if stat.S_ISSOCK(st.st_mode) else "特殊文件"
+        raise ReadError(f"{p} 是{what}，不是普通文件，未予读取。请将要审查的内容保存为普通文件后再审查。",
+                        code="unsupported")
+    if st.st_size > MAX_FILE_BYTES:
+        raise _too_large(st.st_size)
+
+
+def _too_large(size: int) -> ReadError:
+    return ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。"
+                     f"请拆分后分别审查。", code="too_large")
+
+
+def is_readable_regular_file(path: str | os.PathLike[str]) -> bool:
+    """True for a regular file within the size limit (what may be hashed on an error path)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES
 
 
 def _zip_kind(path: Path, data: bytes) -> str:
@@ -139,6 +196,55 @@ def _ole2_kind(path: Path, data: bytes) -> str:
 def _looks_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
     return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
+
+
+_KIND_NAMES = {"pdf": "PDF", "docx": "Word（docx）", "xlsx": "Excel（xlsx）"}
+
+
+def _polyglot_other_half(p: Path, kind: str, data: bytes) -> str | None:
+    """For a file that is at once a PDF and an Office zip package, the format of the half that
+    `detect_format` did not pick; None for an ordinary file. PDF readers accept a header anywhere
+    in the first kilobyte and zip readers find the archive from its end, so both can hold."""
+    if kind == "pdf":
+        import zipfile
+
+        from app.readers.guards import check_zip
+
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            return None
+        with zf:
+            names = set(zf.namelist())
+            if "word/document.xml" in names or "xl/workbook.xml" in names:
+                check_zip(zf)
+                return "docx" if "word/document.xml" in names else "xlsx"
+        return None
+    if kind in ("docx", "xlsx") and b"%PDF-" in data[:1024] and b"%%EOF" in data:
+        return "pdf"
+    return None
+
+
+def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str) -> Document:
+    """Both halves read and scanned as one document, with a notice saying the file is suspect."""
+    from app.model import Notice
+
+    first = _dispatch(kind, p, data, sha)
+    try:
+        second = _dispatch(other, p, data, sha)
+    except ReadError:
+        if other != "pdf":
+            raise  # a valid zip package whose content cannot be read: nothing may go unseen
+        return first  # "%PDF-" inside a zip member's stored bytes, but no PDF a reader would open
+    zip_half, pdf_half = (second, first) if kind == "pdf" else (first, second)
+    office = _KIND_NAMES[zip_half.format]
+    notice = Notice(code="polyglot",
+                    message=f"可疑文件：该文件同时是有效的 PDF 和{office}文件（一个文件两种格式，"
+                            f"用不同软件打开会看到不同内容，常用于伪装或夹带）。两部分内容均已审查。"
+                            f"请向来源核实，发布前另存为单一格式。")
+    segments = [*zip_half.segments, *pdf_half.segments]
+    return Document.build(str(p), first.format, sha, segments, pages=pdf_half.pages,
+                          notices=(notice, *first.notices, *second.notices), encoding=first.encoding)
 
 
 def _dispatch(kind: str, p: Path, data: bytes, sha: str) -> Document:

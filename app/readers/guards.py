@@ -1,7 +1,9 @@
 """Defences applied before and while a document's internals are parsed.
 
-Zip containers (docx, xlsx) are checked for entry count, total uncompressed size and compression
-ratio before anything decompresses them; XML is parsed without entity resolution, network access
+Zip containers (docx, xlsx, xlsx lexicons) are checked as a whole before anything decompresses
+them: entry count, number of XML parts, total uncompressed size, total size of the XML parts
+(which parsers turn into trees many times their size) and compression ratio, per entry and for
+the whole archive (twenty 10 MiB parts that each pass are still one 200 MiB document); XML is parsed without entity resolution, network access
 or huge-tree mode. Every failure becomes a `ReadError` with a stable code.
 """
 
@@ -18,6 +20,9 @@ MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024      # 1 GiB declared in total
 MAX_ENTRY_UNCOMPRESSED = 512 * 1024 * 1024     # one part
 MAX_RATIO = 200                                # uncompressed / compressed, for large entries
 RATIO_MIN_SIZE = 10 * 1024 * 1024              # small entries may compress well without harm
+MAX_XML_PARTS = 5_000                          # parts that are parsed (.xml, .rels, .vml)
+MAX_XML_UNCOMPRESSED = 128 * 1024 * 1024       # all parsed parts together, declared sizes
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def _bomb(detail: str) -> ReadError:
@@ -45,15 +50,26 @@ def check_zip(zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         raise _bomb(f"包含 {len(infos)} 个条目，超过上限 {MAX_ZIP_ENTRIES}")
-    total = 0
+    total = compressed = xml_total = xml_parts = 0
     for info in infos:
         total += info.file_size
+        compressed += info.compress_size
         if info.file_size > MAX_ENTRY_UNCOMPRESSED:
             raise _bomb(f"条目 {info.filename} 解压后达 {info.file_size // (1024 * 1024)} MB")
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _bomb(f"条目 {info.filename} 压缩比超过 {MAX_RATIO} 倍")
+        if info.filename.lower().endswith(_XML_SUFFIXES):
+            xml_parts += 1
+            xml_total += info.file_size
     if total > MAX_ZIP_UNCOMPRESSED:
         raise _bomb(f"解压后共 {total // (1024 * 1024)} MB")
+    if xml_parts > MAX_XML_PARTS:
+        raise _bomb(f"包含 {xml_parts} 个 XML 部件，超过上限 {MAX_XML_PARTS}")
+    if xml_total > MAX_XML_UNCOMPRESSED:
+        raise _bomb(f"XML 部件解压后共 {xml_total // (1024 * 1024)} MB，超过上限 "
+                    f"{MAX_XML_UNCOMPRESSED // (1024 * 1024)} MB")
+    if total > RATIO_MIN_SIZE and total > MAX_RATIO * max(compressed, 1):
+        raise _bomb(f"整个文件解压后 {total // (1024 * 1024)} MB，压缩比超过 {MAX_RATIO} 倍")
 
 
 def read_member(zf: zipfile.ZipFile, name: str, kind: str) -> bytes:

@@ -24,6 +24,7 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "captio
                     "option", "menu"})
 _ATTRS = ("alt", "title")
 _META_NAMES = ("description", "keywords", "author")
+_ENTER, _LEAVE_BLOCK, _LEAVE_INLINE = 0, 1, 2  # steps of the walk
 
 
 def read(path: Path, data: bytes, sha256: str) -> Document:
@@ -35,8 +36,12 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     text = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
     if not text.strip():
         return Document.build(str(path), "html", sha256, [], encoding=encoding)
-    parser = lxml.html.HTMLParser(no_network=True, remove_pis=True, default_doctype=False)
+    parser = lxml.html.HTMLParser(no_network=True, remove_pis=True, default_doctype=False, huge_tree=True)
     root = lxml.html.document_fromstring(text, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops building the tree below depth 2048 (256 without huge_tree) and says so
+        # only in its log: read such a page with the event reader, which has no depth limit
+        return Document.build(str(path), "html", sha256, _events(text), encoding=encoding)
     walker = _Walker()
     walker.head(root)
     walker.walk(root, hidden=False)
@@ -60,36 +65,43 @@ class _Walker:
             if name in _META_NAMES:
                 self._add(Part.METADATA, (meta.get("content") or "").strip(), f"meta {name}")
 
-    def walk(self, el: Any, hidden: bool) -> None:
-        tag = el.tag
-        if not isinstance(tag, str):  # comment, processing instruction, entity
-            if _is_comment(el) and any(is_cjk(ch) for ch in (el.text or "")):
+    def walk(self, root: Any, hidden: bool) -> None:
+        """Depth-first over the tree with an explicit stack (no recursion: depth is unbounded)."""
+        stack: list[tuple[Any, bool, int]] = [(root, hidden, _ENTER)]
+        while stack:
+            el, hidden, step = stack.pop()
+            if step != _ENTER:  # after the element's children: close its block, then its tail
+                if step == _LEAVE_BLOCK:
+                    self.flush()
+                self._text(el.tail, hidden)
+                continue
+            tag = el.tag
+            if not isinstance(tag, str):  # comment, processing instruction, entity
+                if _is_comment(el) and any(is_cjk(ch) for ch in (el.text or "")):
+                    self.flush()
+                    self._add(Part.HIDDEN, _collapse(el.text or ""), "html 注释")
+                self._text(el.tail, hidden)
+                continue
+            tag = tag.lower()
+            if tag in _SKIP:
+                self._text(el.tail, hidden)
+                continue
+            outer = hidden  # the element's tail is outside it: visible unless the parent is hidden
+            hidden = hidden or el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or "")) \
+                or (tag == "input" and (el.get("type") or "").lower() == "hidden")
+            for attr in _ATTRS:
+                value = el.get(attr)
+                if value and value.strip():
+                    part = Part.HIDDEN if hidden else Part.ATTRIBUTE
+                    self._add(part, _collapse(value), f"{tag} {attr}")
+            block = tag in _BLOCK
+            if block:
                 self.flush()
-                self._add(Part.HIDDEN, _collapse(el.text or ""), "html 注释")
-            self._text(el.tail, hidden)
-            return
-        tag = tag.lower()
-        if tag in _SKIP:
-            self._text(el.tail, hidden)
-            return
-        hidden = hidden or el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or "")) \
-            or (tag == "input" and (el.get("type") or "").lower() == "hidden")
-        for attr in _ATTRS:
-            value = el.get(attr)
-            if value and value.strip():
-                part = Part.HIDDEN if hidden else Part.ATTRIBUTE
-                self._add(part, _collapse(value), f"{tag} {attr}")
-        block = tag in _BLOCK
-        if block:
-            self.flush()
-        if tag == "br":
-            self._text("\n", hidden)
-        self._text(el.text, hidden)
-        for child in el:
-            self.walk(child, hidden)
-        if block:
-            self.flush()
-        self._text(el.tail, hidden)
+            if tag == "br":
+                self._text("\n", hidden)
+            self._text(el.text, hidden)
+            stack.append((el, outer, _LEAVE_BLOCK if block else _LEAVE_INLINE))
+            stack.extend((child, hidden, _ENTER) for child in reversed(el))
 
     def _text(self, text: str | None, hidden: bool) -> None:
         if not text:
@@ -122,3 +134,106 @@ def _is_comment(el: Any) -> bool:
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr", "keygen"})
+_SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})  # <p>a<p>b: siblings
+
+
+def _events(text: str) -> list[Segment]:
+    """The page read by an event parser (stdlib html.parser) that keeps its own stack of open
+    elements, so nesting depth is limited only by memory. Same parts and labels as `_Walker`."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    body = _Walker()
+    head = _Walker()
+    open_: list[tuple[str, bool, bool, bool]] = []  # (tag, hidden, block, skipped)
+    counts: Counter[str] = Counter()  # open elements by tag: an unmatched end tag costs O(1)
+    title: list[str] | None = None
+    seen_title = False
+
+    def state() -> tuple[bool, bool]:
+        if not open_:
+            return False, False
+        _, hidden, _, skipped = open_[-1]
+        return hidden, skipped
+
+    def close(tag: str) -> None:
+        while open_:
+            name, _, block, skipped = open_.pop()
+            counts[name] -= 1
+            if block and not skipped:
+                body.flush()
+            if name == tag:
+                return
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            nonlocal title
+            tag = tag.lower()
+            values = {k.lower(): (v if v is not None else "") for k, v in attrs}
+            if tag == "meta":
+                name = (values.get("name") or values.get("property") or "").strip().lower()
+                if name in _META_NAMES:
+                    head._add(Part.METADATA, values.get("content", "").strip(), f"meta {name}")
+                return
+            if tag == "title":
+                if not seen_title:
+                    title = []
+                return
+            if tag in _SELF_CLOSING and open_ and open_[-1][0] == tag:
+                close(tag)
+            hidden, skipped = state()
+            skipped = skipped or tag in _SKIP
+            hidden = hidden or "hidden" in values or bool(_HIDDEN_STYLE.search(values.get("style", ""))) \
+                or (tag == "input" and values.get("type", "").lower() == "hidden")
+            if not skipped:
+                for attr in _ATTRS:
+                    value = values.get(attr)
+                    if value and value.strip():
+                        body._add(Part.HIDDEN if hidden else Part.ATTRIBUTE, _collapse(value), f"{tag} {attr}")
+                if tag in _BLOCK:
+                    body.flush()
+                if tag == "br":
+                    body._text("\n", hidden)
+            if tag not in _VOID:
+                open_.append((tag, hidden, tag in _BLOCK, skipped))
+                counts[tag] += 1
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.handle_starttag(tag, attrs)
+            if tag.lower() not in _VOID:
+                self.handle_endtag(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            nonlocal title, seen_title
+            tag = tag.lower()
+            if tag == "title":
+                if title is not None:
+                    head._add(Part.TITLE, _collapse("".join(title)), None)
+                    seen_title = True
+                title = None
+                return
+            if counts[tag] > 0:
+                close(tag)
+
+        def handle_data(self, data: str) -> None:
+            if title is not None:
+                title.append(data)
+                return
+            hidden, skipped = state()
+            if not skipped:
+                body._text(data, hidden)
+
+        def handle_comment(self, data: str) -> None:
+            if not state()[1] and any(is_cjk(ch) for ch in data):
+                body.flush()
+                body._add(Part.HIDDEN, _collapse(data), "html 注释")
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(text)
+    reader.close()
+    body.flush()
+    return [*head.segments, *body.segments]

@@ -7,8 +7,11 @@ themselves and never touch files.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 from typing import TYPE_CHECKING, Protocol
 
 from app.doc_kind import DEFAULT_KIND, DocKind
@@ -47,9 +50,28 @@ class ScanContext:
         return self.norm.text
 
     def allowed(self, category: Category, start: int, end: int) -> bool:
-        """True when an allow-list entry of `category` covers the normalised span [start, end)."""
-        return any(h.entry.allow and h.entry.category is category and h.start <= start and end <= h.end
-                   for h in self.lexicon_hits)
+        """True when an allow-list entry of `category` covers the normalised span [start, end)
+        (O(log n): a bisection in the allow spans of that category, see `_allow_spans`)."""
+        spans = self._allow_spans.get(category)
+        if spans is None:
+            return False
+        starts, max_end = spans
+        i = bisect_right(starts, start)
+        return i > 0 and max_end[i - 1] >= end
+
+    @cached_property
+    def _allow_spans(self) -> dict[Category, tuple[list[int], list[int]]]:
+        """Per category, the allow-list hits' starts (sorted) and the running maximum of their ends."""
+        grouped: dict[Category, list[tuple[int, int]]] = {}
+        for h in self.lexicon_hits:
+            if h.entry.allow:
+                grouped.setdefault(h.entry.category, []).append((h.start, h.end))
+        out: dict[Category, tuple[list[int], list[int]]] = {}
+        for category, spans in grouped.items():
+            spans.sort()
+            ends = list(accumulate((e for _, e in spans), max))
+            out[category] = ([s for s, _ in spans], ends)
+        return out
 
     def segment_at(self, nstart: int) -> Segment:
         return self.document.segments[self.document.segment_at(self.norm.origin[nstart])]

@@ -10,6 +10,7 @@ entries live in lexicons/secret_mark.csv and are emitted by the lexicon engine.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from app.model import Category, Part, Severity
@@ -150,15 +151,18 @@ class SecretMarkRule:
 
     def _notices(self, ctx: ScanContext) -> Iterator[Hit]:
         text = ctx.text
-        noticed: list[tuple[int, int]] = []
+        noticed_starts: list[int] = []  # _NOTICE matches: sorted and non-overlapping
+        noticed_ends: list[int] = []
         for m in _NOTICE.finditer(text):
-            noticed.append(m.span())
+            noticed_starts.append(m.start())
+            noticed_ends.append(m.end())
             yield META.hit(m.start(), m.end(), Severity.BLOCK, "internal_notice",
                            f"文中含“{m[0]}”标注，属内部资料，不得在门户网站公开发布。",
                            "停止发布；内部资料不上网，确需公开的须经制发机关审批并删除该标注。")
         for m in _INTERNAL.finditer(text):
             s, e = m.span()
-            if any(a <= s < b for a, b in noticed):
+            i = bisect_right(noticed_starts, s) - 1
+            if i >= 0 and s < noticed_ends[i]:  # inside a notice (bisection: linear in the hits)
                 continue
             ls, le = line_bounds(ctx, s, e)
             bracket = _BRACKETED.match(text, max(0, s - 1))
