@@ -15,6 +15,7 @@ RULE_MODULES = (
     "app.rules.pending_case",
     "app.rules.personal_info",
     "app.rules.approval",
+    "app.rules.spam",              # morpheme-scored spam (lexicons/spam/morphemes.csv)
 )
 
 

@@ -63,6 +63,9 @@ class LexiconRule:
             elif word:
                 severity = Severity.MEDIUM
                 message = f"{message}（所在句有“{word}”等整治、举报语境，可能是正当表述，已降为需核实。）"
+            elif entry.category is Category.HARMFUL_CONTENT and _legal_enumeration(ctx, h.start, h.end):
+                severity = Severity.LOW
+                message = f"{message}（作为违法行为类别列举（如“涉及卖淫、嫖娼的案件”），属法条或公文用语，降为提示。）"
         if entry.category is Category.WORDING and _part_of_title_word(ctx, h.end, entry.term):
             severity = Severity.LOW
             message = f"{message}（“{entry.term}”后接“工作报告”，此处是“政府工作报告”一词的一部分。）"
@@ -81,6 +84,21 @@ def _named_offence(ctx: ScanContext, start: int, end: int) -> bool:
     if before == "、" or after in ("、", "等"):
         return True
     return _OFFENCE_CLASS.match(text, end, min(len(text), end + 16)) is not None
+
+
+_CLASS_NOUN = re.compile(r"案件|行为|活动|犯罪|违法|人员|问题")
+_CLAUSE_STOP = re.compile(r"[,。;:\n!?]")
+
+
+def _legal_enumeration(ctx: ScanContext, start: int, end: int) -> bool:
+    """An item of a 、-list of offences that names a class of cases or acts:
+    涉及卖淫、嫖娼、赌博的案件; 对吸毒、赌博人员…"""
+    text = ctx.text
+    if not ((start > 0 and text[start - 1] == "、") or text.startswith("、", end)):
+        return False
+    stop = _CLAUSE_STOP.search(text, end, min(len(text), end + 24))
+    tail = text[end:stop.start() if stop else min(len(text), end + 24)]
+    return _CLASS_NOUN.search(tail) is not None
 
 
 def _part_of_title_word(ctx: ScanContext, end: int, term: str) -> bool:
