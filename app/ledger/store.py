@@ -24,6 +24,7 @@ from app.ledger.crypto import KeySigner, new_private_key, private_key_from_raw, 
 from app.ledger.errors import LedgerError, LedgerLocked, LedgerTampered
 from app.ledger.lock import LedgerLock
 from app.ledger.model import GENESIS_HASH, WORKSTATION, Head, LedgerEvent, event_digest
+from app.ledger.policy import POLICY_VERSION
 from app.ledger.schema import REQUIRED_TRIGGERS, SCHEMA_VERSION, check_supported, migrate, schema_version
 from app.paths import PRIVATE_FILE, make_private, make_private_dir
 from app.paths import data_dir as default_data_dir
@@ -231,7 +232,7 @@ class Ledger:
             signer = KeySigner(WORKSTATION, key)
             self._append(Head(0, GENESIS_HASH), "ledger_created",
                          {"ledger_id": ledger_id, "public_key": signer.public_key, "app_version": __version__,
-                          "schema": schema_version(self.conn)}, signer)
+                          "schema": schema_version(self.conn), "policy": POLICY_VERSION}, signer)
 
     # --- transactions -----------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Ledger:
     @contextmanager
     def _begin(self) -> Iterator[None]:
         if self.read_only:
-            raise LedgerError(f"台帐以只读方式打开（数据目录 {self.data_dir} 不可写）：可以查看、核验和导出，"
+            raise LedgerError(f"台帐以只读方式打开（数据目录 {self.data_dir} 不可写或按只读打开）：可以查看、核验和导出，"
                               "不能签署或追加记录。", code="read_only")
         with self._lock:
             try:

@@ -15,7 +15,7 @@ from app.ledger.crypto import verify_signature
 from app.ledger.errors import LedgerError
 from app.ledger.model import GENESIS_HASH, WORKSTATION, LedgerEvent
 from app.ledger.schema import REQUIRED_TRIGGERS
-from app.ledger.store import _COLUMNS, Ledger, row_to_event
+from app.ledger.store import _COLUMNS, Ledger, connect_read_only, row_to_event
 from app.ledger.trust import TrustState, check_trust
 
 CHECKPOINT_FORMAT = "mishen-checkpoint"
@@ -130,8 +130,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise LedgerError(f"找不到台帐数据库：{path}", code="no_ledger")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn = connect_read_only(path, 10)  # also in a read-only directory (no -wal/-shm written there)
     except sqlite3.Error as exc:
         raise LedgerError(f"无法打开台帐数据库 {path}：{exc}", code="ledger_corrupt") from exc
     return conn

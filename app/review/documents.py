@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from app.errors import MishenError
+from app.paths import make_private_dir
 
 
 class DocumentError(MishenError):
@@ -33,7 +34,8 @@ def stored_path(data_dir: Path, sha256: str) -> Path:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Owner-only: the folder 0700, the copy 0600 (mkstemp's mode), like the ledger itself."""
+    make_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -191,3 +191,119 @@ def test_a_holder_whose_file_was_replaced_refuses_to_append(tmp_path: Path) -> N
         holder.stdin.close()
         holder.wait(10)
     assert _notes(home) == []  # the replacement, untouched by the holder
+
+
+# --- read-only opening ------------------------------------------------------------------------------
+
+READ_COMMANDS = [("ledger", "verify"), ("review", "show", "{rid}"), ("review", "show", "{rid}", "--format", "json"),
+                 ("review", "list"), ("users", "list"), ("ledger", "export", "-o", "{out}/台帐.xlsx"),
+                 ("review", "sheet", "{rid}", "-o", "{out}/审查单.pdf")]
+
+
+def _signed(factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path, str]:
+    home, rid, fid = _opened(factory, tmp_path)
+    with Ledger.open(home) as ledger:
+        waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="已公开文件名称")
+        for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+            sign_review(ledger, rid, level=level, user=user, password=PASSWORD, decision=Decision.APPROVE,
+                        opinion="同意发布" if level == 3 else "")
+    return home, rid
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_read_only_opening_writes_nothing(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    from app.exports.approval_ledger import export_approval_ledger
+    from app.exports.review_sheet import export_review_sheet
+    from app.ledger.errors import LedgerError
+    from app.review.show import review_text
+    from app.users import list_users
+
+    home, rid = _signed(tmp_path_factory, tmp_path)
+    before = _snapshot(home)
+    assert not Path(f"{ledger_path(home)}-wal").exists()
+    with Ledger.open(home, read_only=True) as ledger:
+        assert ledger.read_only
+        assert "同意发布" in review_text(ledger, rid)
+        assert {u.name for u in list_users(ledger)} >= {"xiao_li", "zhang_zy"}
+        _path, rows = export_approval_ledger(ledger, tmp_path / "out" / "台帐.xlsx")
+        assert rows == 1
+        export_review_sheet(ledger, rid, tmp_path / "out" / "审查单.docx")
+        assert not ledger.events(kinds=("exported",))   # exported, not recorded
+        with pytest.raises(LedgerError) as err:
+            sign_review(ledger, rid, level=4, user="city_zhao", password=PASSWORD, decision=Decision.APPROVE,
+                        opinion="同意")
+        assert err.value.code == "read_only" and "只读" in err.value.message
+        assert not Path(f"{ledger_path(home)}-wal").exists() and not Path(f"{ledger_path(home)}-shm").exists()
+    assert _snapshot(home) == before
+    assert verify_ledger(ledger_path(home)).ok
+
+
+def test_read_only_opening_sees_what_a_live_writer_committed(tmp_path: Path) -> None:
+    """With a writer holding the ledger (its -wal present), a read-only opener reads the WAL too."""
+    home = tmp_path / "home"
+    with Ledger.open(home) as writer:
+        with writer.transaction() as tx:
+            tx.append("note", {"tag": "in the wal"}, writer.workstation_signer())
+        with Ledger.open(home, read_only=True) as reader:
+            assert reader.head() == writer.head()
+            assert [e.payload["tag"] for e in reader.events(kinds=("note",))] == ["in the wal"]
+
+
+def _can_mount_read_only() -> bool:
+    if sys.platform != "linux" or not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind -o ro / / 2>/dev/null || "
+                            "mount --bind -o ro /tmp /tmp"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs `unshare -m` and bind mounts (Linux, privileged)")
+def test_cli_on_a_read_only_mount(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """A real read-only file system (works as root, unlike chmod): each command runs in a private
+    mount namespace where the data directory is bind-mounted read-only onto itself."""
+    home, rid = _signed(tmp_path_factory, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    before = _snapshot(home)
+    env = dict(os.environ, MISHEN_HOME=str(home))
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        script = 'mount --bind -o ro "$1" "$1" && touch "$1/probe" 2>/dev/null && exit 99; shift; exec "$@"'
+        return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(home), sys.executable, "-m", "app",
+                               "--data-dir", str(home), *argv], cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    for command in READ_COMMANDS:
+        proc = run(*[a.format(rid=rid, out=out) for a in command])
+        assert proc.returncode == 0, (command, proc.stderr)
+        if command[0] == "ledger" and command[1] == "verify":
+            assert "台帐完好" in proc.stdout
+        if "-o" in command:
+            assert "未记入台帐" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["台帐.xlsx", "审查单.pdf"]
+    refused = run("users", "add", "someone", "--role", "officer", "--password-stdin")
+    assert refused.returncode != 0
+    assert _snapshot(home) == before
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="chmod does not stop root")
+def test_cli_on_a_chmod_read_only_copy(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    home, rid = _signed(tmp_path_factory, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    for p in [home, *home.rglob("*")]:
+        p.chmod(p.stat().st_mode & ~0o222)
+    try:
+        assert not os.access(home, os.W_OK)
+        before = _snapshot(home)
+        for command in READ_COMMANDS:
+            assert cli(monkeypatch, home, *[a.format(rid=rid, out=out) for a in command]) == 0, capsys.readouterr()
+        assert _snapshot(home) == before
+    finally:
+        for p in [home, *home.rglob("*")]:
+            p.chmod(p.stat().st_mode | 0o200)
