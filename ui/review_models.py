@@ -48,7 +48,8 @@ def level_rows(review: Any) -> list[dict[str, Any]]:
         else:
             status = "无需签署"
         rows.append({"number": lv.number, "name": lv.name, "roles": lv.roles_label, "state": status,
-                     "signer": f"{s.signer}（{_role_label(s.signer_role)}）" if s else "",
+                     "signer": (f"{s.signer}（{_role_label(s.signer_role)}"
+                                f"{'，外单位' if s.imported_from else ''}）") if s else "",
                      "time": short_time(s.time) if s else "", "decision": s.decision.label if s else "",
                      "opinion": s.opinion if s else ""})
     return rows

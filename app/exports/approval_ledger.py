@@ -68,7 +68,9 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
                 continue
             v = versions.get(s.version, review.current)
             rows.append(LedgerRow(s.time, row_unit, review.id, review.title, v.info_class.label, s.version,
-                                  lv.name if lv else f"第 {s.level} 级", s.signer, _role_label(s.signer_role),
+                                  lv.name if lv else f"第 {s.level} 级",
+                                  f"{s.signer}（{s.signer_unit or '外单位'}，外单位）" if s.imported_from else s.signer,
+                                  _role_label(s.signer_role),
                                   s.decision.label, s.opinion, s.document_sha256, s.seq))
     rows.sort(key=lambda r: r.time)
     return rows

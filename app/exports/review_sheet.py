@@ -44,7 +44,7 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
             disposition = "未处理" if f["severity"] == "block" else "经审核人签署"
         findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], f["message"], f["where"],
                          disposition])
-    signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}）",
+    signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}{'，外单位' if s.get('foreign') else ''}）",
               s["time"], "本版" if s["current"] else f"第 {s['version']} 版"] for s in data["signoffs"]]
     return [
         ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [40, 140])),

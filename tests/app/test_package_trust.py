@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.exports.approval_ledger import export_approval_ledger
 from app.ledger import Ledger, ledger_path, verify_ledger
 from app.ledger.canonical import canonical_bytes
 from app.ledger.crypto import KeySigner, new_private_key, public_key_hex
@@ -105,6 +106,10 @@ def test_level_four_round_trip_and_reexport_elsewhere(units: dict[str, Path], tm
     assert data["status"] == "approved"
     names = [(s["level"], s["signer_display"]) for s in data["signoffs"]]
     assert names == [(1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy"), (4, "city_zhao（市政府办公室，外单位）")]
+    with Ledger.open(a) as ledger:
+        csv_path, _rows = export_approval_ledger(ledger, tmp_path / "台帐.csv", fmt="csv", levels=(3, 4))
+    table = Path(csv_path).read_text(encoding="utf-8-sig")
+    assert "city_zhao（市政府办公室，外单位）" in table and "zhang_zy（" not in table
 
     # a legitimate re-export after the merge imports elsewhere: at the office and at a third unit
     again = export(a, rid, tmp_path / "again.mishen")
