@@ -9,6 +9,7 @@ Released versions:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -87,10 +88,11 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) 
     if current > 0:
         dest = backup_path(path, current)
         try:
+            os.close(os.open(dest, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600))  # owner-only
             with sqlite3.connect(dest) as out:
                 conn.backup(out)
             out.close()
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise LedgerError(f"升级台帐前备份失败（{dest}）：{exc}；未作任何改动。", code="backup_failed") from exc
     applied: list[int] = []
     for version in range(current + 1, target + 1):

@@ -86,3 +86,16 @@ def test_a_replaced_export_keeps_its_mode(tmp_path: Path) -> None:
     with umask(0o077), Ledger.open(tmp_path / "home") as ledger:
         export_approval_ledger(ledger, target)
     assert mode(target) == 0o664 and target.read_text(encoding="utf-8-sig") != "old"
+
+
+def test_the_backup_before_a_migration_is_owner_only(tmp_path: Path) -> None:
+    import shutil
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "ledgers" / "ledger-v1.sqlite3", ledger_path(home))
+    ledger_path(home).chmod(0o644)
+    with umask(0o022):
+        Ledger.open(home).close()
+    baks = list(home.glob("*.bak"))
+    assert len(baks) == 1 and mode(baks[0]) == 0o600 and mode(ledger_path(home)) == 0o600
