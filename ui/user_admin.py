@@ -1,7 +1,7 @@
 """Who may add users from the window, and adding one through the controller (in the worker).
 
-The rule is the core's (`app.users.policy.may_add_user`): until the ledger has a 保密管理员 the
-workstation manages its users; afterwards only a logged-in 保密管理员 may add users, and the core
+The rule is the core's (`app.users.policy.may_add_user`): on first run the only user that can be
+added is the first 保密管理员; afterwards only a logged-in 保密管理员 may add users, and the core
 co-signs the addition with their key. The dialog asks the same rule to grey out its form; the core
 enforces it inside the worker, under the ledger lock.
 """
@@ -27,6 +27,13 @@ def may_add(users: Sequence[Any], session: Any) -> tuple[bool, str]:
     actor = next((u for u in users if session is not None and u.name == session.name), None)
     allowed, why = may_add_user(list(users), actor)
     return allowed, "" if allowed else _tr(why)
+
+
+def has_admin(users: Sequence[Any]) -> bool:
+    """Whether first run is over (a 保密管理员 is registered)."""
+    from app.users.policy import has_admin as core_has_admin
+
+    return core_has_admin(list(users))
 
 
 def fingerprint(public_key: str) -> str:

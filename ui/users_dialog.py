@@ -99,6 +99,8 @@ class UsersDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        from app.users.model import Role
+
         users = self.controller.users
         self.table.setRowCount(len(users))
         for row, u in enumerate(users):
@@ -108,14 +110,21 @@ class UsersDialog(QDialog):
                 if col == 3:
                     item.setToolTip(u.public_key)
                 self.table.setItem(row, col, item)
-        allowed, why = user_admin.may_add(users, self.controller.session)
-        if not users:
-            self.rule.setText(self.tr("台帐中尚无用户：可添加第一个用户，建议先添加保密管理员，"
-                                      "此后只有保密管理员登录后才能添加用户。"))
+        session = self.controller.session
+        allowed, why = user_admin.may_add(users, session)
+        first_run = not user_admin.has_admin(users)
+        if first_run:   # the only user that can be added now is the first 保密管理员
+            self.set_role(Role.SECRECY_ADMIN)
+            self.rule.setText(self.tr("台帐中尚无用户：第一个用户必须是保密管理员（无需他人确认）；"
+                                      "此后只有保密管理员登录后才能添加其他用户。") if not users else
+                              self.tr("台帐中尚无保密管理员：现在只能添加保密管理员。"))
+        elif allowed and session is not None:
+            self.rule.setText(self.tr("您（{0}）是保密管理员，可以添加用户；添加记录由您签名确认。").format(session.name))
         else:
-            self.rule.setText(why or self.tr("您是保密管理员，可以添加用户。"))
-        for w in (self.name, self.role, self.unit, self.password, self.confirm):
+            self.rule.setText(why)
+        for w in (self.name, self.unit, self.password, self.confirm):
             w.setEnabled(allowed)
+        self.role.setEnabled(allowed and not first_run)
         self.add_button.setEnabled(allowed and not self._busy)
 
     # --- adding ------------------------------------------------------------------------------------

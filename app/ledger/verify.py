@@ -14,6 +14,7 @@ from app.ledger.canonical import canonical_bytes, now_iso
 from app.ledger.crypto import verify_signature
 from app.ledger.errors import LedgerError
 from app.ledger.model import GENESIS_HASH, WORKSTATION, LedgerEvent
+from app.ledger.policy import PolicyState, check_policy, finish
 from app.ledger.schema import REQUIRED_TRIGGERS
 from app.ledger.store import _COLUMNS, Ledger, connect_read_only, row_to_event
 from app.ledger.trust import TrustState, check_trust
@@ -35,6 +36,7 @@ class VerifyResult:
     head_hash: str
     ledger_id: str
     problems: tuple[Problem, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())   # not tampering: e.g. users added under an older rule
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,7 @@ class KeyRing:
 
     users: dict[str, str] = field(default_factory=dict)            # local user name -> key
     foreign: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> {name, role, unit, ledger_id}
+    policy: PolicyState = field(default_factory=PolicyState)
 
     def key_for(self, actor: str) -> str | None:
         return self.users.get(actor)
@@ -104,10 +107,12 @@ def trust_problem(ev: LedgerEvent, trust: TrustState) -> Problem | None:
 
 
 def verify_events(events: list[LedgerEvent] | Any, start_hash: str = GENESIS_HASH) -> tuple[int, str, Problem | None, KeyRing]:
-    """Walk entries in order: sequence, links, hashes, signatures. Returns (count, head hash,
-    first problem, key ring)."""
+    """Walk entries in order: sequence, links, hashes, signatures, trust anchors and the unit's
+    rules (app.ledger.policy). Returns (count, head hash, first problem, key ring); the key ring
+    carries the policy state (notes) in `ring.policy`."""
     ring = KeyRing()
     trust = TrustState()
+    policy = ring.policy
     expected, prev_hash, count = 1, start_hash, 0
     for ev in events:
         count += 1
@@ -119,11 +124,18 @@ def verify_events(events: list[LedgerEvent] | Any, start_hash: str = GENESIS_HAS
             return count, prev_hash, Problem("relinked", f"第 {ev.seq} 条记录与前一条不衔接（被插入、调换或改动）", ev.seq), ring
         if ev.recompute_hash() != ev.hash:
             return count, prev_hash, Problem("edited", f"第 {ev.seq} 条记录的内容与其哈希值不符（被改动）", ev.seq), ring
-        problem = check_event(ev, ring) or trust_problem(ev, trust)
+        problem = check_event(ev, ring) or trust_problem(ev, trust) or policy_problem(ev, policy)
         if problem is not None:
             return count, prev_hash, problem, ring
         expected, prev_hash = ev.seq + 1, ev.hash
-    return count, prev_hash, None, ring
+    last = finish(policy)
+    return count, prev_hash, None if last is None else Problem(last.code, last.message, last.seq), ring
+
+
+def policy_problem(ev: LedgerEvent, policy: PolicyState) -> Problem | None:
+    """Entitlement under the unit's rules: co-signed users, roles per route level, revocation."""
+    found = check_policy(ev, policy)
+    return None if found is None else Problem(found.code, found.message, found.seq)
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
@@ -175,7 +187,7 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
     ledger_id = str(meta.get("ledger_id", ""))
     if checkpoint is not None:
         problems.extend(_check_checkpoint(Path(checkpoint), ledger_id, ring, Path(path)))
-    return VerifyResult(count, head_seq, actual_head, ledger_id, tuple(problems))
+    return VerifyResult(count, head_seq, actual_head, ledger_id, tuple(problems), tuple(ring.policy.notes))
 
 
 def _check_checkpoint(cp_path: Path, ledger_id: str, ring: KeyRing, path: Path) -> list[Problem]:

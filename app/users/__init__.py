@@ -2,6 +2,16 @@
 
 from app.users.model import ROLE_LABELS, Role, User
 from app.users.policy import may_add_user
-from app.users.service import add_user, get_user, list_users, require_user, unlock
+from app.users.service import (
+    add_user,
+    get_user,
+    is_revoked,
+    lift_lockout,
+    list_users,
+    require_user,
+    revoke_user,
+    unlock,
+)
 
-__all__ = ["ROLE_LABELS", "Role", "User", "add_user", "get_user", "list_users", "may_add_user", "require_user", "unlock"]
+__all__ = ["ROLE_LABELS", "Role", "User", "add_user", "get_user", "is_revoked", "lift_lockout", "list_users",
+           "may_add_user", "require_user", "revoke_user", "unlock"]

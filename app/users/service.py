@@ -1,8 +1,11 @@
-"""Adding users and unlocking their signing keys."""
+"""Adding users, unlocking their signing keys (password attempts recorded and throttled, see
+`app.users.attempts`), lifting a lockout and revoking a user."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
+from datetime import datetime
 
 from app.errors import UsageError
 from app.ledger.crypto import (
@@ -16,6 +19,15 @@ from app.ledger.crypto import (
 )
 from app.ledger.errors import AuthError
 from app.ledger.store import Ledger
+from app.users.attempts import (
+    BAD_CREDENTIALS,
+    LOCKOUT_AT,
+    Clock,
+    attempt_state,
+    is_locked,
+    record_failure,
+    record_success,
+)
 from app.users.model import Role, User
 from app.users.policy import may_add_user
 
@@ -53,7 +65,7 @@ def add_user(ledger: Ledger, name: str, role: Role, password: str, unit: str = "
                 e.payload.get("name") == name for e in ledger.events(kinds=("user_added",))):
             raise UsageError(f"用户“{name}”已存在。", code="user_exists")
         actor = added_by[0] if added_by is not None else None
-        allowed, why = may_add_user(list_users(ledger), actor)
+        allowed, why = may_add_user(list_users(ledger), actor, role)
         if not allowed:
             raise AuthError(why, code="not_allowed")
         # only a 保密管理员's addition is co-signed (and named) in the ledger
@@ -89,18 +101,90 @@ def list_users(ledger: Ledger) -> list[User]:
     return [_row_to_user(r) for r in rows]
 
 
-def unlock(ledger: Ledger, name: str, password: str) -> tuple[User, KeySigner]:
-    """Check the password and decrypt the user's signing key. Raises AuthError (wrong_password,
-    unknown_user, key_mismatch)."""
-    user = require_user(ledger, name)
-    row = ledger.conn.execute("SELECT password_hash, private_key FROM users WHERE name = ?", (user.name,)).fetchone()
-    if not verify_password(password, str(row[0])):
-        raise AuthError(f"用户“{user.name}”的密码错误。", code="wrong_password")
+_DUMMY_HASH: list[str] = []
+
+
+def _burn(password: str) -> None:
+    """Spend the time a real password check takes, so an unknown name answers like a wrong password."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password("mishen-no-such-user"))
+    verify_password(password, _DUMMY_HASH[0])
+
+
+def unlock(ledger: Ledger, name: str, password: str, *, attempt: str = "登录",
+           clock: Clock | None = None) -> tuple[User, KeySigner]:
+    """Check the password and decrypt the user's signing key. `attempt` says in the ledger what the
+    password was for (e.g. "签署审核单 X 第 3 级"). Raises AuthError: wrong_password (one message for an
+    unknown name and a wrong password), throttled, locked, key_mismatch. Failures are recorded."""
+    name = name.strip()
+    state = attempt_state(ledger, name)
+    now = clock() if clock is not None else datetime.now().astimezone()
+    if is_locked(state.failures):
+        raise AuthError(f"连续 {state.failures} 次密码错误，用户“{name}”已被锁定；请保密管理员解锁"
+                        f"（mishen users unlock {name} --by 保密管理员）。", code="locked")
+    wait = state.wait_seconds(now)
+    if wait > 0:
+        raise AuthError(f"连续 {state.failures} 次密码错误，请 {math.ceil(wait)} 秒后再试。", code="throttled")
+    user = get_user(ledger, name)
+    row = None if user is None else ledger.conn.execute(
+        "SELECT password_hash, private_key FROM users WHERE name = ?", (user.name,)).fetchone()
+    if user is None or row is None:
+        _burn(password)
+        ok = False
+    else:
+        ok = verify_password(password, str(row[0]))
+    if not ok or user is None or row is None:
+        failures = state.failures + 1
+        record_failure(ledger, name, attempt, failures)
+        left = LOCKOUT_AT - failures
+        hint = f"再错 {left} 次将被锁定。" if 0 < left <= 5 else ("已被锁定，请保密管理员解锁。" if left <= 0 else "")
+        raise AuthError(BAD_CREDENTIALS + hint, code="wrong_password")
     key = decrypt_private_key(str(row[1]), password)
     if public_key_hex(key) != user.public_key:
         raise AuthError(f"用户“{user.name}”的密钥与登记的公钥不符（用户表被改动）。", code="key_mismatch")
     added = ledger.event(user.added_seq)
     if added is None or added.kind != "user_added" or added.payload.get("public_key") != user.public_key \
-            or added.payload.get("role") != user.role.value:
+            or added.payload.get("role") != user.role.value or added.payload.get("name") != user.name:
         raise AuthError(f"用户“{user.name}”的记录与台帐不符（用户表被改动）。", code="key_mismatch")
+    if is_revoked(ledger, user.name):
+        raise AuthError(f"用户“{user.name}”已被保密管理员停用，不能再签署。", code="revoked")
+    if state.failures:
+        record_success(ledger, user.name, attempt)
     return user, KeySigner(user.name, key)
+
+
+def _require_admin(ledger: Ledger, admin: tuple[User, KeySigner], what: str) -> None:
+    if admin[0].role is not Role.SECRECY_ADMIN:
+        raise AuthError(f"只有保密管理员可以{what}（“{admin[0].name}”是{admin[0].role.label}）。", code="not_allowed")
+
+
+def lift_lockout(ledger: Ledger, name: str, admin: tuple[User, KeySigner]) -> int:
+    """A 保密管理员 lifts the lockout (and the throttle) of `name`: `user_unlocked`, signed by them.
+    Returns the number of consecutive failures that were cleared."""
+    _require_admin(ledger, admin, "解锁用户")
+    user = require_user(ledger, name)
+    state = attempt_state(ledger, user.name)
+    with ledger.transaction() as tx:
+        tx.append("user_unlocked", {"name": user.name, "failures": state.failures}, admin[1])
+    return state.failures
+
+
+def is_revoked(ledger: Ledger, name: str) -> bool:
+    row = ledger.conn.execute("SELECT 1 FROM events WHERE kind = 'user_revoked' AND json_extract(payload, '$.name') = ?",
+                              (name,)).fetchone()
+    return row is not None
+
+
+def revoke_user(ledger: Ledger, name: str, admin: tuple[User, KeySigner], reason: str = "") -> User:
+    """A 保密管理员 revokes a user (`user_revoked`, signed by them): the user can no longer sign, and
+    `ledger verify` rejects any later entry signed with their key."""
+    _require_admin(ledger, admin, "停用用户")
+    user = require_user(ledger, name)
+    if user.name == admin[0].name:
+        raise UsageError("保密管理员不能停用自己。", code="not_allowed")
+    with ledger.transaction() as tx:
+        if is_revoked(ledger, user.name):
+            raise UsageError(f"用户“{user.name}”已停用。", code="already_revoked")
+        tx.append("user_revoked", {"name": user.name, "public_key": user.public_key, "reason": reason.strip()},
+                  admin[1])
+    return user

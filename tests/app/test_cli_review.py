@@ -10,6 +10,7 @@ import pytest
 from app.ledger import Ledger, ledger_path, verify_ledger
 from app.review import scanning
 from tests.app.test_review_helpers import PASSWORD, cli, copy_template, real_scanner, write_doc
+from tests.people import ADMIN, ADMIN_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -58,17 +59,16 @@ def test_level_one_to_four_across_two_workstations(tmp_path_factory: pytest.Temp
     assert run(unit, "review", "sign", rid, "--level", "3", "--user", "zhang_zy", "--decision", "approve",
                "--opinion", "同意，请市政府办公室审核", pw=PASSWORD) == 0
     # both units' 保密管理员 exchange public identities first (fingerprints compared by phone)
-    assert run(unit, "users", "add", "sec_wu", "--role", "保密管理员", "--unit", "市应急局", pw=PASSWORD) == 0
     assert run(office, "users", "add", "sec_qian", "--role", "保密管理员", "--unit", "市政府办公室", pw=PASSWORD) == 0
     assert run(office, "users", "add", "city_zhao", "--role", "市政府办公室", "--unit", "市政府办公室", "--by", "sec_qian",
                pw=PASSWORD + "\n" + PASSWORD) == 0
-    assert run(unit, "peers", "export", "-o", str(tmp_path / "unit.id"), "--by", "sec_wu", pw=PASSWORD) == 0
+    assert run(unit, "peers", "export", "-o", str(tmp_path / "unit.id"), "--by", ADMIN, pw=ADMIN_PASSWORD) == 0
     assert run(office, "peers", "export", "-o", str(tmp_path / "office.id"), "--by", "sec_qian", pw=PASSWORD) == 0
-    assert run(unit, "peers", "add", str(tmp_path / "office.id"), "--by", "sec_wu", pw=PASSWORD) == 0
+    assert run(unit, "peers", "add", str(tmp_path / "office.id"), "--by", ADMIN, pw=ADMIN_PASSWORD) == 0
     assert "市政府办公室" in out(capsys)
     assert run(office, "peers", "add", str(tmp_path / "unit.id"), "--by", "sec_qian", pw=PASSWORD) == 0
     pkg = tmp_path / "to-office.mishen"
-    assert run(unit, "review", "export-package", rid, "-o", str(pkg), pw=PASSWORD) == 0
+    assert run(unit, "review", "export-package", rid, "-o", str(pkg), pw=ADMIN_PASSWORD) == 0
 
     # the city office, on its own workstation
     altered = tmp_path / "altered.mishen"
@@ -116,7 +116,9 @@ def test_package_from_unknown_signer_is_refused(tmp_path: Path, monkeypatch: pyt
     from app.review.package import read_package
 
     home = tmp_path / "a"
-    assert cli(monkeypatch, home, "users", "add", "li", "--role", "officer", password=PASSWORD) == 0
+    assert cli(monkeypatch, home, "users", "add", "sec", "--role", "secrecy_admin", "--unit", "甲局", password=PASSWORD) == 0
+    assert cli(monkeypatch, home, "users", "add", "li", "--role", "officer", "--by", "sec",
+               password=PASSWORD + "\n" + PASSWORD) == 0
     doc = write_doc(tmp_path, "x.txt", "一般信息\n")
     capsys.readouterr()
     assert cli(monkeypatch, home, "review", "open", str(doc)) == 0
@@ -124,7 +126,6 @@ def test_package_from_unknown_signer_is_refused(tmp_path: Path, monkeypatch: pyt
     assert cli(monkeypatch, home, "review", "sign", rid, "--level", "1", "--user", "li", "--decision", "approve",
                password=PASSWORD) == 0
     pkg = tmp_path / "p.mishen"
-    assert cli(monkeypatch, home, "users", "add", "sec", "--role", "secrecy_admin", "--unit", "甲局", password=PASSWORD) == 0
     assert cli(monkeypatch, home, "review", "export-package", rid, "-o", str(pkg), password=PASSWORD) == 0
     package = json.loads(pkg.read_text(encoding="utf-8"))
     package["body"]["user_events"] = []

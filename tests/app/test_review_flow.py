@@ -108,12 +108,16 @@ def test_bad_input_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
         open_review(ledger, doc, disclosure=Disclosure.WITHHELD, scanner=real_scanner)
     with pytest.raises(AuthError):
         sign(ledger, r.id, 1, "nobody")
-    assert _count(ledger) == before
+    # only the two failed password attempts are recorded (who, what; never the password)
+    failed = ledger.events(kinds=("login_failed",), after=before)
+    assert _count(ledger) == before + 2 and [e.payload["name"] for e in failed] == ["xiao_li", "nobody"]
+    assert "wrong-password" not in "".join(e.payload_text for e in failed)
     doc.write_text("一般信息（已改）\n", encoding="utf-8")
     with pytest.raises(ReviewError) as info4:
         sign(ledger, r.id, 1, "xiao_li", Decision.ESCALATE)
     assert info4.value.code == "document_changed"
-    assert _count(ledger) == before
+    # the password was right after a failure: that success ends the run of failures (recorded too)
+    assert [e.kind for e in ledger.events(after=before)] == ["login_failed", "login_failed", "login_succeeded"]
 
 
 def test_revise_makes_a_new_version_that_goes_through_again(ledger: Ledger, tmp_path: Path) -> None:
@@ -164,7 +168,7 @@ def test_production_kdf_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
     assert kdf_params() == PRODUCTION_KDF and PRODUCTION_KDF.n >= 2**15
     with Ledger.open(tmp_path / "prod") as led:
-        add_user(led, "prod_user", Role.OFFICER, "a-long-password")
+        add_user(led, "prod_user", Role.SECRECY_ADMIN, "a-long-password")
         row = led.conn.execute("SELECT password_hash, private_key FROM users").fetchone()
         assert row[0].startswith("scrypt$32768$8$1$") and '"n": 32768' in row[1]
         user, signer = unlock(led, "prod_user", "a-long-password")

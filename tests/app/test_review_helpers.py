@@ -19,7 +19,8 @@ import pytest
 
 from app.ledger import Ledger
 from app.review.scanning import Scanner, ScanResult, engine_scanner
-from app.users import Role, add_user
+from app.users import Role
+from tests.people import add_people
 
 PASSWORD = "correct-horse-1"
 PEOPLE = {
@@ -71,8 +72,8 @@ def template_dir(factory: pytest.TempPathFactory) -> Path:
     if "people" not in _TEMPLATE:
         d = factory.mktemp("template")
         with Ledger.open(d) as ledger:
-            for name, role in PEOPLE.items():
-                add_user(ledger, name, role, PASSWORD, unit="市统计局" if role is not Role.CITY_OFFICE else "市政府办公室")
+            add_people(ledger, {name: (role, "市统计局" if role is not Role.CITY_OFFICE else "市政府办公室")
+                                for name, role in PEOPLE.items()}, PASSWORD, admin_unit="市统计局")
         _TEMPLATE["people"] = d
     return _TEMPLATE["people"]
 

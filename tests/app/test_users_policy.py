@@ -10,17 +10,24 @@ from app.users import Role, add_user, get_user, may_add_user, unlock
 from tests.app.test_review_helpers import PASSWORD, cli
 
 
-def test_without_an_admin_the_workstation_manages_users(tmp_path):
+def test_first_run_only_the_admin_can_be_added(tmp_path):
     with Ledger.open(tmp_path) as ledger:
-        add_user(ledger, "xiao_li", Role.OFFICER, PASSWORD)
-        add_user(ledger, "wang_fg", Role.DIVISION_LEADER, PASSWORD)
-        assert may_add_user([get_user(ledger, "xiao_li")], None) == (True, "")
+        for role in Role:
+            if role is not Role.SECRECY_ADMIN:
+                with pytest.raises(MishenError) as refused:
+                    add_user(ledger, "zhang_zy", role, PASSWORD)
+                assert refused.value.code == "not_allowed" and "第一个用户必须是保密管理员" in refused.value.message
+        assert ledger.head().seq == 1  # nothing written
+        assert may_add_user([], None, Role.PRINCIPAL)[0] is False
+        assert may_add_user([], None, Role.SECRECY_ADMIN) == (True, "")
+        add_user(ledger, "bm_chen", Role.SECRECY_ADMIN, PASSWORD)
+        assert may_add_user([get_user(ledger, "bm_chen")], None, Role.OFFICER)[0] is False
 
 
 def test_once_an_admin_exists_only_an_admin_adds_users_and_co_signs(tmp_path, monkeypatch):
     with Ledger.open(tmp_path) as ledger:
-        add_user(ledger, "xiao_li", Role.OFFICER, PASSWORD)
         admin = add_user(ledger, "bm_chen", Role.SECRECY_ADMIN, PASSWORD)
+        add_user(ledger, "xiao_li", Role.OFFICER, PASSWORD, added_by=unlock(ledger, "bm_chen", PASSWORD))
         with pytest.raises(MishenError) as nobody:
             add_user(ledger, "zhang_zy", Role.PRINCIPAL, PASSWORD)
         assert nobody.value.code == "not_allowed" and "保密管理员" in nobody.value.message
@@ -31,7 +38,7 @@ def test_once_an_admin_exists_only_an_admin_adds_users_and_co_signs(tmp_path, mo
         assert get_user(ledger, "zhang_zy") is None  # nothing written
         add_user(ledger, "zhang_zy", Role.PRINCIPAL, PASSWORD, added_by=unlock(ledger, "bm_chen", PASSWORD))
         approved = ledger.events(kinds=("user_approved",))
-        assert [(e.actor, e.payload["name"]) for e in approved] == [(admin.name, "zhang_zy")]
+        assert [(e.actor, e.payload["name"]) for e in approved] == [(admin.name, "xiao_li"), (admin.name, "zhang_zy")]
         added = ledger.events(kinds=("user_added",))[-1]
         assert added.actor == "zhang_zy" and added.payload["added_by"] == "bm_chen"
     assert verify_ledger(tmp_path / "ledger.sqlite3").ok

@@ -110,14 +110,14 @@ def _ledger_template(tmp_path_factory):
     """One ledger with the four reviewers, built once (scrypt is slow) and copied per test."""
     from app.ledger.store import Ledger
     from app.users.model import Role
-    from app.users.service import add_user
+    from tests.people import add_people
 
     root = tmp_path_factory.mktemp("ledger-template")
     roles = {"李信息": Role.OFFICER, "王分管": Role.DIVISION_LEADER, "赵主要": Role.PRINCIPAL,
              "钱市办": Role.CITY_OFFICE}
-    with Ledger.open(root) as ledger:
-        for name, role in roles.items():
-            add_user(ledger, name, role, PASSWORDS[name], unit="某某市统计局")
+    with Ledger.open(root) as ledger:  # the 保密管理员 first, then the reviewers added by them
+        add_people(ledger, {name: (role, "某某市统计局") for name, role in roles.items()}, PASSWORDS,
+                   admin_unit="某某市统计局")
     return root
 
 

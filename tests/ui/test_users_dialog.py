@@ -1,5 +1,5 @@
-"""用户管理 in the window: the first user of an empty ledger may be added by anyone; afterwards
-only a logged-in 保密管理员; the core's Chinese refusals are shown; a user added through the
+"""用户管理 in the window: the first user of an empty ledger must be the 保密管理员; afterwards
+only a logged-in 保密管理员 adds users; the core's Chinese refusals are shown; a user added through the
 dialog can log in."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import pytest
 
 from app.users.model import Role
 from tests.ui.flow import WAIT, login
+from ui import user_admin
 from ui.main_window import MainWindow
 
 
@@ -46,7 +47,15 @@ def test_add_users_then_log_in(qtbot, empty_window):
     controller = window.review.controller
     dialog = open_users(window)
     assert dialog.table.rowCount() == 0
-    assert "尚无用户" in dialog.rule.text()
+    assert "第一个用户必须是保密管理员" in dialog.rule.text() and "您" not in dialog.rule.text()
+    # first run: the role is fixed to 保密管理员; the core refuses any other role too
+    assert not dialog.role.isEnabled() and dialog.role.currentData() == Role.SECRECY_ADMIN.value
+    results = []
+    user_admin.add_user(controller, name="赵主要", role=Role.PRINCIPAL, unit="", password="principal-pass",
+                        on_done=lambda ok, text: results.append((ok, text)))
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT)
+    assert results[0][0] is False and "第一个用户必须是保密管理员" in results[0][1]
+    assert controller.users == [] or not controller.users
 
     add(qtbot, dialog, "周保密", Role.SECRECY_ADMIN, "admin-password")
     assert dialog.table.item(0, 0).text() == "周保密"
@@ -54,14 +63,15 @@ def test_add_users_then_log_in(qtbot, empty_window):
     assert dialog.table.item(0, 2).text() == "县营商办"
     assert dialog.table.item(0, 3).text().endswith("…")
     assert dialog.table.item(0, 3).toolTip() == controller.users[0].public_key
-    # now only a logged-in 保密管理员 may add
+    # now only a logged-in 保密管理员 may add; a logged-out user is not told they are one
     assert not dialog.add_button.isEnabled()
-    assert "保密管理员" in dialog.rule.text()
+    assert "须由保密管理员办理" in dialog.rule.text() and "您" not in dialog.rule.text()
     dialog.reject()
 
     login(qtbot, window, "周保密", "admin-password")
     dialog = open_users(window)
-    assert dialog.add_button.isEnabled()
+    assert dialog.add_button.isEnabled() and dialog.role.isEnabled()
+    assert "您（周保密）是保密管理员" in dialog.rule.text()
     add(qtbot, dialog, "李信息", Role.OFFICER, "short")                 # the core's minimum length
     assert "密码至少 8 个字符" in dialog.error.text()
     dialog.error.clear()
@@ -87,12 +97,6 @@ def test_add_users_then_log_in(qtbot, empty_window):
 
 def test_non_admin_is_refused_in_the_worker_too(qtbot, data_dir, window_with_reviewers):
     """Once the ledger has a 保密管理员, the core refuses anyone else, whatever the dialog shows."""
-    from app.ledger import Ledger
-    from app.users import add_user
-    from ui import user_admin
-
-    with Ledger.open(data_dir) as ledger:
-        add_user(ledger, "保密员", Role.SECRECY_ADMIN, "admin-pass-1")
     window = window_with_reviewers
     login(qtbot, window, "李信息", "officer-pass")
     results = []
