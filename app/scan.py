@@ -82,20 +82,13 @@ class Engine:
             document = read_document(p)
         except MishenError as exc:
             failure = (exc.message, exc.code)
-        except MemoryError:
-            failure = ("读取文件时内存不足，文件过大或结构过于复杂。请拆分文件后再审查。", "too_large")
-        except RecursionError:
-            failure = ("文件结构嵌套过深，无法读取。文件可能已损坏或被刻意构造，请向来源确认。", "corrupt")
-        except Exception as exc:  # a reader bug must not take the batch down
-            failure = (f"读取文件时发生内部错误：{type(exc).__name__}: {exc}", "internal")
+        except Exception as exc:  # a reader bug (or MemoryError, RecursionError) must not take the batch down
+            failure = _failure(exc, "读取文件时")
         else:
-            failure = ("", "")
             try:
                 return self.scan_document(document)
-            except MemoryError:
-                failure = ("审查时内存不足（文件内容过多）。请拆分文件后再审查。", "too_large")
-            except RecursionError:
-                failure = ("文件结构嵌套过深，审查未能完成。请拆分或另存文件后再审查。", "corrupt")
+            except Exception as exc:  # nor a rule bug, nor memory running out while matching
+                failure = _failure(exc, "审查时")
             sha = document.sha256
             del document
             return DocumentReport(path=p, sha256=sha, format=_suffix(p), error=failure[0], error_code=failure[1])
@@ -310,6 +303,20 @@ def _is_identity_field(label: str | None) -> bool:
 def _suffix(path: str) -> str | None:
     s = Path(path).suffix.lower().lstrip(".")
     return s or None
+
+
+def _failure(exc: BaseException, when: str) -> tuple[str, str]:
+    """(message, code) for an unexpected failure while reading or scanning one document. A C
+    extension that runs out of memory may surface it as a SystemError whose context is the
+    MemoryError; that is still "too large", not a bug."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return (f"{when}内存不足：文件过大或内容过多。请拆分文件后再审查。", "too_large")
+        if isinstance(seen, RecursionError):
+            return (f"{when}发现文件结构嵌套过深，无法完成。文件可能已损坏或被刻意构造，请向来源确认。", "corrupt")
+        seen = seen.__cause__ or seen.__context__
+    return (f"{when}发生内部错误：{type(exc).__name__}: {exc}", "internal")
 
 
 def _sha256_or_none(path: str) -> str | None:
