@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import MishenError
 from app.paths import data_dir
+from app.plain_text import printable
 
 if TYPE_CHECKING:  # imported inside the handlers: `mishen scan` must not pay for sqlite-utils
     from app.ledger import Ledger
@@ -80,7 +81,7 @@ def _users_list(args: argparse.Namespace) -> int:
 
     with _open(args) as ledger:
         for u in list_users(ledger):
-            print(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…")
+            print(printable(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…"))
     return 0
 
 
@@ -163,7 +164,7 @@ def _review_list(args: argparse.Namespace) -> int:
 
     with _open(args) as ledger:
         for r in list_reviews(ledger):
-            print(f"{r.id}\t{r.title}\t{r.current.info_class.label}\t{review_state(r).message}")
+            print(printable(f"{r.id}\t{r.title}\t{r.current.info_class.label}\t{review_state(r).message}"))
     return 0
 
 

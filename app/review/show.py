@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.ledger.store import Ledger
+from app.plain_text import printable
 from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.gating import review_state
 from app.review.model import Review
@@ -100,4 +101,4 @@ def review_text(ledger: Ledger, review_id: str) -> str:
         lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer_display']}（{s['role_label']}）{s['time']}{opinion}{mark}")
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # an escape sequence in an old opinion must not drive the terminal

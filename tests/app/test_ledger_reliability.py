@@ -70,7 +70,8 @@ def test_control_characters_are_refused_at_signing(tmp_path_factory: pytest.Temp
 
 
 def test_a_ledger_that_already_holds_control_characters_still_exports(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     import docx as python_docx
     from openpyxl import load_workbook
 
@@ -80,12 +81,15 @@ def test_a_ledger_that_already_holds_control_characters_still_exports(
     home, rid, fid = _opened(tmp_path_factory, tmp_path)
     with Ledger.open(home) as ledger:
         # as a version without the check at signing would have written it
-        monkeypatch.setattr(service, "_plain", lambda label, text, multiline=True: text)
-        waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="理由\x0c含换页")
-        for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
-            sign_review(ledger, rid, level=level, user=user, password=PASSWORD, decision=Decision.APPROVE,
-                        opinion=BELL if level == 3 else "")
-        monkeypatch.undo()
+        with monkeypatch.context() as m:
+            m.setattr(service, "_plain", lambda label, text, multiline=True: text)
+            waive_finding(ledger, rid, finding_id=fid, user="zhang_zy", password=PASSWORD, reason="理由\x0c含换页")
+            for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+                sign_review(ledger, rid, level=level, user=user, password=PASSWORD, decision=Decision.APPROVE,
+                            opinion=BELL if level == 3 else "")
+        with pytest.raises(ReviewError):  # the check is back
+            sign_review(ledger, rid, level=4, user="city_zhao", password=PASSWORD, decision=Decision.APPROVE,
+                        opinion=BELL)
         assert "\x07" in service.load_review(ledger, rid).signoffs[-1].opinion
         out = tmp_path / "out"
         xlsx, n = export_approval_ledger(ledger, out / "台帐.xlsx")
@@ -105,6 +109,11 @@ def test_a_ledger_that_already_holds_control_characters_still_exports(
     for pdf in (lpdf, spdf):
         assert pdf.read_bytes().startswith(b"%PDF-")
     assert verify_ledger(ledger_path(home)).ok
+    # nor does `review show` hand the escape sequence to the terminal
+    capsys.readouterr()
+    assert cli(monkeypatch, home, "review", "show", rid) == 0
+    shown = capsys.readouterr().out
+    assert "同意␇发布␛[31m" in shown and "\x1b" not in shown and "\x07" not in shown
 
 
 # --- restore while another process holds the ledger -------------------------------------------------
