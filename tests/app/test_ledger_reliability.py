@@ -182,6 +182,23 @@ def test_restore_refuses_while_another_process_holds_the_ledger(
     assert len(list(home.glob("*.replaced-*"))) == 1
 
 
+@pytest.mark.skipif(os.name != "posix", reason="flock is POSIX")
+def test_opening_waits_for_a_restore_in_progress(tmp_path: Path) -> None:
+    from app.ledger.errors import LedgerLocked
+    from app.ledger.lock import LedgerLock
+
+    home = tmp_path / "home"
+    Ledger.open(home).close()
+    restoring = LedgerLock.exclusive(ledger_path(home))
+    assert restoring is not None
+    try:
+        with pytest.raises(LedgerLocked, match="正在从备份恢复"):
+            Ledger.open(home, lock_timeout=0.3)
+    finally:
+        restoring.release()
+    Ledger.open(home, lock_timeout=0.3).close()
+
+
 def test_a_holder_whose_file_was_replaced_refuses_to_append(tmp_path: Path) -> None:
     """A replacement that bypassed the lock (a file copied over by hand, another tool): the holder
     notices before its next append instead of reporting an append nobody will ever see."""
