@@ -29,8 +29,21 @@ def signer_display(name: str, unit: str, role: str, imported_from: str) -> str:
     return f"{name}（{unit or role_label(role)}，外单位）"
 
 
+def signoff_receipts(ledger: Ledger, review: Review) -> dict[str, str]:
+    """Statement signature -> receipt (`#seq-hash`) for the sign-offs recorded in this ledger."""
+    from app.ledger.receipt import receipt_for
+
+    out: dict[str, str] = {}
+    for s in review.signoffs:
+        ev = ledger.event(s.seq)
+        if ev is not None and ev.kind == "signed" and ev.payload.get("statement_signature") == s.signature:
+            out[s.signature] = receipt_for(ev)
+    return out
+
+
 def review_to_json(review: Review, head_seq: int, head_hash: str,
-                   false_alarms: Mapping[str, FalseAlarm] | None = None) -> dict[str, Any]:
+                   false_alarms: Mapping[str, FalseAlarm] | None = None,
+                   receipts: Mapping[str, str] | None = None) -> dict[str, Any]:
     state = review_state(review)
     dismissed = false_alarms or {}
     v = review.current
@@ -62,7 +75,8 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
                       "signer_display": signer_display(s.signer, s.signer_unit, s.signer_role, s.imported_from),
                       "foreign": bool(s.imported_from),
                       "role": s.signer_role, "role_label": role_label(s.signer_role), "unit": s.signer_unit, "time": s.time,
-                      "current": s.version == v.number, "imported_from": s.imported_from}
+                      "current": s.version == v.number, "imported_from": s.imported_from,
+                      "receipt": (receipts or {}).get(s.signature, "")}
                      for s in review.signoffs],
         "versions": [{"number": x.number, "sha256": x.sha256, "name": x.name, "time": x.time}
                      for x in review.versions],
@@ -73,7 +87,7 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
 def review_json(ledger: Ledger, review_id: str) -> dict[str, Any]:
     head = ledger.head()
     review = load_review(ledger, review_id)
-    return review_to_json(review, head.seq, head.hash, false_alarms(ledger, review))
+    return review_to_json(review, head.seq, head.hash, false_alarms(ledger, review), signoff_receipts(ledger, review))
 
 
 def review_text(ledger: Ledger, review_id: str) -> str:
@@ -98,7 +112,9 @@ def review_text(ledger: Ledger, review_id: str) -> str:
     for s in data["signoffs"]:
         mark = "" if s["current"] else "（旧版本）"
         opinion = f"，意见：{s['opinion']}" if s["opinion"] else ""
-        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {s['signer_display']}（{s['role_label']}）{s['time']}{opinion}{mark}")
+        receipt = f"  回执 {s['receipt']}" if s.get("receipt") else ""
+        who = s["signer_display"] if s["foreign"] else f"{s['signer']}（{s['role_label']}）"
+        lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {who}{s['time']}{opinion}{mark}{receipt}")
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
     return printable("\n".join(lines))  # an escape sequence in an old opinion must not drive the terminal
