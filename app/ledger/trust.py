@@ -26,6 +26,7 @@ from app.ledger.model import LedgerEvent
 ROSTER_FORMAT = "mishen-roster"
 IDENTITY_FORMAT = "mishen-unit-identity"
 SECRECY_ADMIN = "secrecy_admin"   # Role.SECRECY_ADMIN.value (app.users imports app.ledger, not the reverse)
+EXTERNAL_ROLES = frozenset({"city_office"})  # a level only these roles may sign belongs to another unit
 
 
 def fingerprint(public_hex: str) -> str:
@@ -88,6 +89,8 @@ class TrustState:
     unit_keys: set[str] = field(default_factory=set)                 # this unit's identity key(s)
     peers: dict[str, dict[str, Any]] = field(default_factory=dict)   # peer unit key -> peer_added payload
     foreign: dict[str, dict[str, Any]] = field(default_factory=dict)  # foreign user key -> roster user
+    ledger_id: str = ""
+    homes: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)  # review -> (home ledger, external levels)
 
     def vouched(self, payload: Mapping[str, Any], *, own_ok: bool) -> dict[str, dict[str, Any]]:
         """User key -> user for every valid roster in `payload["rosters"]` signed by a registered
@@ -105,11 +108,53 @@ class TrustState:
         return out
 
 
+def external_levels(route: Any) -> frozenset[int]:
+    """Levels of a route (as stored in `review_opened`) that another unit may sign."""
+    levels = route.get("levels", []) if isinstance(route, Mapping) else []
+    return frozenset(int(lv["number"]) for lv in levels if isinstance(lv, Mapping) and lv.get("roles")
+                     and set(lv["roles"]) <= EXTERNAL_ROLES)
+
+
+def _opened(raw_events: Any, origin: str) -> tuple[str, frozenset[int]] | None:
+    """(home ledger, external levels) of the review carried in a package's entries."""
+    for raw in raw_events if isinstance(raw_events, list) else []:
+        try:
+            ev = LedgerEvent.from_json(raw)
+            payload = ev.payload
+        except (ValueError, KeyError, TypeError):
+            continue
+        if ev.kind == "review_opened":
+            return origin, external_levels(payload.get("route"))
+        if ev.kind == "package_imported":
+            return _opened(payload.get("events"), str(payload.get("origin_ledger", "")))
+    return None
+
+
+def home_unit_problem(st: Mapping[str, Any], who_ledger: str, home: tuple[str, frozenset[int]] | None) -> str | None:
+    """A sign-off of a level that belongs to the review's home unit, or any waiver, by a user of
+    another unit → Chinese reason."""
+    if home is None or who_ledger == home[0]:
+        return None
+    if st.get("type") == "waiver" or "finding_id" in st:
+        return f"外单位用户“{st.get('signer')}”豁免了禁止发布问题（只能由本单位豁免）"
+    try:
+        level = int(st.get("level", 0))
+    except (TypeError, ValueError):
+        level = 0
+    if level not in home[1]:
+        return f"外单位用户“{st.get('signer')}”签署了属于本单位的第 {st.get('level')} 级"
+    return None
+
+
 def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
     """(code, Chinese reason) when `ev` is signed by someone not entitled to it or imports what no
     registered peer vouched for; updates `trust`. Call after the entry's own signature checked out."""
     payload = ev.payload
-    if ev.kind == "user_added":
+    if ev.kind == "ledger_created":
+        trust.ledger_id = str(payload.get("ledger_id", ""))
+    elif ev.kind == "review_opened" and isinstance(payload.get("review_id"), str):
+        trust.homes.setdefault(payload["review_id"], (trust.ledger_id, external_levels(payload.get("route"))))
+    elif ev.kind == "user_added":
         trust.roles[str(payload.get("name", ""))] = str(payload.get("role", ""))
     elif ev.kind == "unit_identity_created":
         if trust.roles.get(ev.actor) != SECRECY_ADMIN:
@@ -139,13 +184,24 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
             trust.foreign[key] = known
     elif ev.kind == "package_imported":
         vouched = trust.vouched(payload, own_ok=True)
+        home = _opened(payload.get("events"), str(payload.get("origin_ledger", "")))
+        if home is not None and isinstance(payload.get("review_id"), str):
+            trust.homes.setdefault(payload["review_id"], home)
         for st in statements(payload.get("events")):
-            if str(st.get("signer_key", "")) not in vouched:
+            who = vouched.get(str(st.get("signer_key", "")))
+            if who is None:
                 return "unregistered_peer", (f"第 {ev.seq} 条导入的审核单含有未登记单位的签署（{st.get('signer')}）")
+            why = home_unit_problem(st, str(who.get("ledger_id", "")), home)
+            if why:
+                return "foreign_level", f"第 {ev.seq} 条导入的审核单中，{why}"
     elif ev.kind in ("signed", "finding_waived") and payload.get("imported_from"):
         signed = payload.get("statement")
         if not isinstance(signed, Mapping) or str(signed.get("signer_key", "")) not in trust.foreign:
             return "unregistered_peer", f"第 {ev.seq} 条导入的签署意见的签署人不属于已登记的外单位"
         if signed.get("review_id") != payload.get("review_id"):
             return "relinked", f"第 {ev.seq} 条导入的签署意见属于另一审核单"
+        who = trust.foreign[str(signed["signer_key"])]
+        why = home_unit_problem(signed, str(who.get("ledger_id", "")), trust.homes.get(str(payload.get("review_id"))))
+        if why:
+            return "foreign_level", f"第 {ev.seq} 条导入记录中，{why}"
     return None

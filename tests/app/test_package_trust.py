@@ -292,3 +292,34 @@ def test_keys_in_a_copied_data_directory_cannot_mint_trusted_entries(units: dict
         result = verify_ledger(ledger_path(copy))
         assert not result.ok and result.first_bad == seq, (kind, result.problems)
     assert verify_ledger(ledger_path(a)).ok
+
+
+def test_refused_foreign_level_three_cannot_be_minted_from_the_package(units: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    """The package a registered peer sent with its own 主要负责人 signing level 3 was refused;
+    an attacker with the data directory and that package mints the import himself with the
+    workstation key — genuine roster, genuine statement — and verify still refuses it."""
+    a, b = units["a"], units["b"]
+    rid = open_doc(a, tmp_path, "一般工作信息\n", InfoClass.IMPORTANT)
+    sign(a, rid, 1, "xiao_li")
+    sign(a, rid, 2, "wang_fg")
+    do_import(b, export(a, rid, tmp_path / "out.mishen"))
+    sign(b, rid, 3, "zhang_zy")
+    back = export(b, rid, tmp_path / "back.mishen")
+    with pytest.raises(PackageError):
+        do_import(a, back)
+    body, _data, _sha = read_package(back)
+    foreign_rosters = [r for r in body["rosters"] if r["roster"]["ledger_id"] == body["origin_ledger"]]
+    users = [dict(u, unit_key=r["roster"]["unit_key"], unit_name=r["roster"]["unit_name"], ledger_id=r["roster"]["ledger_id"])
+             for r in foreign_rosters for u in r["roster"]["users"]]
+    level3 = next(json.loads(e["payload"]) for e in body["events"] if e["kind"] == "signed")
+    copy = tmp_path / "copy"
+    shutil.copytree(a, copy)
+    first = _mint(copy, "user_imported", {"review_id": rid, "origin_ledger": body["origin_ledger"], "users": users,
+                                          "rosters": foreign_rosters})
+    seq = _mint(copy, "signed", {**level3, "imported_from": body["origin_ledger"], "origin_event_hash": "0" * 64})
+    with Ledger.open(copy) as ledger:
+        assert [s.level for s in load_review(ledger, rid).signoffs] == [1, 2, 3]  # what the attacker wanted
+    result = verify_ledger(ledger_path(copy))
+    assert not result.ok and result.first_bad == seq > first, result.problems
+    assert "本单位的第 3 级" in result.problems[0].message
