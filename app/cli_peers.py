@@ -67,6 +67,24 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _share(args: argparse.Namespace) -> int:
+    from app.peers import share_unit_key
+
+    with _open(args) as ledger:
+        holder = args.by or _holder(ledger)
+        user = share_unit_key(ledger, holder, _password(args, prompt=f"保密管理员 {holder} 的密码："),
+                              args.admin, _password(args, prompt=f"保密管理员 {args.admin} 的密码："))
+    print(f"保密管理员 {user.name} 现在也可以使用本单位身份密钥（{holder} 加签）。")
+    return 0
+
+
+def _holder(ledger: Ledger) -> str:
+    holders = [str(r[0]) for r in ledger.conn.execute("SELECT admin FROM unit_keys")]
+    if len(holders) != 1:
+        raise MishenError("请用 --by 指定持有本单位身份密钥的保密管理员。", code="admin_required")
+    return holders[0]
+
+
 def _list(args: argparse.Namespace) -> int:
     from app.peers import list_peers
     from app.peers.identity import unit_identity_record
@@ -103,6 +121,11 @@ def register(sub: Any) -> None:
     p.add_argument("--fingerprint", default=None, help="已与对方核对的指纹；不一致则拒绝登记")
     _pw(p)
     p.set_defaults(func=_guard(_add))
+    p = ps.add_parser("share", help="让另一位保密管理员也能使用本单位身份密钥（--password-stdin 时第一行为持有人密码）")
+    p.add_argument("admin", metavar="ADMIN")
+    p.add_argument("--by", metavar="HOLDER", help="已持有本单位身份密钥的保密管理员")
+    _pw(p)
+    p.set_defaults(func=_guard(_share))
     p = ps.add_parser("list", help="列出本单位身份和已登记的外单位")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_guard(_list))

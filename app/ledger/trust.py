@@ -163,6 +163,9 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
         if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
             return "bad_signature", f"第 {ev.seq} 条“建立单位身份”记录缺少单位密钥的有效签名"
         trust.unit_keys.add(str(statement["public_key"]))
+    elif ev.kind == "unit_key_shared":
+        if trust.roles.get(ev.actor) != SECRECY_ADMIN or trust.roles.get(str(payload.get("admin"))) != SECRECY_ADMIN:
+            return "unentitled", f"第 {ev.seq} 条“共享单位身份密钥”记录不是由保密管理员签署、或共享对象不是保密管理员"
     elif ev.kind == "peer_added":
         if trust.roles.get(ev.actor) != SECRECY_ADMIN:
             return "unentitled", f"第 {ev.seq} 条“登记外单位”记录不是由保密管理员签署的（{ev.actor}）"

@@ -10,7 +10,9 @@ needs the 保密管理员 to log in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.ledger.canonical import canonical_bytes
 from app.ledger.crypto import (
@@ -36,6 +38,7 @@ class UnitIdentity:
     fingerprint: str
     signer: KeySigner
     admin: User
+    key: Ed25519PrivateKey = field(repr=False)
 
 
 def _identity_entry(ledger: Ledger) -> dict[str, object] | None:
@@ -73,7 +76,7 @@ def unlock_unit(ledger: Ledger, admin_name: str, password: str, *, unit_name: st
     pub = public_key_hex(key)
     if pub != entry["public_key"] or pub != row[0]:
         raise AuthError("本单位身份密钥与台帐记录不符（密钥表被改动）。", code="key_mismatch")
-    return UnitIdentity(str(entry["unit_name"]), pub, fingerprint(pub), KeySigner(UNIT_ACTOR, key), user)
+    return UnitIdentity(str(entry["unit_name"]), pub, fingerprint(pub), KeySigner(UNIT_ACTOR, key), user, key)
 
 
 def _establish(ledger: Ledger, admin: User, admin_signer: KeySigner, password: str, unit_name: str) -> UnitIdentity:
@@ -93,4 +96,25 @@ def _establish(ledger: Ledger, admin: User, admin_signer: KeySigner, password: s
                                             "public_key": pub, "fingerprint": fingerprint(pub)}, admin_signer)
         ledger.conn.execute("INSERT INTO unit_keys (admin, public_key, wrapped) VALUES (?, ?, ?)",
                             (admin.name, pub, wrapped))
-    return UnitIdentity(unit_name, pub, fingerprint(pub), signer, admin)
+    return UnitIdentity(unit_name, pub, fingerprint(pub), signer, admin, key)
+
+
+def share_unit_key(ledger: Ledger, holder: str, holder_password: str, admin_name: str, admin_password: str) -> User:
+    """Let another 保密管理员 use the unit key: the holder unlocks it, the new admin's password
+    wraps a copy; recorded as `unit_key_shared`, signed by the holder. Raises AuthError."""
+    unit = unlock_unit(ledger, holder, holder_password)
+    if unit.admin.name == admin_name.strip():
+        raise AuthError(f"保密管理员“{holder}”已持有本单位身份密钥。", code="already_holder")
+    _holder, holder_signer = unlock(ledger, holder, holder_password)
+    user, _signer = unlock(ledger, admin_name, admin_password)
+    if user.role is not Role.SECRECY_ADMIN:
+        raise AuthError(f"只有保密管理员可以持有本单位身份密钥（“{user.name}”是{user.role.label}）。",
+                        code="not_allowed")
+    wrapped = encrypt_private_key(unit.key, admin_password)
+    with ledger.transaction() as tx:
+        if ledger.conn.execute("SELECT 1 FROM unit_keys WHERE admin = ?", (user.name,)).fetchone():
+            raise AuthError(f"保密管理员“{user.name}”已持有本单位身份密钥。", code="already_holder")
+        tx.append("unit_key_shared", {"admin": user.name, "public_key": unit.public_key}, holder_signer)
+        ledger.conn.execute("INSERT INTO unit_keys (admin, public_key, wrapped) VALUES (?, ?, ?)",
+                            (user.name, unit.public_key, wrapped))
+    return user

@@ -105,3 +105,23 @@ def test_migrated_v1_ledger_gets_a_unit_identity(tmp_path: Path, monkeypatch: py
     unit(monkeypatch, home, "市应急局")
     assert cli(monkeypatch, home, "peers", "export", "-o", str(tmp_path / "old.id"), password=PASSWORD) == 0
     assert verify_ledger(ledger_path(home)).ok
+
+
+def test_second_admin_uses_the_unit_key_only_after_it_is_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    a = unit(monkeypatch, tmp_path / "a", "市应急局")
+    assert cli(monkeypatch, a, "users", "add", "admin2", "--role", "secrecy_admin", "--unit", "市应急局", "--by", "admin",
+               password=PASSWORD + "\n" + PASSWORD) == 0
+    assert cli(monkeypatch, a, "peers", "export", "-o", str(tmp_path / "a.id"), "--by", "admin", password=PASSWORD) == 0
+    capsys.readouterr()
+    assert cli(monkeypatch, a, "peers", "export", "-o", str(tmp_path / "b.id"), "--by", "admin2", password=PASSWORD) == 1
+    assert "由保密管理员admin保管" in capsys.readouterr().err
+    assert cli(monkeypatch, a, "peers", "share", "admin2", "--by", "admin", password=PASSWORD + "\n" + PASSWORD) == 0
+    assert cli(monkeypatch, a, "peers", "export", "-o", str(tmp_path / "b.id"), "--by", "admin2", password=PASSWORD) == 0
+    assert (tmp_path / "a.id").read_bytes() == (tmp_path / "b.id").read_bytes()
+    assert verify_ledger(ledger_path(a)).ok
+    # the record of sharing is the holder's: one minted with the workstation key does not verify
+    with Ledger.open(a) as ledger, ledger.transaction() as tx:
+        seq = tx.append("unit_key_shared", {"admin": "admin2", "public_key": "00"}, ledger.workstation_signer()).seq
+    result = verify_ledger(ledger_path(a))
+    assert not result.ok and result.first_bad == seq
