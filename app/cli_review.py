@@ -70,7 +70,8 @@ def _users_add(args: argparse.Namespace) -> int:
         password = _password(args, confirm=True)
         added_by = None
         if args.by:
-            added_by = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："))
+            added_by = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
+                              attempt=f"确认添加用户 {args.name}")
         user = add_user(ledger, args.name, role, password, unit=args.unit or "", added_by=added_by)
         print(f"已添加用户 {user.name}（{role.label}{'，' + user.unit if user.unit else ''}），公钥 {user.public_key[:16]}…")
     return 0
@@ -82,6 +83,28 @@ def _users_list(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         for u in list_users(ledger):
             print(printable(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…"))
+    return 0
+
+
+def _users_unlock(args: argparse.Namespace) -> int:
+    from app.users import lift_lockout, unlock
+
+    with _open(args) as ledger:
+        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
+                       attempt=f"解锁用户 {args.name}")
+        cleared = lift_lockout(ledger, args.name, admin)
+    print(f"已解锁用户 {args.name}（清除连续 {cleared} 次密码错误记录；{args.by} 签名确认）。")
+    return 0
+
+
+def _users_revoke(args: argparse.Namespace) -> int:
+    from app.users import revoke_user, unlock
+
+    with _open(args) as ledger:
+        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
+                       attempt=f"停用用户 {args.name}")
+        user = revoke_user(ledger, args.name, admin, reason=args.reason or "")
+    print(f"已停用用户 {user.name}（{user.role.label}）：此后不能再签署；{args.by} 签名确认。")
     return 0
 
 
@@ -121,7 +144,12 @@ def _review_sign(args: argparse.Namespace) -> int:
         s = sign_review(ledger, args.id, level=args.level, user=args.user, password=_password(args),
                         decision=decision, opinion=args.opinion or "")
         state = review_state(load_review(ledger, args.id))
+        entry = ledger.event(s.seq)
+    from app.ledger.receipt import receipt_for
+
     print(f"第 {s.level} 级已签署：{s.decision.label}（{s.signer}，{s.time}）。当前状态：{state.message}")
+    if entry is not None:
+        print(f"回执：{receipt_for(entry)}（请记在纸面审查单上；mishen ledger verify --receipt 可据此核验台帐未被截断或改写）")
     return 0
 
 
@@ -141,7 +169,7 @@ def _review_dismiss(args: argparse.Namespace) -> int:
     from app.users.service import unlock
 
     with _open(args) as ledger:
-        _user, signer = unlock(ledger, args.user, _password(args))
+        _user, signer = unlock(ledger, args.user, _password(args), attempt=f"将审核单 {args.id} 的问题 {args.finding} 标为误报")
         fa = mark_false_alarm(ledger, load_review(ledger, args.id), finding_id=args.finding,
                               reason=args.reason or "", user=args.user, signer=signer)
     print(f"已将问题 {fa.finding_id} 标为误报（{fa.user}，理由：{fa.reason}）。")
@@ -208,12 +236,20 @@ def _ledger_verify(args: argparse.Namespace) -> int:
     try:
         from app.ledger import verify_ledger
 
-        result = verify_ledger(ledger_path(args.data_dir), args.checkpoint)
+        result = verify_ledger(ledger_path(args.data_dir), args.checkpoint, receipts=args.receipt or ())
     except MishenError as exc:
         _err(exc.message)
         return 2
+    for note in result.notes:
+        print(f"注意：{note}", file=sys.stderr)
     if result.ok:
+        from app.ledger.model import Head
+        from app.ledger.receipt import receipt_for
+
         print(f"台帐完好：共 {result.entries} 条记录，末条第 {result.head_seq} 条，哈希 {result.head_hash}")
+        print(f"末条回执：{receipt_for(Head(result.head_seq, result.head_hash))}")
+        for r in args.receipt or ():
+            print(f"回执 {r.strip()} 与台帐相符")
         return 0
     print("!!! 台帐已被篡改 !!!", file=sys.stderr)
     if result.first_bad is not None:
@@ -232,6 +268,7 @@ def _ledger_checkpoint(args: argparse.Namespace) -> int:
     atomic_write_text(Path(args.output), json.dumps(cp, ensure_ascii=False, indent=2) + "\n")
     body = cp["checkpoint"]
     print(f"已写出检查点：第 {body['seq']} 条，哈希 {body['hash']} → {args.output}")
+    print("请将检查点文件交另一工作站或保密局保存；mishen ledger verify --checkpoint 文件 可据此发现其后的截断或改写。")
     return 0
 
 
@@ -283,6 +320,17 @@ def register(sub: Any) -> None:
     _pw(p)
     p.set_defaults(func=_guard(_users_add))
     us.add_parser("list", help="列出用户").set_defaults(func=_guard(_users_list))
+    p = us.add_parser("unlock", help="解除用户因连续输错密码而被锁定（保密管理员办理）")
+    p.add_argument("name")
+    p.add_argument("--by", metavar="ADMIN", required=True, help="办理解锁的保密管理员")
+    _pw(p)
+    p.set_defaults(func=_guard(_users_unlock))
+    p = us.add_parser("revoke", help="停用用户：此后不能再签署（保密管理员办理）")
+    p.add_argument("name")
+    p.add_argument("--by", metavar="ADMIN", required=True, help="办理停用的保密管理员")
+    p.add_argument("--reason")
+    _pw(p)
+    p.set_defaults(func=_guard(_users_revoke))
 
     review = sub.add_parser("review", help="审核单：建立、签署、豁免、查看、跨单位传递")
     rs = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
@@ -345,10 +393,12 @@ def register(sub: Any) -> None:
     ledger = sub.add_parser("ledger", help="审计台帐：核验、检查点、导出、备份")
     ls = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
     p = ls.add_parser("verify", help="核验台帐（0 完好，1 被篡改，2 出错）")
-    p.add_argument("--checkpoint")
+    p.add_argument("--checkpoint", help="另一工作站或保密局保存的检查点文件（ledger checkpoint --export）")
+    p.add_argument("--receipt", action="append", metavar="RECEIPT",
+                   help="签署时打印的回执，如 #42-3fa9c1d2e4b5a6b7（可多次给出）")
     p.set_defaults(func=_ledger_verify)
-    p = ls.add_parser("checkpoint", help="写出带签名的台帐检查点")
-    p.add_argument("-o", "--output", required=True)
+    p = ls.add_parser("checkpoint", help="写出带签名的台帐检查点（交另一工作站或保密局保存）")
+    p.add_argument("--export", "-o", "--output", dest="output", metavar="FILE", required=True)
     p.set_defaults(func=_guard(_ledger_checkpoint))
     p = ls.add_parser("export", help="导出领导审批台帐")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf", "docx"), default=None)

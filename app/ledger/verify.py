@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from app.ledger.crypto import verify_signature
 from app.ledger.errors import LedgerError
 from app.ledger.model import GENESIS_HASH, WORKSTATION, LedgerEvent
 from app.ledger.policy import PolicyState, check_policy, finish
+from app.ledger.receipt import parse_receipt
 from app.ledger.schema import REQUIRED_TRIGGERS
 from app.ledger.store import _COLUMNS, Ledger, connect_read_only, row_to_event
 from app.ledger.trust import TrustState, check_trust
@@ -148,9 +150,13 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[str] | None = None) -> VerifyResult:
+def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[str] | None = None,
+                  receipts: Sequence[str] = ()) -> VerifyResult:
     """Verify the ledger file at `path` (read-only). Raises LedgerError when it cannot be read at
-    all or the checkpoint file is unusable (exit code 2); tampering is reported in the result."""
+    all or the checkpoint file is unusable, UsageError for a malformed receipt (exit code 2);
+    tampering is reported in the result. `receipts` (`#seq-hashprefix`, kept on paper) must still
+    name entries of this ledger: a truncated or rewritten ledger no longer holds them."""
+    wanted = [parse_receipt(r) for r in receipts]
     conn = _connect_readonly(Path(path))
     try:
         try:
@@ -160,6 +166,7 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
             head_row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
             triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
             users = conn.execute("SELECT name, role, unit, public_key FROM users").fetchall()
+            held = {r.seq: conn.execute("SELECT hash FROM events WHERE seq = ?", (r.seq,)).fetchone() for r in wanted}
             added = {}
             for (text,) in conn.execute("SELECT payload FROM events WHERE kind = 'user_added'"):
                 p = json.loads(text)
@@ -184,6 +191,13 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
         rec = added.get(name)
         if rec is None or (rec.get("role"), rec.get("unit"), rec.get("public_key")) != (role, unit, key):
             problems.append(Problem("users", f"用户表中“{name}”的角色、单位或公钥与台帐记录不符（被改动）"))
+    for r in wanted:
+        row = held[r.seq]
+        if row is None:
+            problems.append(Problem("truncated", f"回执 {r} 的第 {r.seq} 条记录已不在台帐中（台帐被截断；现仅到第 {head_seq} 条）",
+                                    min(r.seq, head_seq + 1)))
+        elif not r.matches(str(row[0])):
+            problems.append(Problem("rewritten", f"第 {r.seq} 条记录的哈希与回执 {r} 不符（该条或其之前的记录被改写）", r.seq))
     ledger_id = str(meta.get("ledger_id", ""))
     if checkpoint is not None:
         problems.extend(_check_checkpoint(Path(checkpoint), ledger_id, ring, Path(path)))

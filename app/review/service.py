@@ -169,7 +169,7 @@ def sign_review(ledger: Ledger, review_id: str, *, level: int, user: str, passwo
                 opinion: str = "") -> SignOff:
     """Sign one level. Raises AuthError (password), ReviewError (a gating code), DocumentError."""
     _plain("签署意见", opinion)
-    who, signer = unlock(ledger, user, password)
+    who, signer = unlock(ledger, user, password, attempt=f"签署审核单 {review_id} 第 {level} 级")
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         read_stored(ledger.data_dir, review.current.sha256)
@@ -188,7 +188,7 @@ def waive_finding(ledger: Ledger, review_id: str, *, finding_id: str, user: str,
     if not reason.strip():
         raise ReviewError("豁免须填写理由。", code="reason_required")
     _plain("豁免理由", reason)
-    who, signer = unlock(ledger, user, password)
+    who, signer = unlock(ledger, user, password, attempt=f"豁免审核单 {review_id} 的问题 {finding_id}")
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         _refuse(check_waive(review, finding_id, who.role, reason))
