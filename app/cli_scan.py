@@ -102,6 +102,9 @@ def write_text_report(report: ScanReport, out: TextIO) -> None:
             continue
         pages = f"，{doc.pages} 页" if doc.pages else ""
         out.write(f"格式：{doc.format}，{doc.chars} 字{pages}，SHA-256 {doc.sha256}\n")
+        if doc.kind is not None:
+            signals = f"（依据：{'；'.join(doc.kind.signals)}）" if doc.kind.signals else ""
+            out.write(f"文件类型：{doc.kind.label}{signals}\n")
         for n in doc.notices:
             out.write(f"  【注意】{n.message}\n")
         if not doc.findings:
@@ -114,15 +117,19 @@ def write_text_report(report: ScanReport, out: TextIO) -> None:
             totals[sev] += len(group)
             out.write(f"\n  ■ {SEVERITY_NAMES[sev]}（{sev.value}）：{len(group)} 处\n")
             for f in group:
+                where = location_label(f.location)
+                if f.count > 1:
+                    where = f"共 {f.count} 处：" + "；".join(location_label(o.location) for o in f.occurrences[:10])
+                    where += "……" if f.count > 10 else ""
                 out.write(f"    - [{CATEGORY_NAMES.get(f.category.value, f.category.value)}] “{f.text}”"
-                          f"  位置：{location_label(f.location)}\n")
+                          f"  位置：{where}\n")
                 if f.message:
                     out.write(f"      说明：{f.message}\n")
                 out.write(f"      上下文：…{f.context}…\n")
                 out.write(f"      依据：{f.basis}\n")
                 if f.suggestion:
                     out.write(f"      建议：{f.suggestion}\n")
-                out.write(f"      规则：{f.rule}\n")
+                out.write(f"      规则：{f.rule_name}（{f.rule}）\n")
     out.write("\n" + "=" * 72 + "\n")
     summary = "，".join(f"{SEVERITY_NAMES[s]} {totals[s]}" for s in sorted(Severity, key=lambda s: -s.rank))
     errors = sum(1 for d in report.documents if d.error)

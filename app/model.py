@@ -183,12 +183,43 @@ class Finding:
     basis: str                      # 法规依据
     message: str = ""               # Chinese explanation: why this is a problem
     suggestion: str = ""            # what to do / the standard wording
+    # the same finding elsewhere in the document (grouped: one row, handled together); when
+    # grouped this lists every location, this finding's own first
+    occurrences: tuple[Occurrence, ...] = ()
+
+    @property
+    def rule_name(self) -> str:
+        """The rule's Chinese name, shown instead of the id."""
+        from app.rule_names import rule_name
+
+        return rule_name(self.rule, self.category)
+
+    @property
+    def count(self) -> int:
+        return max(1, len(self.occurrences))
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "category": self.category.value, "severity": self.severity.value,
                 "text": self.text, "context": self.context, "start": self.start, "end": self.end,
                 "segment": self.segment, "location": self.location.to_json(), "rule": self.rule,
-                "basis": self.basis, "message": self.message, "suggestion": self.suggestion}
+                "rule_name": self.rule_name, "basis": self.basis, "message": self.message,
+                "suggestion": self.suggestion, "count": self.count,
+                "occurrences": [o.to_json() for o in self.occurrences]}
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place of a grouped finding."""
+
+    start: int
+    end: int
+    segment: int
+    location: Location
+    context: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "segment": self.segment,
+                "location": self.location.to_json(), "context": self.context}
 
 
 @dataclass(frozen=True, slots=True)

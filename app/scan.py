@@ -96,7 +96,9 @@ class Engine:
                               error=failure[0], error_code=failure[1])
 
     def scan_document(self, document: Document) -> DocumentReport:
+        from app.basis import with_national_basis
         from app.doc_kind import detect_kind
+        from app.grouping import group_identical, merge_overlaps, refine_spans
         from app.normalize import normalize_document
         from app.rules.kind_quiet import quiet_for_kind
 
@@ -107,9 +109,11 @@ class Engine:
         for rule in self.rules:
             hits.extend(rule.find(ctx))
         hits = quiet_for_kind(ctx, hits)  # document kind as context (published text is quiet)
+        hits = merge_overlaps(refine_spans(ctx, hits))  # whole phrases, one per overlap
         findings = _to_findings(ctx, hits)
         findings.extend(_hidden_content(document))
         findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))
+        findings = group_identical(with_national_basis(findings))  # national law first; repeats grouped
         return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
                               findings=tuple(findings), notices=document.notices, document=document,
                               kind=ctx.kind)

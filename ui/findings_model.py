@@ -49,7 +49,7 @@ class FindingFilter:
             return False
         q = self.query.strip().casefold()
         if q:
-            hay = " ".join((f.text, f.context, f.rule, f.basis, f.message, f.suggestion,
+            hay = " ".join((f.text, f.context, f.rule, f.rule_name, f.basis, f.message, f.suggestion,
                             category_name(f.category), location_label(f.location))).casefold()
             return q in hay
         return True
@@ -235,9 +235,10 @@ class FindingsModel(QAbstractItemModel):
                 text = " ".join(f.text.split())
                 return text if len(text) <= 40 else text[:39] + "…"
             if col is Column.LOCATION:
-                return location_label(f.location)
+                where = location_label(f.location)
+                return where if f.count == 1 else f"{where}（共{f.count}处）"
             if col is Column.RULE:
-                return f.rule
+                return f.rule_name
             return status_name(status)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{f.message}\n{self.tr('依据')}：{f.basis}" if f.message else f.basis

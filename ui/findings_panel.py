@@ -256,7 +256,7 @@ class FindingsPanel(QWidget):
             (self.tr("说明"), esc(f.message)),
             (self.tr("依据"), esc(f.basis)),
             (self.tr("建议"), esc(f.suggestion) or "—"),
-            (self.tr("规则"), f"<code>{esc(f.rule)}</code>"),
+            (self.tr("规则"), f"{esc(f.rule_name)} <code>{esc(f.rule)}</code>"),
         ]
         if d is not None:
             state = status_name(d.status)

@@ -26,8 +26,8 @@ from app.rules.base import Hit, ScanContext
 from app.rules.common import RuleMeta, line_bounds
 from app.rules.lexicon_rule import prohibitive_context
 
-BASIS_SPAM = ("互联网信息服务管理办法 第十五条(七)（不得散布淫秽、色情、赌博信息）；网络信息内容生态治理规定 第六条；"
-              "兴义市人民政府官方网站管理制度 第十五条(6)")
+# the national basis (互联网信息服务管理办法 第十五条…) is put first by app.basis
+BASIS_SPAM = "兴义市人民政府官方网站管理制度 第十五条(6)（不得传播淫秽、色情、赌博信息）"
 META = RuleMeta(Category.HARMFUL_CONTENT, "spam", BASIS_SPAM)
 _SUGGESTION = "删除；此类关键词堆砌或开奖信息多为网页被篡改植入，立即报告网站主管单位并排查网站安全。"
 

@@ -71,7 +71,9 @@ def test_messages_code_entries_and_allow(engine: Engine) -> None:
 def test_findings_through_engine(engine: Engine) -> None:
     report = engine.scan_document(doc("加入网络赌博平台"))
     f = next(f for f in report.findings if f.rule == "g")
-    assert (f.category, f.text, f.basis, f.suggestion) == (Category.HARMFUL_CONTENT, "网络赌博", "第十五条", "删除")
+    assert (f.category, f.text, f.suggestion) == (Category.HARMFUL_CONTENT, "网络赌博", "删除")
+    # the national law first, the entry's own (unit) clause second
+    assert f.basis.startswith("《互联网信息服务管理办法》") and f.basis.endswith("本单位制度：第十五条")
 
 
 def test_default_lexicons_catch_known_problems() -> None:

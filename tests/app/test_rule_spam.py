@@ -42,7 +42,8 @@ def test_spam_shapes_are_block(text: str, sub: str) -> None:
     assert found, text
     assert found[0].severity is Severity.BLOCK and found[0].category is Category.HARMFUL_CONTENT
     assert found[0].rule == f"spam.{sub}"
-    assert found[0].basis.startswith("互联网信息服务管理办法")  # national basis first
+    assert found[0].basis.startswith("《互联网信息服务管理办法》第十五条")  # national basis first
+    assert "本单位制度：" in found[0].basis
 
 
 def test_a_stuffed_title_is_one_finding_covering_the_whole_line() -> None:

@@ -1,0 +1,95 @@
+"""Whole-phrase spans and grouping of findings.
+
+- `refine_spans` (hits, normalised offsets): a finding covers the whole problem — a bid base price
+  with its amount (标底为 → 标底为1234.5万元), the whole status phrase of a pending matter
+  (…正在审理 → …正在审理程序中) — and never starts inside another token (a phone number before
+  the phrase).
+- `merge_overlaps` (hits): overlapping hits of one category become one hit (the louder one's
+  rule and explanation, the union of the spans).
+- `group_identical` (findings): identical findings in one document (same category, severity, rule
+  and text) become one finding whose `occurrences` list every location, handled together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from app.model import Category, Finding, Occurrence
+from app.rules.base import Hit, ScanContext
+
+_AMOUNT = re.compile(r" ?(?:为|是|:|约|共计|合计|价)? ?(?:人民币)? ?\d[\d,]*(?:\.\d+)? ?(?:万亿元|亿元|万元|千元|元)")
+_AMOUNT_TERMS = ("标底", "底价", "控制价", "预算价")
+_STATUS_TAIL = re.compile(r"(?:程序|阶段|过程|工作)?(?:之中|当中|中)")
+_TOKEN_CHAR = re.compile(r"[0-9a-z]")
+
+
+def refine_spans(ctx: ScanContext, hits: Iterable[Hit]) -> list[Hit]:
+    text = ctx.text
+    out: list[Hit] = []
+    for h in hits:
+        start, end = h.start, h.end
+        if h.category is Category.SENSITIVE_TERM and any(t in text[start:end] for t in _AMOUNT_TERMS):
+            m = _AMOUNT.match(text, end)
+            if m:
+                end = m.end()
+        elif h.rule == "pending_case.pending_state":
+            m = _STATUS_TAIL.match(text, end)
+            if m:
+                end = m.end()
+            # never start inside a number or a code that precedes the phrase
+            if start > 0 and _TOKEN_CHAR.match(text, start) and _TOKEN_CHAR.match(text, start - 1):
+                s = start
+                while s < end and _TOKEN_CHAR.match(text, s):
+                    s += 1
+                while s < end and not text[s].isalnum():
+                    s += 1
+                if s < end:
+                    start = s
+        out.append(h if (start, end) == (h.start, h.end) else replace(h, start=start, end=end))
+    return out
+
+
+def merge_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Partially overlapping hits of one category merge into one (containment is left to the
+    pipeline's de-duplication)."""
+    by_cat: dict[Category, list[Hit]] = {}
+    for h in hits:
+        by_cat.setdefault(h.category, []).append(h)
+    out: list[Hit] = []
+    for group in by_cat.values():
+        group.sort(key=lambda h: (h.start, -h.end))
+        current: Hit | None = None
+        for h in group:
+            if current is not None and current.start < h.start < current.end < h.end:
+                lead = current if (current.severity.rank, current.end - current.start) >= (
+                    h.severity.rank, h.end - h.start) else h
+                current = replace(lead, start=current.start, end=h.end)
+                continue
+            if current is not None:
+                out.append(current)
+            current = h
+        if current is not None:
+            out.append(current)
+    return out
+
+
+def group_identical(findings: list[Finding]) -> list[Finding]:
+    """One finding per (category, severity, rule, text), with every location in `occurrences`.
+    Order is kept (the first occurrence's place)."""
+    groups: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.category.value, f.severity.value, f.rule, f.text), []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        members = groups[(f.category.value, f.severity.value, f.rule, f.text)]
+        if members[0] is not f:
+            continue
+        if len(members) == 1:
+            out.append(f)
+            continue
+        occurrences = tuple(Occurrence(m.start, m.end, m.segment, m.location, m.context) for m in members)
+        message = f"{f.message}（同一内容在本文件中出现{len(members)}处，已合并为一条，一并处理。）"
+        out.append(replace(f, occurrences=occurrences, message=message))
+    return out
