@@ -225,7 +225,7 @@ def test_deeply_nested_or_oversized_json_is_a_clear_error(tmp_path: Path, monkey
         read_package(deep)
     # nesting hidden inside a string does not count
     quoted = tmp_path / "quoted.mishen"
-    quoted.write_text(json.dumps({"format": "x", "s": "[" * 10_000}), encoding="utf-8")
+    quoted.write_text(json.dumps({"format": "x", "s": "a\"\\" + "[" * 10_000}), encoding="utf-8")
     with pytest.raises(PackageError, match="不是密审审核包"):
         read_package(quoted)
     home = tmp_path / "h"
