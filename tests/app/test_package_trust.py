@@ -323,3 +323,27 @@ def test_refused_foreign_level_three_cannot_be_minted_from_the_package(units: di
     result = verify_ledger(ledger_path(copy))
     assert not result.ok and result.first_bad == seq > first, result.problems
     assert "本单位的第 3 级" in result.problems[0].message
+
+
+def test_any_single_byte_change_to_a_package_is_refused(units: dict[str, Path], tmp_path: Path) -> None:
+    """Property: flip one random byte anywhere in a real package (40 seeded draws, plus the first
+    and last byte); every variant is refused with a PackageError and the office's data directory
+    is unchanged."""
+    import random
+
+    a, b = units["a"], units["b"]
+    rid = open_doc(a, tmp_path, "通报 [[high]]\n", InfoClass.CRITICAL)
+    sign(a, rid, 1, "xiao_li")
+    raw = export(a, rid, tmp_path / "p.mishen").read_bytes()
+    rng = random.Random(7)
+    positions = [0, len(raw) - 1, *(rng.randrange(len(raw)) for _ in range(40))]
+    before = snapshot(b)
+    bad = tmp_path / "bad.mishen"
+    for at in positions:
+        mutated = bytearray(raw)
+        mutated[at] ^= 1 << rng.randrange(8)
+        bad.write_bytes(bytes(mutated))
+        with pytest.raises(PackageError):
+            do_import(b, bad)
+    assert snapshot(b) == before
+    assert "已导入" in do_import(b, tmp_path / "p.mishen")
