@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from ui import worker
 from ui.batch_models import REPORT_ROLE, BatchFilesModel, CategoryModel, FileColumn
 from ui.engine import EngineHolder, scan_events
 from ui.errors import ErrorSink, friendly_message
+from ui.screen_fit import fit_window
 from ui.settings import Settings
 
 
@@ -83,7 +84,7 @@ class BatchWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
-        self.resize(1000, 680)
+        fit_window(self, QSize(1000, 680))
 
     @property
     def running(self) -> bool:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdi
 from app.model import Document, DocumentReport, Finding, Part, Segment
 from ui.dispositions import Dispositions
 from ui.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
+from ui.text_offsets import display_text, finding_pieces
 
 
 def _tr(text: str) -> str:
@@ -143,7 +144,7 @@ def layout_text(document: Document) -> TextLayout:
 
     def put(index: int, seg: Segment) -> None:
         pre = _prefix(seg)
-        at = line(pre + seg.text)
+        at = line(pre + display_text(seg.text))   # same length as seg.text: offsets map 1:1
         if pre:
             ops.append(("prefix", at, at + _u16(pre)))
         positions[index] = at + _u16(pre)
@@ -285,19 +286,45 @@ class TextDocumentView(QWidget):
         k = max(0, min(offset - seg.start, len(seg.text)))
         return self._positions[i] + k + bisect_left(self._astral[i], k)
 
-    def finding_range(self, f: Finding) -> tuple[int, int]:
+    def _view_position(self, segment: int, k: int) -> int:
+        return self._positions[segment] + k + bisect_left(self._astral[segment], k)
+
+    def finding_ranges(self, f: Finding) -> list[tuple[int, int]]:
+        """The view ranges of a finding, one per segment it covers (ui.text_offsets mapping)."""
         doc = self.report.document if self.report else None
-        seg_end = doc.segments[f.segment].end if doc is not None and f.segment < len(doc.segments) else f.end
-        a = self.position(f.start, f.segment)
-        b = self.position(f.end, f.segment if f.end <= seg_end else None)
-        return a, max(a, b)
+        if doc is None:
+            return []
+        limit = max(0, self.editor.document().characterCount() - 1)
+        out = []
+        for i, a, b in finding_pieces(doc, f):
+            start, end = self._view_position(i, a), self._view_position(i, b)
+            out.append((min(start, limit), min(max(start, end), limit)))
+        return out
+
+    def finding_range(self, f: Finding) -> tuple[int, int]:
+        ranges = self.finding_ranges(f)
+        if not ranges:
+            return 0, 0
+        a, b = ranges[0]
+        if ranges[-1][0] >= b:        # pieces in view order: the span from the first to the last
+            b = ranges[-1][1]
+        return a, b
+
+    def _cursors(self, f: Finding) -> list[QTextCursor]:
+        out = []
+        for a, b in self.finding_ranges(f) or [(0, 0)]:
+            cur = QTextCursor(self.editor.document())
+            cur.setPosition(a)
+            cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            out.append(cur)
+        return out
 
     def _cursor(self, f: Finding) -> QTextCursor:
-        a, b = self.finding_range(f)
-        cur = QTextCursor(self.editor.document())
-        cur.setPosition(a)
-        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
-        return cur
+        return self._cursors(f)[0]
+
+    def finding_text(self, f: Finding) -> str:
+        """What the view highlights for `f` (pieces joined), as plain text."""
+        return "".join(c.selectedText() for c in self._cursors(f)).replace("\u2029", "\n")
 
     def _paint(self, f: Finding) -> None:
         fmt = QTextCharFormat()
@@ -307,7 +334,8 @@ class TextDocumentView(QWidget):
                               else QTextCharFormat.UnderlineStyle.NoUnderline)
         fmt.setUnderlineColor(QColor(SEVERITY_FG[f.severity]))
         fmt.setProperty(QTextFormat.Property.UserProperty, f.id)
-        self._cursor(f).mergeCharFormat(fmt)
+        for cur in self._cursors(f):
+            cur.mergeCharFormat(fmt)
 
     def refresh_finding(self, finding_id: str) -> None:
         f = self._by_id.get(finding_id)
@@ -331,13 +359,14 @@ class TextDocumentView(QWidget):
         extras = list(self._search)
         f = self._by_id.get(self._current or "")
         if f is not None:
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = self._cursor(f)
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(SEVERITY_FG[f.severity]))
             fmt.setForeground(QColor("white"))
-            sel.format = fmt
-            extras.append(sel)
+            for cur in self._cursors(f):
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cur
+                sel.format = fmt
+                extras.append(sel)
         self.editor.setExtraSelections(extras)
 
     def _cursor_moved(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+from typing import Protocol
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -35,6 +36,12 @@ from ui.reason_dialog import ReasonDialog
 WAIVE_MIN_LEVEL = 3
 
 
+class DecisionRecorder(Protocol):
+    """Who records a reviewer's decision (the review integration writes it to the ledger)."""
+
+    def record_decision(self, finding: Finding, status: Status, reason: str, password: str) -> None: ...
+
+
 class FindingsPanel(QWidget):
     finding_selected = Signal(object)       # Finding
     message = Signal(str)                   # status text for the window
@@ -48,8 +55,7 @@ class FindingsPanel(QWidget):
         self.user_level = 0
         self.reason_dialog: ReasonDialog | None = None
         self._quiet = False
-        #: set by the review controller: (finding, status, reason, password) -> None
-        self.handler = None
+        self._recorder: DecisionRecorder | None = None
 
         self.attention = QLabel(self)
         self.attention.setObjectName("attention")
@@ -154,6 +160,10 @@ class FindingsPanel(QWidget):
         self.attention.setText("\n".join(f"⚠ {line}" for line in lines))
         self.attention.setVisible(bool(lines))
         self._show_detail(None)
+
+    def set_recorder(self, recorder: DecisionRecorder | None) -> None:
+        """Decisions go to `recorder` (the ledger) instead of the local dispositions."""
+        self._recorder = recorder
 
     def set_user_level(self, level: int) -> None:
         self.user_level = level
@@ -308,8 +318,8 @@ class FindingsPanel(QWidget):
         if not reason.strip():
             self.message.emit(self.tr("请填写理由"))
             return False
-        if self.handler is not None:
-            self.handler(f, status, reason, password)
+        if self._recorder is not None:
+            self._recorder.record_decision(f, status, reason, password)
             return True
         try:
             self.dispositions.set(f, status, reason)

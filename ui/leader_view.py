@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 from app.model import Severity
 from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
 from ui.review_models import level_rows
+from ui.screen_fit import fit_window
+
+PREFERRED_SIZE = QSize(1200, 800)
 
 
 def findings_digest(page: Any, review: Any) -> str:
@@ -103,7 +107,7 @@ class LeaderView(QWidget):
         self._buttons = {Decision.APPROVE: self.approve_button, Decision.RETURN: self.return_button,
                          Decision.REJECT: self.reject_button, Decision.ESCALATE: self.escalate_button}
         for decision, button in self._buttons.items():
-            button.setMinimumHeight(40)
+            button.setMinimumHeight(max(32, button.sizeHint().height()))
             button.clicked.connect(lambda _=False, d=decision: self.decide(d))
         self.approve_button.setStyleSheet("font-weight:bold;")
 
@@ -119,21 +123,33 @@ class LeaderView(QWidget):
         right_layout.addWidget(self.opinions, 1)
         right_layout.addWidget(QLabel(self.tr("批示"), self))
         right_layout.addWidget(self.instruction, 2)
-        right_layout.addWidget(self.password)
-        right_layout.addWidget(self.gate)
+        for box in (self.digest, self.opinions, self.instruction):
+            box.setMinimumHeight(60)
+        self.split = QSplitter(self)
+        self.split.setObjectName("leaderSplit")
+        self.split.addWidget(left)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
+        # the password, the gating reason and the decision buttons sit below the splitter, outside
+        # anything that scrolls or shrinks: they are on screen whatever the screen and font size
+        self.decision_bar = QWidget(self)
+        self.decision_bar.setObjectName("leaderDecisions")
+        bar = QVBoxLayout(self.decision_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.password)
+        bar.addWidget(self.gate)
         row = QHBoxLayout()
         for b in self._buttons.values():
             row.addWidget(b)
-        right_layout.addLayout(row)
-        split = QSplitter(self)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        bar.addLayout(row)
+        self.decision_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(split, 1)
-        self.resize(1200, 800)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.decision_bar)
+        fit_window(self, PREFERRED_SIZE)
 
     def set_page(self, page: Any) -> None:
         self.page = page

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from ui.ledger_models import (
     approval_table,
     audit_table,
 )
+from ui.screen_fit import fit_window
 
 
 def load_tables(ledger: Any) -> dict[str, Any]:
@@ -106,7 +107,7 @@ class LedgerWindow(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.result)
         layout.addWidget(self.tabs, 1)
-        self.resize(1300, 760)
+        fit_window(self, QSize(1300, 760))
 
         self.search.textChanged.connect(self.apply_filter)
         self.use_dates.toggled.connect(self.apply_filter)

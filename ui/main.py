@@ -23,9 +23,28 @@ def create_app(argv: list[str] | None = None):
     app.setOrganizationName("MiShen")
     app.setApplicationDisplayName("密审")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_qt_translations(app)
     settings = Settings()
     apply_app_font(app, settings.font_family or None, settings.font_size)
     return app
+
+
+def install_qt_translations(app) -> list:
+    """Qt's own Chinese strings (file dialogs, message boxes, standard buttons) from the
+    translations PySide6 ships (`qtbase_zh_CN.qm`); returns the translators installed."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = getattr(app, "_mishen_translators", [])
+    if installed:
+        return installed
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), name, "_", folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    app._mishen_translators = installed   # keep them alive as long as the application
+    return installed
 
 
 def run(paths: list[str], data_dir: str | None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -28,8 +28,13 @@ from ui.document_page import DocumentPage
 from ui.engine import EngineHolder, default_factory, scan_events
 from ui.errors import ErrorSink, friendly_message
 from ui.findings_panel import FindingsPanel
+from ui.screen_fit import fit_window, keep_inside
 from ui.settings import Settings
 
+PREFERRED_SIZE = QSize(1400, 900)
+#: docks can be moved, floated and hidden (a dock that cannot close greys out its 查看 toggle)
+DOCK_FEATURES = (QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                 | QDockWidget.DockWidgetFeature.DockWidgetClosable)
 OPEN_FILTER = "文稿 (*.docx *.pdf *.txt *.html *.htm *.xlsx *.doc *.wps *.et *.rtf *.odt);;所有文件 (*)"
 
 
@@ -45,7 +50,8 @@ class MainWindow(QMainWindow):
                  data_dir: str | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("密审 — 信息发布保密审查工作站"))
+        # Qt appends the application display name (密审) itself: "信息发布保密审查工作站 — 密审"
+        self.setWindowTitle(self.tr("信息发布保密审查工作站"))
         self.settings = settings or Settings()
         self.data_dir = data_dir or self.settings.data_dir or None
         self.engine = engine or EngineHolder(default_factory(self.settings.extra_lexicons,
@@ -76,8 +82,7 @@ class MainWindow(QMainWindow):
         self.findings_dock = QDockWidget(self.tr("审查发现"), self)
         self.findings_dock.setObjectName("findingsDock")
         self.findings_dock.setWidget(self.findings)
-        self.findings_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.findings_dock.setFeatures(DOCK_FEATURES)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
 
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -85,17 +90,34 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_review_dock()
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
-        self.resizeDocks([self.findings_dock], [560], Qt.Orientation.Horizontal)
+        self.fit_to_screen()
         geometry = self.settings.geometry("main")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            keep_inside(self)
         state = self.settings.geometry("main_state")
         if state is not None:
             self.restoreState(state)
         self._update_actions()
 
     # --- construction ------------------------------------------------------------------------
+    def fit_to_screen(self, available: QRect | None = None) -> QRect:
+        """Size the window from the screen (never larger) and give the docks a share of it."""
+        rect = fit_window(self, PREFERRED_SIZE, available)
+        self.resizeDocks([self.findings_dock], [max(320, int(rect.width() * 0.4))], Qt.Orientation.Horizontal)
+        return rect
+
+    def add_panel_action(self, action: QAction, menu: str = "review", before: QAction | None = None) -> QAction:
+        """Put a panel's action in a menu of this window ("review" or "view") with its shortcut
+        active window-wide; panels call this instead of reaching into the window's menus."""
+        target = self.review_menu if menu == "review" else self.view_menu
+        self.addAction(action)
+        if before is not None:
+            target.insertAction(before, action)
+        else:
+            target.addAction(action)
+        return action
+
     def _build_status(self) -> None:
         bar = self.statusBar()
         self.status_label = QLabel(self)
@@ -213,7 +235,7 @@ class MainWindow(QMainWindow):
             from ui.review_integration import attach_review
         except ImportError:
             return
-        attach_review(self)
+        self.review = attach_review(self)
 
     # --- opening and scanning -----------------------------------------------------------------------
     def ask_open(self) -> None:
@@ -468,7 +490,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> QWidget:
         from ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, data_dir=self.data_dir)
         dialog.lexicons_changed.connect(self._lexicons_changed)
         dialog.open()
         return dialog

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QImage
 
 from app.model import Document, Finding, Part
+from ui.text_offsets import finding_pieces
 
 Rect = tuple[float, float, float, float]      # left, top, right, bottom in page points, y down
 
@@ -42,12 +43,12 @@ def _page_char_rects(textpage, height: float, index: int, count: int) -> list[Re
 
 def _finding_pages(document: Document, f: Finding) -> Iterable[tuple[int, int, int]]:
     """(page index, char index, char count) pieces of a finding on PDF page segments."""
-    seg = document.segments[f.segment]
-    if seg.location.part is not Part.PAGE or not seg.location.page:
-        return []
-    start = f.start - seg.start
-    end = min(f.end, seg.end) - seg.start
-    return [(seg.location.page - 1, start, max(1, end - start))]
+    out = []
+    for i, start, end in finding_pieces(document, f):   # the mapping the text view uses too
+        seg = document.segments[i]
+        if seg.location.part is Part.PAGE and seg.location.page:
+            out.append((seg.location.page - 1, start, max(1, end - start)))
+    return out
 
 
 def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> PdfLayout:

@@ -7,16 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from ui.review_controller import ReviewController
 from ui.review_panel import ReviewPanel
 
 
 def attach_review(window: Any) -> ReviewIntegration:
-    integration = ReviewIntegration(window)
-    window.review = integration
-    return integration
+    """The integration for `window`; the window keeps it (nothing is set on the window from here)."""
+    return ReviewIntegration(window)
 
 
 class ReviewIntegration(QObject):
@@ -27,21 +27,33 @@ class ReviewIntegration(QObject):
         self.panel = ReviewPanel(window)
         self.dock = QDockWidget(self.tr("审核与签署"), window)
         self.dock.setObjectName("reviewDock")
-        self.dock.setWidget(self.panel)
-        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        # the panel scrolls inside its dock: with a large font or a low screen its buttons stay
+        # reachable and the dock never forces the window taller than the screen
+        scroll = QScrollArea(window)
+        scroll.setObjectName("reviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.panel)
+        self.dock.setWidget(scroll)
+        from ui.main_window import DOCK_FEATURES
+
+        self.dock.setFeatures(DOCK_FEATURES)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.splitDockWidget(window.findings_dock, self.dock, Qt.Orientation.Vertical)
-        window.view_menu.addAction(self.dock.toggleViewAction())
-        self.login_action = window._action(self.tr("登录…"), self.ask_login, "Ctrl+Shift+U")
-        self.sign_action = window._action(self.tr("签署…"), lambda: self.ask_sign(), "Ctrl+Shift+S")
-        window.review_menu.insertAction(window.leader_action, self.login_action)
-        window.review_menu.insertAction(window.leader_action, self.sign_action)
-        self.resubmit_action = window._action(self.tr("提交修改稿…"), lambda: self.ask_resubmit())
-        self.users_action = window._action(self.tr("用户管理…"), lambda: self.ask_users())
-        window.review_menu.insertAction(window.leader_action, self.resubmit_action)
-        window.review_menu.insertAction(window.leader_action, self.users_action)
-        window.review_menu.insertSeparator(window.leader_action)
+        window.resizeDocks([window.findings_dock, self.dock], [3, 2], Qt.Orientation.Vertical)
+        self.toggle_action = self.dock.toggleViewAction()
+        self.toggle_action.setText(self.tr("审核与签署面板"))
+        window.add_panel_action(self.toggle_action, "view")
+        leader = window.leader_action
+        self.login_action = window.add_panel_action(
+            self._new_action(self.tr("登录…"), self.ask_login, "Ctrl+Shift+U"), before=leader)
+        self.sign_action = window.add_panel_action(
+            self._new_action(self.tr("签署…"), lambda: self.ask_sign(), "Ctrl+Shift+S"), before=leader)
+        self.resubmit_action = window.add_panel_action(
+            self._new_action(self.tr("提交修改稿…"), lambda: self.ask_resubmit()), before=leader)
+        self.users_action = window.add_panel_action(
+            self._new_action(self.tr("用户管理…"), lambda: self.ask_users()), before=leader)
+        window.review_menu.insertSeparator(leader)
         self.ledger_window: Any = None
         self.leader_view: Any = None
         self.dialog: Any = None
@@ -54,9 +66,16 @@ class ReviewIntegration(QObject):
         self.controller.changed.connect(self.refresh)
         self.controller.message.connect(window.show_message)
         self.controller.failed.connect(window.errors.show)
-        window.findings.handler = self._decision
+        window.findings.set_recorder(self)
         self.controller.load_users()
         self.refresh()
+
+    def _new_action(self, text: str, slot: Any, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
 
     # --- page lifecycle -----------------------------------------------------------------------------
     def document_opened(self, page: Any) -> None:
@@ -83,7 +102,8 @@ class ReviewIntegration(QObject):
         if self.leader_view is not None and self.leader_view.isVisible():
             self.leader_view.set_page(page)
 
-    def _decision(self, finding: Any, status: Any, reason: str, password: str) -> None:
+    def record_decision(self, finding: Any, status: Any, reason: str, password: str) -> None:
+        """ui.findings_panel.DecisionRecorder: false alarms and waivers go to the ledger."""
         page = self.current_page()
         if page is not None:
             self.controller.record_decision(page, finding, status, reason, password)
@@ -135,6 +155,9 @@ class ReviewIntegration(QObject):
         from ui.users_dialog import UsersDialog
 
         dialog = UsersDialog(self.controller, self.window)
+        from ui.screen_fit import fit_window
+
+        fit_window(dialog, dialog.size())
         self.dialog = dialog
         dialog.open()
         return dialog

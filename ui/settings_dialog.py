@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -11,27 +13,38 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.fonts import apply_app_font, cjk_families_installed
+from ui.screen_fit import fit_window
 from ui.settings import Settings
 
 
 class SettingsDialog(QDialog):
     lexicons_changed = Signal()
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, data_dir: str | None = None) -> None:
+        """`data_dir`: the directory the running window uses (``--data-dir``), if any."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("设置"))
+        self.setObjectName("settingsDialog")
         self.settings = settings
         form = QFormLayout()
+        self.in_effect = QLabel(self.directories_text(data_dir), self)
+        self.in_effect.setObjectName("directoriesInEffect")
+        self.in_effect.setWordWrap(True)
+        self.in_effect.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("当前使用"), self.in_effect)
         self.data_dir = QLineEdit(settings.data_dir, self)
         self.data_dir.setPlaceholderText(self.tr("默认（系统用户数据目录或 MISHEN_HOME）"))
         browse = QPushButton(self.tr("浏览…"), self)
@@ -75,10 +88,37 @@ class SettingsDialog(QDialog):
                                    self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        body = QWidget(self)
+        body.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)     # OK / Cancel outside the scroll area: always reachable
+        self.buttons = buttons
         self.accepted.connect(self._save)
+        fit_window(self, QSize(640, 560))
+
+    def directories_text(self, data_dir: str | None) -> str:
+        """The data directory, ledger and lexicons the running program uses, and why."""
+        import os
+
+        from app.ledger.store import ledger_path
+        from app.paths import data_dir as resolve
+        from app.paths import lexicons_dir
+
+        if data_dir:
+            source = self.tr("设置") if data_dir == self.settings.data_dir else self.tr("命令行 --data-dir")
+        elif os.environ.get("MISHEN_HOME"):
+            source = self.tr("环境变量 MISHEN_HOME")
+        else:
+            source = self.tr("系统默认")
+        home = resolve(data_dir or None)
+        return self.tr("数据目录：{0}（{1}）\n审批台帐：{2}\n内置词库：{3}").format(
+            home, source, ledger_path(data_dir or None), Path(lexicons_dir()))
 
     def _browse_data_dir(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("选择数据目录"), self.data_dir.text())

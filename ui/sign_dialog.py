@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser, QWidget
 
 from app.model import Severity
 from ui.labels import severity_name
 from ui.review_dialogs import _Base
+from ui.screen_fit import fit_window
 
 
 def signing_summary(review: Any, page: Any) -> str:
@@ -57,7 +59,7 @@ class SignDialog(_Base):
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("signSummary")
         self.summary.setHtml(signing_summary(self.review, page))
-        self.summary.setMinimumHeight(220)
+        self.summary.setMinimumHeight(120)
         self.level_label = QLabel(lv.name if lv else str(level), self)
         session = controller.session
         self.signer_label = QLabel(f"{session.name}（{session.role_label}）" if session else self.tr("未登录"), self)
@@ -81,7 +83,7 @@ class SignDialog(_Base):
         self.decision.currentIndexChanged.connect(self.check)
         self.opinion.textChanged.connect(self.check)
         self.password.textChanged.connect(self.check)
-        self.resize(620, 640)
+        fit_window(self, QSize(620, 640))
         self.check()
 
     def set_decision(self, decision: Any) -> None:
