@@ -25,12 +25,16 @@ _DISEASES = (
 _FIRST = "".join(sorted({w[0] for w in (*_DISEASES, "高致病性", "重大", "突发", "新发", "输入性", "本土", "h")}))
 _DISEASE = re.compile(rf"(?=[{_FIRST}])(?:h\d{{1,2}}n\d{{1,2}}(?:亚型)?)?(?:高致病性|重大|突发|新发|输入性|本土)?(?:{any_of(_DISEASES)})"
                       rf"(?:病毒)?(?:疫情)?")
-_PREFILTER = re.compile(rf"疫|病例|{any_of(_DISEASES)}|°|度\d|经度|纬度|坐标|比例尺|地形图|测绘|影像图|航摄|地籍图|统计|指标")
+_PREFILTER = re.compile(rf"疫|病例|感染者|{any_of(_DISEASES)}|°|度\d|经度|纬度|坐标|比例尺|地形图|测绘|影像图|航摄|地籍图|统计|指标")
 _REPORT_VERB = re.compile(r"发现|发生|确诊|报告了?|检出|检测出|暴发|爆发|出现|新增|累计|疑似|感染|死亡|扑杀|封锁|流行")
 _OUTBREAK = re.compile(
     r"(?:发现|发生|确诊|报告|检出|暴发|爆发|出现|新增)(?:了)?[^,。;\n]{0,12}?疫情"
     r"|疫点(?:位于|设在|为|在|:)?|(?:划定|设立|封锁)(?:了)?疫区|疫区(?:封锁|范围)"
-    r"|\d+例(?:确诊|疑似|无症状|死亡)?(?:病例|患者|感染者)?|(?:确诊|疑似|死亡|感染)(?:病例)?\d+例")
+    r"|(?:新增|累计(?:报告)?|现有|发现)?(?:本土|境外输入|输入性?)?(?:确诊|疑似|无症状感染者|无症状|死亡|感染)(?:病例|患者|者)?\d+例"
+    r"|\d+例(?:确诊|疑似|无症状|死亡)?(?:病例|患者|感染者)?")
+# A bare count of cases is a human epidemic report only with an epidemic word in the sentence
+# (医院全年收治病例3200例 is hospital statistics).
+_HUMAN_CUE = re.compile(r"确诊|疑似|无症状|感染者|新增|本土|输入|聚集|暴发|爆发|疫情|流行")
 # A named disease found in a sample or a person: "检出H5N1禽流感病毒", "新冠病毒核酸阳性", "确诊猴痘".
 _DETECTED = re.compile(r"检出|检测出|确诊|阳性|暴发|爆发|新增|累计报告|报告[^,。;]{0,6}例")
 _GENERIC = re.compile(r"应当|应|须|必须|一旦|如发生|若|凡|可以")
@@ -78,6 +82,8 @@ class ApprovalRule:
             case_count = m[0][0].isdigit() or m[0][-1] == "例"
             if case_count and not named and "病例" not in text[s:e] and "感染" not in text[s:e]:
                 continue  # "3例" without any disease or case word is just a count
+            if case_count and not named and not _HUMAN_CUE.search(text, s, e):
+                continue  # "收治病例3200例": hospital statistics, not an outbreak
             if _POLICY.search(text, s, e) and not _REPORT_VERB.search(text, s, e):
                 continue
             if _GENERIC.search(text, s, e) and not _SPECIFIC.search(text, s, e):
