@@ -204,6 +204,9 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
         if signed.get("review_id") != payload.get("review_id"):
             return "relinked", f"第 {ev.seq} 条导入的签署意见属于另一审核单"
         who = trust.foreign[str(signed["signer_key"])]
+        peer = trust.peers.get(str(who.get("unit_key", ""))) or {}
+        if "imported_unit" in payload and payload["imported_unit"] != peer.get("unit_name"):
+            return "edited", f"第 {ev.seq} 条导入记录所记的外单位名称与登记的不符"
         why = home_unit_problem(signed, str(who.get("ledger_id", "")), trust.homes.get(str(payload.get("review_id"))))
         if why:
             return "foreign_level", f"第 {ev.seq} 条导入记录中，{why}"

@@ -29,11 +29,12 @@ class ReviewError(MishenError):
     code = "review_error"
 
 
-def _signoff(payload: dict[str, Any], seq: int, origin: str) -> SignOff:
+def _signoff(payload: dict[str, Any], seq: int, origin: str, unit: str = "") -> SignOff:
+    """`unit`: for another unit's signer, the unit name its 保密管理员 registered (not the signer's claim)."""
     st = payload["statement"]
     return SignOff(str(st["review_id"]), int(st["version"]), int(st["level"]), Decision(st["decision"]),
                    str(st.get("opinion", "")), str(st["signer"]), str(st.get("signer_role", "")),
-                   str(st.get("signer_unit", "")), str(st["signer_key"]), str(st["document_sha256"]),
+                   unit or str(st.get("signer_unit", "")), str(st["signer_key"]), str(st["document_sha256"]),
                    str(st["scan_report_sha256"]), str(st["prev_hash"]), str(st["time"]),
                    str(payload["statement_signature"]), seq, origin or str(payload.get("imported_from", "")))
 
@@ -65,7 +66,7 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
     waivers: list[Waiver] = []
     seen: set[str] = set()
 
-    def take(ev: LedgerEvent, origin: str) -> None:
+    def take(ev: LedgerEvent, origin: str, units: dict[str, str]) -> None:
         nonlocal opened, opened_ev, origin_ledger
         payload = ev.payload
         if payload.get("review_id") != review_id:
@@ -81,16 +82,19 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
                 return
             seen.add(sig)
             if ev.kind == "signed":
-                signoffs.append(_signoff(payload, ev.seq, origin))
+                unit = str(payload.get("imported_unit") or units.get(str(payload["statement"].get("signer_key")), ""))
+                signoffs.append(_signoff(payload, ev.seq, origin, unit if (origin or payload.get("imported_from")) else ""))
             else:
                 waivers.append(_waiver(payload, ev.seq, origin))
         elif ev.kind == "package_imported":
             origin_ledger = origin_ledger or str(payload.get("origin_ledger", ""))
+            inner = {str(u.get("public_key")): str(u.get("unit_name", "")) for u in payload.get("users", [])
+                     if isinstance(u, dict)}
             for raw in payload.get("events", []):
-                take(LedgerEvent.from_json(raw), str(payload.get("origin_ledger", "")))
+                take(LedgerEvent.from_json(raw), str(payload.get("origin_ledger", "")), inner)
 
     for ev in events:
-        take(ev, "")
+        take(ev, "", {})
     if opened is None or opened_ev is None or not versions:
         raise ReviewError(f"审核单 {review_id} 不存在。", code="not_found")
     return Review(

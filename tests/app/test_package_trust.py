@@ -347,3 +347,22 @@ def test_any_single_byte_change_to_a_package_is_refused(units: dict[str, Path], 
             do_import(b, bad)
     assert snapshot(b) == before
     assert "已导入" in do_import(b, tmp_path / "p.mishen")
+
+
+def test_foreign_signer_is_shown_with_the_registered_unit_not_the_claimed_one(units: dict[str, Path],
+                                                                               tmp_path: Path) -> None:
+    a, b = units["a"], units["b"]
+    with Ledger.open(b) as ledger:  # the office registers a signer who claims to belong to the unit
+        add_user(ledger, "city_sun", Role.CITY_OFFICE, PASSWORD, unit="市应急局", added_by=unlock(ledger, ADMIN, PASSWORD))
+    rid = open_doc(a, tmp_path, "一般工作信息\n", InfoClass.CRITICAL)
+    for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+        sign(a, rid, level, user)
+    do_import(b, export(a, rid, tmp_path / "p1.mishen"))
+    sign(b, rid, 4, "city_sun")
+    do_import(a, export(b, rid, tmp_path / "p2.mishen"))
+    with Ledger.open(a) as ledger:
+        data = review_json(ledger, rid)
+    assert data["signoffs"][-1]["signer_display"] == "city_sun（市政府办公室，外单位）"
+    with Ledger.open(b) as ledger:  # and at the office, the unit's signers carry the unit's registered name
+        assert review_json(ledger, rid)["signoffs"][0]["signer_display"] == "xiao_li（市应急局，外单位）"
+    assert verify_ledger(ledger_path(a)).ok
