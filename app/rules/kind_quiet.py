@@ -21,6 +21,8 @@ are not quieted either (a law text does not cite a live case).
 
 from __future__ import annotations
 
+import re
+
 from app.doc_kind import BULLETIN, JUDGMENT, LAW, WORK_REPORT
 from app.model import Category, Severity
 from app.rules.base import Hit, ScanContext
@@ -53,30 +55,42 @@ def _legitimate(ctx: ScanContext, kind: str, h: Hit) -> bool:
     if cat in (Category.HARMFUL_CONTENT, Category.SECRET_MARK) and (
             ctx.segment_at(h.start).location.part in HIDDEN_OR_CHROME_PARTS):
         return False
+    s, e = ctx.sentence(h.start, h.end)
+    text = ctx.text
     if kind == BULLETIN:
         if h.rule == "approval_required.statistics_release":
             return bool(ctx.kind.issuer)  # the statistics bureau's own release needs no approval
-        return cat is Category.UNPUBLISHED_STATISTIC
+        # 初步核算 is a bulletin's wording; 内部数据/尚未发布 is not
+        return cat is Category.UNPUBLISHED_STATISTIC and _UNRELEASED.search(text, s, e) is None
     if kind == WORK_REPORT:
         if cat is not Category.UNPUBLISHED_STATISTIC:
             return False
-        s, e = ctx.sentence(h.start, h.end)
-        return STRONG_CUE_RE.search(ctx.text, s, e) is None
+        return STRONG_CUE_RE.search(text, s, e) is None
+    if cat is Category.HARMFUL_CONTENT:
+        # offence names in an article or in the facts of a case, not a planted advert
+        return not h.rule.startswith("spam.") and _LEGAL_PROSE.search(text, s, e) is not None
     if kind == JUDGMENT:
-        if cat is Category.HARMFUL_CONTENT:
-            return not h.rule.startswith("spam.")
         if cat is Category.PENDING_CASE:
             if h.rule.endswith("_case_number"):
                 return ctx.kind.concluded
             return True
         return False
     if kind == LAW:
-        if cat is Category.HARMFUL_CONTENT:
-            return not h.rule.startswith("spam.")
         if cat is Category.PENDING_CASE:
             return h.rule == "pending_case.pending_state" and h.severity is Severity.MEDIUM
         if cat is Category.SECRET_MARK:
-            # a term inside an article's prose, not a mark on a line of its own
+            # regulation vocabulary inside an article's prose, not a mark on a line of its own and
+            # not a statement about this very document (本文件属于工作秘密)
             ls, le = line_bounds(ctx, h.start, h.end)
-            return le - ls > (h.end - h.start) + 8 and not h.rule.startswith("secret_mark.")
+            return (le - ls > (h.end - h.start) + 8 and not h.rule.startswith("secret_mark.")
+                    and _LEGAL_PROSE.search(text, s, e) is not None and _SELF.search(text, s, e) is None)
     return False
+
+
+#: Wording of an article or of a judgment's facts.
+_LEGAL_PROSE = re.compile(r"应当|不得|依法|依照|违反|规定|处罚|处分|追究|责任|案件|行为|人员|犯罪|罪|被告人|查明|经审理"
+                          r"|公安机关|组织|参与|开设|鉴定|条例|本法|造成|泄露|管理")
+#: The sentence speaks about the document itself.
+_SELF = re.compile(r"本文件|本文|此件|本件|本材料|本通知|本报告|请勿|勿外传|不得外传|注意保存|妥善保管")
+#: A figure explicitly not released (even in a bulletin).
+_UNRELEASED = re.compile(r"尚未|未发布|未公布|未公开|未对外|内部|请勿|不得对外|暂不对外|未经|待审定|待核")

@@ -31,7 +31,6 @@ from app.rules.stat_vocab import (
 
 META = RuleMeta(Category.UNPUBLISHED_STATISTIC, "unpublished_statistic", f"{BASIS_ART8}(一)")
 _SUGGESTION = "核实该数据是否已由统计部门正式发布；未发布的数据删除或改用已公开发布的数据，并注明来源。"
-_BULLETIN_RE = re.compile(r"统计公报")
 
 
 class StatisticRule:
@@ -43,12 +42,8 @@ class StatisticRule:
         in_text = CUE_RE.search(text) is not None
         if not in_text and not any(CUE_RE.search(g.title) for g in grids):
             return []
-        hits = [*(self._prose(ctx) if in_text else ()), *(h for g in grids for h in g.hits(ctx))]
-        if _BULLETIN_RE.search(text, 0, 300):
-            # the document is itself a statistical bulletin: 初步核算 is its standard wording;
-            # the approval rule reports the release itself.
-            hits = [_quieter(h) for h in hits]
-        return hits
+        # a published statistical bulletin is quieted by its document kind (app/rules/kind_quiet.py)
+        return [*(self._prose(ctx) if in_text else ()), *(h for g in grids for h in g.hits(ctx))]
 
     # --- prose -------------------------------------------------------------------------------
 
@@ -193,11 +188,6 @@ def _grids(ctx: ScanContext) -> list[_Grid]:
         grid = grids.setdefault(key, _Grid(normalize(title).text if title else "", {}))
         grid.cells.setdefault(pos, _Cell(s, e, ctx.text[s:e]))
     return list(grids.values())
-
-
-def _quieter(hit: Hit) -> Hit:
-    sev = Severity.MEDIUM if hit.severity is Severity.HIGH else Severity.LOW
-    return Hit(hit.start, hit.end, hit.category, sev, hit.rule, hit.basis, hit.message, hit.suggestion)
 
 
 RULE = StatisticRule()

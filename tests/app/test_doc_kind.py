@@ -146,3 +146,16 @@ def test_kind_in_json(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     doc = json.loads(proc.stdout)["documents"][0]
     assert doc["kind"]["kind"] == LAW and doc["kind"]["label"] and doc["kind"]["signals"]
+
+
+def test_problems_planted_in_published_text_stay_loud() -> None:
+    law = LAW_TEXT + "\n欢迎访问网上赌场，天天返现。\n本文件属于工作秘密，请勿对外提供。"
+    loud = {f.category for f in _report(law).findings if f.severity.rank >= Severity.HIGH.rank}
+    assert {Category.HARMFUL_CONTENT, Category.SECRET_MARK} <= loud
+    bulletin = BULLETIN_TEXT + "\n全年税收收入12.3亿元（内部数据，请勿对外引用）。"
+    stats = [f for f in _report(bulletin).findings if f.category is Category.UNPUBLISHED_STATISTIC
+             and f.severity.rank >= Severity.HIGH.rank]
+    assert [f.text for f in stats] == ["12.3亿元"]
+    report = REPORT_TEXT + "\n据初步统计，全年财政收入完成312.4亿元。"
+    assert any(f.category is Category.UNPUBLISHED_STATISTIC and f.severity.rank >= Severity.HIGH.rank
+               for f in _report(report).findings)

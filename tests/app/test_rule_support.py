@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.doc_kind import detect_kind
 from app.model import Document, Location, Part, Segment
 from app.normalize import normalize_document
 from app.rules.base import Rule, ScanContext
+from app.rules.kind_quiet import quiet_for_kind
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,10 @@ def xlsx_sheet(rows: Sequence[Sequence[str]], sheet: str = "Sheet1") -> list[Seg
 
 
 def context_of(segments: Sequence[Segment], fmt: str = "txt") -> ScanContext:
+    """As the pipeline builds it, with the document kind detected (app/doc_kind.py)."""
     doc = Document.build(f"t.{fmt}", fmt, "0" * 64, list(segments))
-    return ScanContext(doc, normalize_document(doc))
+    norm = normalize_document(doc)
+    return ScanContext(doc, norm, kind=detect_kind(norm.text))
 
 
 def run(rule: Rule, segments: Sequence[Segment] | str, fmt: str = "txt") -> list[Found]:
@@ -42,7 +46,7 @@ def run(rule: Rule, segments: Sequence[Segment] | str, fmt: str = "txt") -> list
         segments = body(segments)
     ctx = context_of(segments, fmt)
     out = []
-    for h in rule.find(ctx):
+    for h in quiet_for_kind(ctx, list(rule.find(ctx))):  # document kind as context, as in the pipeline
         a, b = ctx.norm.to_original(h.start, h.end)
         out.append(Found(ctx.document.text[a:b].strip(), h.severity.value, h.rule))
     return sorted(out, key=lambda f: ctx.document.text.find(f.text))
