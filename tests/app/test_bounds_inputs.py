@@ -191,3 +191,31 @@ def test_unreadable_subfolder_is_an_error_and_exit_2(tmp_path: Path) -> None:
     assert docs[str(top / "ok.txt")]["error"] is None
     assert docs[str(secret)]["error_code"] == "not_found"
     assert "无法读取文件夹" in docs[str(secret)]["error"]
+
+
+def test_zip_first_polyglot_is_flagged_too(tmp_path: Path) -> None:
+    """The other way round: a docx whose first member is a stored PDF, so "%PDF-" sits in the
+    first kilobyte where PDF readers look for it."""
+    import io
+    import zipfile
+
+    pdf = b.build_text_pdf(tmp_path / "p.pdf", pages=("PDF 页面上的公开内容",)).read_bytes()
+    docx = b.build_simple_docx(tmp_path / "s.docx", paragraphs=(f"Word 部分{MARK}",))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(buf, "w") as out:
+        out.writestr(zipfile.ZipInfo("a.pdf"), pdf)  # stored, not deflated
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+    path = tmp_path / "zip-first.docx"
+    path.write_bytes(buf.getvalue())
+    doc = read_document(path)
+    assert doc.format == "docx" and [n.code for n in doc.notices][:1] == ["polyglot"]
+    assert "PDF 页面上的公开内容" in doc.text and MARK in doc.text
+
+
+def test_docx_with_an_embedded_pdf_later_in_the_archive_is_not_a_polyglot(tmp_path: Path) -> None:
+    docx = b.build_simple_docx(tmp_path / "s.docx")
+    pdf = b.build_text_pdf(tmp_path / "p.pdf", pages=("附件",)).read_bytes()
+    b.rewrite_zip(docx, lambda name, data: data, {"word/embeddings/a.pdf": pdf})
+    doc = read_document(docx)
+    assert doc.format == "docx" and not any(n.code == "polyglot" for n in doc.notices)
