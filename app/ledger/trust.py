@@ -71,6 +71,12 @@ def roster_users(roster: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
 
 def statements(raw_events: Any) -> Iterator[dict[str, Any]]:
     """Every sign-off/waiver statement in a list of entries, nested packages included."""
+    for statement, _signature in signed_statements(raw_events):
+        yield statement
+
+
+def signed_statements(raw_events: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """(statement, its signature) for every sign-off/waiver in a list of entries, nested included."""
     for raw in raw_events if isinstance(raw_events, list) else []:
         try:
             ev = LedgerEvent.from_json(raw)
@@ -78,9 +84,9 @@ def statements(raw_events: Any) -> Iterator[dict[str, Any]]:
         except (ValueError, KeyError, TypeError):
             continue
         if isinstance(payload.get("statement"), Mapping):
-            yield dict(payload["statement"])
+            yield dict(payload["statement"]), str(payload.get("statement_signature", ""))
         if ev.kind == "package_imported":
-            yield from statements(payload.get("events"))
+            yield from signed_statements(payload.get("events"))
 
 
 @dataclass
@@ -190,10 +196,14 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
         home = _opened(payload.get("events"), str(payload.get("origin_ledger", "")))
         if home is not None and isinstance(payload.get("review_id"), str):
             trust.homes.setdefault(payload["review_id"], home)
-        for st in statements(payload.get("events")):
+        for st, signature in signed_statements(payload.get("events")):
             who = vouched.get(str(st.get("signer_key", "")))
             if who is None:
                 return "unregistered_peer", (f"第 {ev.seq} 条导入的审核单含有未登记单位的签署（{st.get('signer')}）")
+            if not verify_signature(str(st.get("signer_key", "")), signature, canonical_bytes(st)):
+                return "bad_signature", f"第 {ev.seq} 条导入的审核单中“{st.get('signer')}”的签署意见签名无效"
+            if st.get("review_id") != payload.get("review_id"):
+                return "relinked", f"第 {ev.seq} 条导入的审核单中有属于另一审核单的签署意见"
             why = home_unit_problem(st, str(who.get("ledger_id", "")), home)
             if why:
                 return "foreign_level", f"第 {ev.seq} 条导入的审核单中，{why}"

@@ -366,3 +366,28 @@ def test_foreign_signer_is_shown_with_the_registered_unit_not_the_claimed_one(un
     with Ledger.open(b) as ledger:  # and at the office, the unit's signers carry the unit's registered name
         assert review_json(ledger, rid)["signoffs"][0]["signer_display"] == "xiao_li（市应急局，外单位）"
     assert verify_ledger(ledger_path(a)).ok
+
+
+def test_minted_package_import_with_a_registered_peers_roster_but_forged_statement(units: dict[str, Path],
+                                                                                    tmp_path: Path) -> None:
+    """A genuine roster of a registered peer does not make a forged statement verify."""
+    a, b = units["a"], units["b"]
+    rid = open_doc(a, tmp_path, "一般工作信息\n", InfoClass.CRITICAL)
+    for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+        sign(a, rid, level, user)
+    do_import(b, export(a, rid, tmp_path / "p1.mishen"))
+    sign(b, rid, 4, "city_zhao")
+    body, _data, _sha = read_package(export(b, rid, tmp_path / "p2.mishen"))
+    genuine = next(e for e in body["events"] if e["kind"] == "signed")
+    payload = json.loads(genuine["payload"])
+    forged = {**payload, "statement": {**payload["statement"], "review_id": "fake", "opinion": "同意发布（伪造）"}}
+    relinked = payload  # genuine statement, carried into another review
+    for n, fake in enumerate((forged, relinked)):
+        copy = tmp_path / f"copy{n}"
+        shutil.copytree(a, copy)
+        event = {**genuine, "payload": json.dumps({**fake, "review_id": "fake"}, ensure_ascii=False)}
+        seq = _mint(copy, "package_imported", {"review_id": "fake", "origin_ledger": body["origin_ledger"],
+                                               "rosters": body["rosters"], "events": [event], "users": []})
+        result = verify_ledger(ledger_path(copy))
+        assert not result.ok and result.first_bad == seq, result.problems
+        assert result.problems[0].code == ("bad_signature", "relinked")[n], result.problems
