@@ -15,7 +15,8 @@ from ui.pdf_view import PdfView
 class DocumentPage(QWidget):
     finding_clicked = Signal(str)
 
-    def __init__(self, report: DocumentReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: DocumentReport, parent: QWidget | None = None, password: str | None = None) -> None:
+        """`password`: the PDF's password when it is encrypted (the page view renders with it)."""
         super().__init__(parent)
         assert report.document is not None
         self.report = report
@@ -29,7 +30,7 @@ class DocumentPage(QWidget):
         self.pdf_view: PdfView | None = None
         if report.format == "pdf" and (report.document.pages or 0) > 0:
             self.pdf_view = PdfView(self)
-            self.pdf_view.set_report(report, self.dispositions)
+            self.pdf_view.set_report(report, self.dispositions, password=password)
             self.pdf_view.finding_clicked.connect(self.finding_clicked)
             self.stack.addWidget(self.pdf_view)
         else:

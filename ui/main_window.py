@@ -45,6 +45,7 @@ def _tr(text: str) -> str:
 class MainWindow(QMainWindow):
     report_ready = Signal(object)       # DocumentReport, after its tab is shown
     scan_finished = Signal(bool)        # True when the scan ran to its end
+    password_scanned = Signal(object)   # DocumentReport of a PDF opened with a password (or why not)
 
     def __init__(self, settings: Settings | None = None, engine: EngineHolder | None = None,
                  data_dir: str | None = None) -> None:
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.scan_job: worker.Job | None = None
         self._queue: list[str] = []
         self._scan_errors: list[str] = []
+        self._locked: list[tuple[str, bool]] = []     # encrypted PDFs waiting for a password (path, retry)
+        self.password_prompt = None                   # the PasswordPrompt on screen, if any
         self.batch_window = None
         self.ledger_window = None
         self.leader_view = None
@@ -279,6 +282,9 @@ class MainWindow(QMainWindow):
             return
         self.progress.setValue(event.index + 1)
         report: DocumentReport = event.report
+        if report.error_code == "encrypted" and Path(report.path).suffix.lower() == ".pdf":
+            self._locked.append((report.path, False))     # asked for its password when the scan ends
+            return
         if report.error or report.document is None:
             message = report.error or self.tr("无法读取")
             self._scan_errors.append(self.tr("无法打开“{0}”：{1}").format(name, message))
@@ -300,9 +306,48 @@ class MainWindow(QMainWindow):
             self.show_message(self.tr("审查完成"))
         self.scan_finished.emit(ok)
         self._update_actions()
+        self._ask_next_password()
         if self._queue:
             files, self._queue = self._queue, []
             self._start_scan(files)
+
+    # --- password-protected PDFs -----------------------------------------------------------------
+    def _ask_next_password(self) -> None:
+        from ui.pdf_password import PasswordPrompt
+
+        if self.password_prompt is not None or not self._locked:
+            return
+        path, retry = self._locked.pop(0)
+        prompt = PasswordPrompt(path, self, retry=retry)
+        prompt.password_entered.connect(self._open_with_password)
+        prompt.rejected.connect(self._password_prompt_closed)
+        self.password_prompt = prompt
+        prompt.open()
+
+    def _password_prompt_closed(self) -> None:
+        self.password_prompt = None
+        self._ask_next_password()
+
+    def _open_with_password(self, path: str, password: str) -> None:
+        from ui.pdf_password import scan_with_password
+
+        self.password_prompt = None
+        holder = self.engine
+        self.show_message(self.tr("正在审查 {0}…").format(Path(path).name))
+
+        def done(report: DocumentReport) -> None:
+            if report.error_code == "encrypted":
+                self._locked.insert(0, (path, True))            # wrong password: ask again
+            elif report.error or report.document is None:
+                self.errors.show(self.tr("无法打开“{0}”：{1}").format(Path(path).name, report.error or ""))
+            else:
+                self.add_report(report, password=password)
+                self.show_message(self.tr("审查完成"))
+            self.password_scanned.emit(report)
+            self._ask_next_password()
+
+        worker.run_call(lambda: scan_with_password(path, password, holder), on_result=done,
+                        on_error=lambda exc: self.errors.show(friendly_message(exc)), name="scan-password")
 
     def cancel_scan(self) -> None:
         self._queue = []
@@ -314,7 +359,7 @@ class MainWindow(QMainWindow):
     def scanning(self) -> bool:
         return self.scan_job is not None and not self.scan_job.done
 
-    def add_report(self, report: DocumentReport) -> DocumentPage:
+    def add_report(self, report: DocumentReport, password: str | None = None) -> DocumentPage:
         """Show a scanned document in a tab (replacing an older tab of the same file)."""
         if self.tabs.widget(0) is self.placeholder:
             self.tabs.removeTab(0)
@@ -324,7 +369,7 @@ class MainWindow(QMainWindow):
             if isinstance(page, DocumentPage) and page.path == report.path:
                 self.close_tab(i)
                 break
-        page = DocumentPage(report, self.tabs)
+        page = DocumentPage(report, self.tabs, password=password)
         page.finding_clicked.connect(self.findings.select_finding)
         index = self.tabs.addTab(page, Path(report.path).name)
         self.tabs.setTabToolTip(index, report.path)

@@ -26,10 +26,10 @@ def _lock():
     return PDFIUM_LOCK
 
 
-def _open(path: str):
+def _open(path: str, password: str | None = None):
     import pypdfium2 as pdfium
 
-    return pdfium.PdfDocument(path)
+    return pdfium.PdfDocument(path, password=password)
 
 
 def _page_char_rects(textpage, height: float, index: int, count: int) -> list[Rect]:
@@ -51,7 +51,8 @@ def _finding_pages(document: Document, f: Finding) -> Iterable[tuple[int, int, i
     return out
 
 
-def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> PdfLayout:
+def load_layout(path: str, document: Document, findings: Iterable[Finding],
+                password: str | None = None) -> PdfLayout:
     """Page sizes and every finding's highlight rectangles."""
     by_page: dict[int, list[tuple[Finding, int, int]]] = {}
     for f in findings:
@@ -59,7 +60,7 @@ def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> P
             by_page.setdefault(page, []).append((f, start, count))
     rects: dict[str, list[tuple[int, Rect]]] = {}
     with _lock():
-        pdf = _open(path)
+        pdf = _open(path, password)
         try:
             sizes = tuple((float(w), float(h)) for w, h in (pdf.get_page_size(i) for i in range(len(pdf))))
             for page_index, items in by_page.items():
@@ -84,17 +85,18 @@ def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> P
     return PdfLayout(sizes, {k: tuple(v) for k, v in rects.items()})
 
 
-def render_page(path: str, page_index: int, scale: float) -> QImage:
+def render_page(path: str, page_index: int, scale: float, password: str | None = None) -> QImage:
     """The page as an image at `scale` pixels per point (QImage is safe off the GUI thread)."""
     from app.readers.pdf import render_page as render
 
-    page = render(path, page_index + 1, scale)
+    page = render(path, page_index + 1, scale, password=password)
     return QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBA8888).copy()
 
 
-def search_rects(path: str, page_index: int, char_index: int, count: int) -> list[Rect]:
+def search_rects(path: str, page_index: int, char_index: int, count: int,
+                 password: str | None = None) -> list[Rect]:
     with _lock():
-        pdf = _open(path)
+        pdf = _open(path, password)
         try:
             page = pdf[page_index]
             textpage = page.get_textpage()

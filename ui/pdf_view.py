@@ -24,6 +24,7 @@ PAGE_GAP = 12.0          # points between pages
 KEEP_AROUND = 3          # rendered pages kept beyond the visible ones
 MAX_ZOOM, MIN_ZOOM = 6.0, 0.2
 ID_KEY = 0               # QGraphicsItem.data key holding a finding id
+HIGHLIGHT_ALPHA = 56     # fill opacity of a finding's box (0-255)
 
 
 class _Canvas(QGraphicsView):
@@ -78,6 +79,7 @@ class PdfView(QWidget):
         self._search_items: list[QGraphicsRectItem] = []
         self._search_pos = -1
         self._wanted: Finding | None = None
+        self._password: str | None = None
         self._jobs: list[Job] = []
         self._last_page = 0
         self._timer = QTimer(self)
@@ -88,13 +90,14 @@ class PdfView(QWidget):
         self.canvas.clicked.connect(self._clicked)
 
     # --- content ---------------------------------------------------------------------------
-    def set_report(self, report: DocumentReport, dispositions: Dispositions) -> None:
+    def set_report(self, report: DocumentReport, dispositions: Dispositions, password: str | None = None) -> None:
         assert report.document is not None
         self.report = report
+        self._password = password
         self.dispositions = dispositions
         dispositions.changed.connect(self.refresh_finding)
         document, findings = report.document, report.findings
-        job = run_call(lambda: load_layout(report.path, document, findings),
+        job = run_call(lambda: load_layout(report.path, document, findings, password),
                        on_result=self._layout_loaded, on_error=self._layout_failed, name="pdf-layout")
         self._jobs.append(job)
 
@@ -136,13 +139,15 @@ class PdfView(QWidget):
             wanted, self._wanted = self._wanted, None
             self.show_finding(wanted)
         else:
-            self._update_visible()
+            self.go_to_page(1)        # the top of page 1, where the secrecy marks sit
 
     def _paint(self, f: Finding) -> None:
         is_open = self.dispositions is None or self.dispositions.is_open(f.id)
+        # outline + light fill: the boxes lie over the page image, so the words stay readable
         fill = QColor(SEVERITY_BG[f.severity] if is_open else DISMISSED_BG)
-        fill.setAlpha(110)
-        pen = QPen(QColor(SEVERITY_FG[f.severity]) if is_open else QColor("#999999"), 0)
+        fill.setAlpha(HIGHLIGHT_ALPHA)
+        pen = QPen(QColor(SEVERITY_FG[f.severity]) if is_open else QColor("#999999"), 1.5)
+        pen.setCosmetic(True)
         for item in self._highlights.get(f.id, ()):
             item.setBrush(QBrush(fill))
             item.setPen(pen)
@@ -193,7 +198,8 @@ class PdfView(QWidget):
 
     def _request(self, index: int, scale: float) -> None:
         path = self.report.path if self.report else ""
-        job = run_call(lambda: render_page(path, index, scale),
+        password = self._password
+        job = run_call(lambda: render_page(path, index, scale, password),
                        on_result=lambda image: self._rendered(index, scale, image),
                        on_done=lambda _ok: self._pending.pop(index, None),
                        on_error=lambda _exc: None, name=f"render-{index}")
@@ -286,10 +292,13 @@ class PdfView(QWidget):
             avail = max(100, self.canvas.viewport().width() - 4)
             self._zoom = max(MIN_ZOOM, min(MAX_ZOOM, avail / (width * self.canvas.logicalDpiX() / 72.0)))
         k = self._zoom * self.canvas.logicalDpiX() / 72.0
-        center = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        # keep the top edge of the view where it is (zoom and resize never drift down the page)
+        viewport = self.canvas.viewport().rect()
+        top = self.canvas.mapToScene(viewport.center().x(), viewport.top())
         self.canvas.resetTransform()
         self.canvas.scale(k, k)
-        self.canvas.centerOn(center)
+        half = self.canvas.mapToScene(viewport).boundingRect().height() / 2
+        self.canvas.centerOn(QPointF(top.x(), top.y() + half))
         self._timer.start()
 
     def resizeEvent(self, event) -> None:
@@ -324,7 +333,8 @@ class PdfView(QWidget):
         char_index = pos - seg.start
         path = self.report.path if self.report else ""
         self.go_to_page(page_index + 1)
-        job = run_call(lambda: search_rects(path, page_index, char_index, len(text)),
+        password = self._password
+        job = run_call(lambda: search_rects(path, page_index, char_index, len(text), password),
                        on_result=lambda rects: self._show_search(page_index, rects), name="pdf-search")
         self._jobs.append(job)
         return True

@@ -25,8 +25,9 @@ _PLACEHOLDERS = frozenset({"anonymous", "untitled", "unspecified", "(anonymous)"
 _SPACE = frozenset(" \t\r\n\u3000\u00a0\x00\ufffd")
 
 
-def read(path: Path, data: bytes, sha256: str) -> Document:
-    with PDFIUM_LOCK, _open(data) as pdf:
+def read(path: Path, data: bytes, sha256: str, password: str | None = None) -> Document:
+    """`password`: the user password of an encrypted PDF (wrong or missing: ReadError "encrypted")."""
+    with PDFIUM_LOCK, _open(data, password) as pdf:
         count = len(pdf)
         segments: list[Segment] = []
         blank: list[int] = []
@@ -63,11 +64,11 @@ def page_list(pages: list[int]) -> str:
 
 
 @contextmanager
-def _open(source: bytes | str | os.PathLike[str]) -> Iterator[Any]:
+def _open(source: bytes | str | os.PathLike[str], password: str | None = None) -> Iterator[Any]:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+        pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source), password=password)
     except pdfium.PdfiumError as exc:
         raise _open_error(exc) from exc
     try:
@@ -132,10 +133,10 @@ def _metadata(pdf: Any) -> list[Segment]:
 # --- viewer helpers -------------------------------------------------------------------------
 
 def char_rects(path: str | os.PathLike[str], page_number: int, char_start: int,
-               char_count: int) -> list[tuple[float, float, float, float]]:
+               char_count: int, password: str | None = None) -> list[tuple[float, float, float, float]]:
     """Rectangles (left, bottom, right, top) in PDF points covering chars [start, start+count) of
     1-based `page_number`; pdfium merges characters on one line into one rectangle."""
-    with PDFIUM_LOCK, _open(path) as pdf:
+    with PDFIUM_LOCK, _open(path, password) as pdf:
         page = _page(pdf, page_number)
         try:
             textpage = page.get_textpage()
@@ -165,11 +166,12 @@ class RenderedPage:
     page_height: float
 
 
-def render_page(path: str | os.PathLike[str], page_number: int, scale: float = 1.0) -> RenderedPage:
+def render_page(path: str | os.PathLike[str], page_number: int, scale: float = 1.0,
+                password: str | None = None) -> RenderedPage:
     """Render 1-based `page_number` at `scale` (1.0 = 72 dpi) to RGBA bytes (no Qt, no PIL)."""
     import pypdfium2.raw as raw
 
-    with PDFIUM_LOCK, _open(path) as pdf:
+    with PDFIUM_LOCK, _open(path, password) as pdf:
         page = _page(pdf, page_number)
         try:
             width, height = page.get_size()
