@@ -53,9 +53,12 @@ def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool
     if args.password_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再次输入密码：") != first:
-        raise MishenError("两次输入的密码不一致。", code="password_mismatch")
+    try:
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("再次输入密码：") != first:
+            raise MishenError("两次输入的密码不一致。", code="password_mismatch")
+    except EOFError:
+        raise MishenError("没有输入密码（无终端时请用 --password-stdin 从标准输入提供）。", code="no_password") from None
     return first
 
 
