@@ -21,6 +21,7 @@ from tests import builders as b
 from tests.conftest import REPO
 
 MARK = "机密★5年"
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 
 
 def _error(path: Path) -> ReadError:
@@ -74,6 +75,7 @@ def test_mark_at_depth_5000_is_found_by_the_scan(tmp_path: Path) -> None:
     assert any(f.category.value == "secret_mark" and f.text == MARK for f in report.findings)
 
 
+@needs_fifo
 def test_fifo_given_as_file_is_an_error_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -81,6 +83,7 @@ def test_fifo_given_as_file_is_an_error_without_hanging(tmp_path: Path) -> None:
     assert err is not None and err.code == "unsupported" and "管道" in err.message and str(fifo) in err.message
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
 def test_device_given_as_file_is_an_error_without_hanging() -> None:
     err = _read_with_deadline(Path("/dev/zero"))
     assert err is not None and err.code == "unsupported" and "设备" in err.message
@@ -152,6 +155,7 @@ def test_polyglot_mark_in_zip_half_is_a_finding(tmp_path: Path) -> None:
     assert any(f.category.value == "secret_mark" for f in report.findings)
 
 
+@needs_fifo
 def test_special_files_inside_a_folder_are_reported(tmp_path: Path) -> None:
     folder = tmp_path / "drafts"
     folder.mkdir()
@@ -174,6 +178,7 @@ def _unprivileged() -> list[str]:
     return [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX folder permissions")
 def test_unreadable_subfolder_is_an_error_and_exit_2(tmp_path: Path) -> None:
     top = tmp_path / "drafts"
     secret = top / "secret"

@@ -4,7 +4,6 @@ stay with their document: real bomb files written in tmp_path (issue 7, scanner 
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -121,11 +120,17 @@ def test_xlsx_lexicon_bomb_is_a_clear_lexicon_error(tmp_path: Path) -> None:
     assert "词库.xlsx" in err.value.message and "压缩炸弹" in err.value.message
 
 
+needs_rlimit = pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS is POSIX")
+
+
 def _limit_memory() -> None:
+    import resource
+
     limit = 2 * 1024 ** 3  # 2 GiB of address space: the process must get by with that
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+@needs_rlimit
 def test_batch_with_bombs_continues_within_bounded_memory(tmp_path: Path) -> None:
     """The bombs are refused, the ordinary file after them is scanned and JSON is written, in a
     process whose address space is capped (the 20-header docx used to take 5 GB)."""
@@ -142,6 +147,7 @@ def test_batch_with_bombs_continues_within_bounded_memory(tmp_path: Path) -> Non
     assert any(f["category"] == "secret_mark" for f in docs[2]["findings"])
 
 
+@needs_rlimit
 def test_memory_error_stays_with_its_document(tmp_path: Path) -> None:
     """A document too big for the memory the process has (a 40 MB text under a 400 MiB cap on
     the address space) is an error for that document; the next one is scanned and the JSON
