@@ -34,4 +34,8 @@ def attention_lines(report: DocumentReport) -> list[str]:
         parts = "、".join(_tr("{0} {1} 处").format(_tr(_HIDDEN_NAMES.get(p, p.value)), n)
                          for p, n in counts.items())
         lines.append(_tr("文档含发布后仍可被读出的隐藏内容：{0}。").format(parts))
+    kind = report.kind
+    if kind is not None and kind.kind != "draft":
+        signals = "；".join(kind.signals[:3])
+        lines.append(_tr("文件类型：{0}（依据：{1}）。已发布文本中的常规内容已降为提示。").format(kind.label, signals))
     return lines

@@ -35,6 +35,7 @@ def test_findings_tree_groups_by_severity_then_category():
     assert f.text == "12.6亿元"
     assert model.data(model.index(0, Column.LOCATION, cat), DISPLAY) == "正文 第2段"
     assert model.data(model.index(0, Column.STATUS, cat), DISPLAY) == "待处理"
+    assert model.data(model.index(0, Column.RULE, cat), DISPLAY) == f.rule_name != f.rule  # Chinese name
     assert model.parent(leaf) == cat
     assert model.parent(high) == QModelIndex()
     assert model.total() == 5
@@ -103,3 +104,13 @@ def test_batch_models_rows_and_category_totals():
     assert cats.count(Category.PERSONAL_INFO) == 2
     assert cats.count(Category.PERSONAL_INFO, Severity.MEDIUM) == 1
     assert cats.data(cats.index(0, 0), DISPLAY) == "涉密标识"
+
+
+def test_attention_lines_name_the_document_kind():
+    from dataclasses import replace
+
+    from app.doc_kind import DocKind
+
+    report = replace(make_report(), kind=DocKind("law", ("第X条条文结构（开头12条）",)))
+    lines = attention_lines(report)
+    assert any("文件类型：法律法规或规章条文" in line and "第X条" in line for line in lines)
