@@ -27,7 +27,14 @@ from app.ledger.canonical import canonical_bytes, canonical_json, sha256_hex
 from app.ledger.crypto import verify_signature
 from app.ledger.model import WORKSTATION, LedgerEvent
 from app.ledger.store import Ledger
-from app.ledger.trust import ROSTER_FORMAT, fingerprint, roster_users, roster_valid, statements
+from app.ledger.trust import (
+    EXTERNAL_ROLES,
+    ROSTER_FORMAT,
+    fingerprint,
+    roster_users,
+    roster_valid,
+    statements,
+)
 from app.peers.identity import UnitIdentity, unit_public_key
 from app.peers.service import find_peer
 from app.review.documents import read_stored, store_document
@@ -43,7 +50,6 @@ FORMAT = "mishen-review-package"
 VERSION = 2
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024   # the document travels base64-encoded inside
 MAX_DEPTH = 64                          # JSON nesting; real packages need about 12
-EXTERNAL_ROLES = frozenset({Role.CITY_OFFICE})
 
 
 class PackageError(ReviewError):
@@ -61,7 +67,7 @@ class ImportResult:
 def level_is_local(level: Level | None) -> bool:
     """A level belongs to the review's home unit unless every role that may sign it is another
     unit's (市政府办公室); routes decide per level through the roles they name."""
-    return level is None or not set(level.roles) <= EXTERNAL_ROLES
+    return level is None or not {r.value for r in level.roles} <= EXTERNAL_ROLES  # same rule as ledger verify
 
 
 def _roster(ledger: Ledger, unit: UnitIdentity, names: set[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
