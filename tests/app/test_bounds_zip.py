@@ -172,3 +172,32 @@ def test_memory_error_stays_with_its_document(tmp_path: Path) -> None:
     assert docs[0]["error_code"] == "too_large" and "内存不足" in docs[0]["error"]
     assert docs[1]["error"] is None
     assert any(f["category"] == "secret_mark" for f in docs[1]["findings"])
+
+
+def _declare_size(path: Path, member: str, size: int) -> None:
+    """Rewrite the uncompressed size a zip declares for `member` (local and central headers)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    i = data.find(b"PK\x01\x02")
+    while i != -1:
+        name_len = struct.unpack_from("<H", data, i + 28)[0]
+        if data[i + 46:i + 46 + name_len] == name:
+            struct.pack_into("<I", data, i + 24, size)
+            local = struct.unpack_from("<I", data, i + 42)[0]
+            struct.pack_into("<I", data, local + 22, size)
+        i = data.find(b"PK\x01\x02", i + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_part_that_understates_its_size_cannot_inflate_past_it(tmp_path: Path) -> None:
+    """The budgets use declared sizes; a part that declares 1 kB but holds 50 MiB is cut at
+    1 kB by the zip reader, fails its CRC and the document is reported corrupt."""
+    path = build_header_bomb(tmp_path / "liar.docx", parts=1, size=50 * MIB)
+    _declare_size(path, "word/header0.xml", 1000)
+    start = time.perf_counter()
+    with pytest.raises(ReadError) as err:
+        read_document(path)
+    assert time.perf_counter() - start < 5.0
+    assert err.value.code == "corrupt"
