@@ -49,7 +49,8 @@ _JUDGMENT_PARTIES = re.compile(r"上诉人\(原审|被上诉人|原审(?:原告|
 _CASE_REPORT = re.compile(r"基本案情|裁判结果|典型意义|裁判要旨|案情简介")
 _DEFENDANT = re.compile(r"被告人")
 _CONCLUDED = re.compile(r"判决如下|裁定如下|决定如下|发生法律效力|审理终结|终审判决|终审裁定|已审结|已结案|已办结|维持原判|驳回上诉")
-_BULLETIN_TITLE = re.compile(r"统计公报|统计快报|统计月报|经济运行(?:情况|分析|简析)?|统计分析")
+# Only the formal published genre: an economic analysis or a 快报 may well be an unreleased draft.
+_BULLETIN_TITLE = re.compile(r"统计公报")
 _STAT_ISSUER = re.compile(r"(?:^|\n)[\u4e00-\u9fff]{0,12}(?:统计局|调查队|统计中心)\s*(?:\n|$)")
 _WORK_REPORT = re.compile(r"政府工作报告")
 _DELEGATES = re.compile(r"各位代表")
@@ -77,6 +78,12 @@ class DocKind:
 
 
 DEFAULT_KIND = DocKind(DRAFT)
+
+
+def _in_book_title(text: str, pos: int) -> bool:
+    """True when pos sits inside 《…》 (a cited title) on its line."""
+    left = text.rfind("《", 0, pos)
+    return left >= 0 and text.rfind("》", left, pos) < 0 and text.rfind("\n", left, pos) < 0
 
 
 def _title_lines(head: str, limit: int = 8) -> list[str]:
@@ -144,13 +151,14 @@ def detect_kind(text: str) -> DocKind:
         return DocKind(LAW, tuple(law + web))
 
     bulletin: list[str] = []
-    if m := _BULLETIN_TITLE.search(title_block):
+    m = _BULLETIN_TITLE.search(title_block)
+    if m and not _in_book_title(title_block, m.start()):
         bulletin.append(f"标题含“{m[0]}”")
     issuer = ""
     if m := _STAT_ISSUER.search(head):
         issuer = m[0].strip()
         bulletin.append(f"发布机关“{issuer}”")
-    if bulletin and (len(bulletin) >= 2 or "统计公报" in bulletin[0]):
+    if bulletin and bulletin[0].startswith("标题"):
         return DocKind(BULLETIN, tuple(bulletin + web), issuer=issuer)
 
     if (m := _WORK_REPORT.search(title_block)) and _DELEGATES.search(head):

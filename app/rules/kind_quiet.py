@@ -7,9 +7,9 @@ visible as a `low` hint with the reason, so an officer can still see it.
   the bureau itself is named as the issuer, the release needs no approval hint either.
 - work report (政府工作报告 delivered to the congress): 预计/测算 figures for the year just ended
   are its standard wording (a strong cue such as 尚未发布 stays).
-- judgment, ruling or case report: its own case numbers are concluded when the document carries a
-  concluded cue (判决如下, 发生法律效力, 审理终结…); narrative of the proceedings (本案审理中) is
-  history; offence names are the facts of the case.
+- judgment, ruling or case report: its own case numbers and states are concluded when the document
+  carries a concluded cue (判决如下, 发生法律效力, 审理终结…); without one (facts only) just the
+  narrative of its own proceedings (本案审理中) is history; offence names are the facts of the case.
 - law or regulation: offence names (涉及卖淫、嫖娼、赌博的案件) and regulation vocabulary
   (造成工作秘密泄露) are not harmful content or marks; generic procedure text about pending
   matters is not a pending matter.
@@ -71,9 +71,10 @@ def _legitimate(ctx: ScanContext, kind: str, h: Hit) -> bool:
         return not h.rule.startswith("spam.") and _LEGAL_PROSE.search(text, s, e) is not None
     if kind == JUDGMENT:
         if cat is Category.PENDING_CASE:
-            if h.rule.endswith("_case_number"):
-                return ctx.kind.concluded
-            return True
+            if ctx.kind.concluded:
+                return True
+            # facts without the operative part: only the court's narrative of its own proceedings
+            return h.rule == "pending_case.pending_state" and _OWN_PROCEEDINGS.search(text, h.start, h.end) is not None
         return False
     if kind == LAW:
         if cat is Category.PENDING_CASE:
@@ -90,6 +91,8 @@ def _legitimate(ctx: ScanContext, kind: str, h: Hit) -> bool:
 #: Wording of an article or of a judgment's facts.
 _LEGAL_PROSE = re.compile(r"应当|不得|依法|依照|违反|规定|处罚|处分|追究|责任|案件|行为|人员|犯罪|罪|被告人|查明|经审理"
                           r"|公安机关|组织|参与|开设|鉴定|条例|本法|造成|泄露|管理")
+#: A judgment narrating its own proceedings (本案审理中, 审理期间).
+_OWN_PROCEEDINGS = re.compile(r"本案(?:在)?(?:审理|诉讼|一审|二审)|审理期间|庭审中|诉讼中")
 #: The sentence speaks about the document itself.
 _SELF = re.compile(r"本文件|本文|此件|本件|本材料|本通知|本报告|请勿|勿外传|不得外传|注意保存|妥善保管")
 #: A figure explicitly not released (even in a bulletin).

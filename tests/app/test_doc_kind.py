@@ -159,3 +159,16 @@ def test_problems_planted_in_published_text_stay_loud() -> None:
     report = REPORT_TEXT + "\n据初步统计，全年财政收入完成312.4亿元。"
     assert any(f.category is Category.UNPUBLISHED_STATISTIC and f.severity.rank >= Severity.HIGH.rank
                for f in _report(report).findings)
+
+
+def test_drafts_that_look_published_stay_loud() -> None:
+    analysis = "关于2031年上半年经济运行情况的分析\n某某县统计局\n据初步统计，上半年全县地区生产总值152.3亿元，增长6.1%。"
+    assert _kind(analysis).kind == DRAFT
+    assert any(f.category is Category.UNPUBLISHED_STATISTIC and f.severity is Severity.HIGH
+               for f in _report(analysis).findings)
+    citing = "关于做好《2030年某某县统计公报》数据使用工作的通知\n据初步统计，全县财政收入18.6亿元。"
+    assert _kind(citing).kind != BULLETIN
+    release = "\n".join(["被告人赵某某涉嫌受贿一案情况通报", "被告人赵某某系某局原局长。", "被告人赵某某涉嫌受贿一案，目前仍在侦查阶段。",
+                         "被告人赵某某已被依法留置。"])
+    assert any(f.category is Category.PENDING_CASE and f.severity.rank >= Severity.HIGH.rank
+               for f in _report(release).findings)
