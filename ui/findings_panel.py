@@ -7,7 +7,7 @@ import contextlib
 import html
 from typing import Protocol
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from app.model import Category, DocumentReport, Finding, Severity
 from app.scan import location_label
 from ui.dispositions import Dispositions, Status, status_name
 from ui.errors import friendly_message
+from ui.finding_navigation import StepOrder, navigation_order, step_target
 from ui.findings_model import Column, FindingFilter, FindingsModel
 from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
 from ui.notices import attention_lines
@@ -56,6 +57,8 @@ class FindingsPanel(QWidget):
         self.reason_dialog: ReasonDialog | None = None
         self._quiet = False
         self._recorder: DecisionRecorder | None = None
+        self._filters: dict[str, FindingFilter] = {}     # each document keeps its own filter
+        self.step_order = StepOrder.READING
 
         self.attention = QLabel(self)
         self.attention.setObjectName("attention")
@@ -81,10 +84,18 @@ class FindingsPanel(QWidget):
             self.category_box.addItem(category_name(cat), cat)
         self.show_closed = QCheckBox(self.tr("显示已处理"), self)
         self.show_closed.setChecked(True)
+        self.order_box = QComboBox(self)
+        self.order_box.setObjectName("stepOrder")
+        self.order_box.setToolTip(self.tr("F3 / Shift+F3 定位下一处、上一处问题的顺序"))
+        for order in StepOrder:
+            self.order_box.addItem(self.tr(order.label), order.value)
+        self.order_box.currentIndexChanged.connect(
+            lambda _i: self.set_step_order(StepOrder(self.order_box.currentData())))
         filters = QHBoxLayout()
         filters.addWidget(self.severity_box)
         filters.addWidget(self.category_box)
         filters.addWidget(self.show_closed)
+        filters.addWidget(self.order_box)
 
         self.tree = QTreeView(self)
         self.tree.setObjectName("findingsTree")
@@ -151,10 +162,15 @@ class FindingsPanel(QWidget):
         if self.dispositions is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 self.dispositions.changed.disconnect(self._disposition_changed)
+        if self.report is not None:
+            self._filters[self.report.path] = self.model.filter
         self.report = report
         self.dispositions = dispositions
         if dispositions is not None:
             dispositions.changed.connect(self._disposition_changed)
+        flt = self._filters.get(report.path, FindingFilter()) if report is not None else FindingFilter()
+        self._show_filter(flt)
+        self.model.filter = flt          # the document's own filter, applied by the one rebuild below
         self.model.set_report(report, dispositions)
         lines = attention_lines(report) if report else []
         self.attention.setText("\n".join(f"⚠ {line}" for line in lines))
@@ -194,6 +210,36 @@ class FindingsPanel(QWidget):
             for s in SEVERITY_ORDER if counts.get(s))
         self.summary.setText(self.tr("共 {0} 处，待处理 {1} 处：").format(total, open_count) + chips)
 
+    def _show_filter(self, flt: FindingFilter) -> None:
+        """Put `flt` in the filter widgets without triggering a rebuild."""
+        widgets = (self.query, self.severity_box, self.category_box, self.show_closed)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.query.setText(flt.query)
+            for box, chosen in ((self.severity_box, flt.severities), (self.category_box, flt.categories)):
+                index = 0
+                if len(chosen) == 1:
+                    (only,) = tuple(chosen)
+                    index = next((i for i in range(box.count()) if box.itemData(i) == only), 0)
+                box.setCurrentIndex(index)
+            self.show_closed.setChecked(flt.show_closed)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+
+    def filter_for(self, path: str) -> FindingFilter | None:
+        """The filter remembered for another document (None: never filtered)."""
+        if self.report is not None and self.report.path == path:
+            return self.model.filter
+        return self._filters.get(path)
+
+    def set_step_order(self, order: StepOrder) -> None:
+        self.step_order = order
+        index = self.order_box.findData(order.value)
+        if index != self.order_box.currentIndex():
+            self.order_box.setCurrentIndex(index)
+
     def _filter_changed(self) -> None:
         sev = self.severity_box.currentData()
         cat = self.category_box.currentData()
@@ -202,8 +248,11 @@ class FindingsPanel(QWidget):
             severities=frozenset({sev}) if sev else frozenset(Severity),
             categories=frozenset({cat}) if cat else frozenset(Category),
             query=self.query.text(), show_closed=self.show_closed.isChecked()))
-        if current is not None:
-            self.select_finding(current.id, emit=False)
+        if current is None or not self.select_finding(current.id, emit=False):
+            # the selected finding is filtered out: its explanation goes with it
+            self.tree.selectionModel().clear()
+            self.tree.setCurrentIndex(QModelIndex())
+            self._show_detail(None)
 
     def _disposition_changed(self, finding_id: str) -> None:
         self._update_summary()
@@ -237,17 +286,14 @@ class FindingsPanel(QWidget):
             self.finding_selected.emit(f)
 
     def step(self, delta: int) -> Finding | None:
-        """Select the next (delta=1) or previous (-1) finding in list order, wrapping."""
-        ordered = self.model.ordered_findings()
-        if not ordered:
+        """Select the next (delta=1) or previous (-1) listed finding, wrapping, in reading order
+        (or the list's severity order, `step_order`)."""
+        ordered = navigation_order(self.model.ordered_findings(), self.step_order)
+        current = self.current_finding()
+        target = step_target(ordered, current.id if current is not None else None, delta)
+        if target is None:
             self.message.emit(self.tr("没有可定位的问题"))
             return None
-        current = self.current_finding()
-        ids = [f.id for f in ordered]
-        if current is None or current.id not in ids:
-            target = ordered[0] if delta > 0 else ordered[-1]
-        else:
-            target = ordered[(ids.index(current.id) + delta) % len(ordered)]
         self.select_finding(target.id)
         return target
 
