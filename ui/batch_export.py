@@ -53,7 +53,8 @@ def export_batch_xlsx(reports: Sequence[DocumentReport], path: str | Path, root:
     for r in reports:
         for f in r.findings:
             wd.append([rel(r.path), severity_name(f.severity), category_name(f.category), f.text,
-                       location_label(f.location), f.context, f.message, f.basis, f.suggestion, f.rule])
+                       location_label(f.location), f.context, f.message, f.basis, f.suggestion,
+                       f"{f.rule_name}（{f.rule}）"])
     for sheet, widths in ((ws, [48, 8, 10, 10, 10, 10, 10, 8, 30, 20]), (wc, [20, 10, 10, 10, 10, 10]),
                           (wd, [40, 10, 14, 24, 24, 50, 40, 40, 40, 24])):
         for cell in sheet[1]:
