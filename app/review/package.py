@@ -291,7 +291,16 @@ def _home_unit_only(review: Review, st: dict[str, Any], who_ledger: str, home: s
 
 
 def import_package(ledger: Ledger, path: str | os.PathLike[str]) -> ImportResult:
+    """Verify, check trust, then record; all or nothing. Content that is well signed but malformed
+    (a registered peer's bug or malice) is refused like any invalid package."""
     body, data, package_sha = read_package(path)
+    try:
+        return _import(ledger, body, data, package_sha)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _bad(f"内容不符合审核包格式（{type(exc).__name__}）") from exc
+
+
+def _import(ledger: Ledger, body: dict[str, Any], data: bytes, package_sha: str) -> ImportResult:
     if body["origin_ledger"] == ledger.ledger_id:
         raise PackageError("这是本机导出的审核包，无需导入。", code="own_package")
     trusted = _trusted(ledger, body)

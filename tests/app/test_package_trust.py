@@ -391,3 +391,30 @@ def test_minted_package_import_with_a_registered_peers_roster_but_forged_stateme
         result = verify_ledger(ledger_path(copy))
         assert not result.ok and result.first_bad == seq, result.problems
         assert result.problems[0].code == ("bad_signature", "relinked")[n], result.problems
+
+
+def test_well_signed_but_malformed_package_from_a_registered_peer_is_a_clear_refusal(units: dict[str, Path],
+                                                                                     tmp_path: Path) -> None:
+    """A registered peer (buggy or malicious) signs a roster naming an unknown role: refused with a
+    PackageError, nothing written — never a traceback."""
+    a, b = units["a"], units["b"]
+    rid = open_doc(a, tmp_path, "一般工作信息\n", InfoClass.CRITICAL)
+    for level, user in ((1, "xiao_li"), (2, "wang_fg"), (3, "zhang_zy")):
+        sign(a, rid, level, user)
+    do_import(b, export(a, rid, tmp_path / "p1.mishen"))
+    sign(b, rid, 4, "city_zhao")
+    package = json.loads(export(b, rid, tmp_path / "p2.mishen").read_text(encoding="utf-8"))
+    with Ledger.open(b) as ledger:
+        unit_key = unlock_unit(ledger, ADMIN, PASSWORD).key
+    body = package["body"]
+    roster = body["rosters"][0]["roster"]
+    for user in roster["users"]:
+        user["role"] = "emperor"
+    body["rosters"][0]["signature"] = unit_key.sign(canonical_bytes(roster)).hex()
+    package["signature"] = unit_key.sign(canonical_bytes(body)).hex()
+    bad = tmp_path / "bad.mishen"
+    bad.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    before = snapshot(a)
+    with pytest.raises(PackageError, match="审核包无效"):
+        do_import(a, bad)
+    assert snapshot(a) == before
