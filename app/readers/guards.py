@@ -21,7 +21,7 @@ MAX_ENTRY_UNCOMPRESSED = 512 * 1024 * 1024     # one part
 MAX_RATIO = 200                                # uncompressed / compressed, for large entries
 RATIO_MIN_SIZE = 10 * 1024 * 1024              # small entries may compress well without harm
 MAX_XML_PARTS = 5_000                          # parts that are parsed (.xml, .rels, .vml)
-MAX_XML_UNCOMPRESSED = 128 * 1024 * 1024       # all parsed parts together, declared sizes
+MAX_XML_UNCOMPRESSED = 64 * 1024 * 1024        # all parsed parts together, declared sizes (~25× that in memory once parsed)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
