@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QFont
 from app.model import Category, DocumentReport, Finding, Severity
 from app.scan import location_label
 from ui.dispositions import Dispositions, Status, status_name
-from ui.labels import SEVERITY_ORDER, category_name, severity_fg, severity_name
+from ui.labels import SEVERITY_ORDER, category_name, flowing_text, severity_fg, severity_name
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -232,7 +232,7 @@ class FindingsModel(QAbstractItemModel):
         status = self._status(f)
         if role == Qt.ItemDataRole.DisplayRole:
             if col is Column.TEXT:
-                text = " ".join(f.text.split())
+                text = flowing_text(f.text)      # no stray space where a PDF line broke
                 return text if len(text) <= 40 else text[:39] + "…"
             if col is Column.LOCATION:
                 where = location_label(f.location)

@@ -30,7 +30,7 @@ from ui.dispositions import Dispositions, Status, status_name
 from ui.errors import friendly_message
 from ui.finding_navigation import StepOrder, navigation_order, step_target
 from ui.findings_model import Column, FindingFilter, FindingsModel
-from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
+from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, flowing_text, severity_name
 from ui.notices import attention_lines
 from ui.reason_dialog import ReasonDialog
 
@@ -306,7 +306,7 @@ class FindingsPanel(QWidget):
         esc = html.escape
         rows = [
             (self.tr("级别"), f"{severity_name(f.severity)} · {category_name(f.category)}"),
-            (self.tr("原文"), f"<b>{esc(f.text)}</b>"),
+            (self.tr("原文"), f"<b>{esc(flowing_text(f.text))}</b>"),
             (self.tr("位置"), esc(location_label(f.location))),
             (self.tr("上下文"), esc(f.context).replace(esc(f.text), f"<u><b>{esc(f.text)}</b></u>", 1)),
             (self.tr("说明"), esc(f.message)),

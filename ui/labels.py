@@ -64,3 +64,24 @@ def severity_bg(severity: Severity) -> QColor:
 
 def severity_fg(severity: Severity) -> QColor:
     return QColor(SEVERITY_FG[severity])
+
+
+def _cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" \
+        or "\u3000" <= ch <= "\u303f"
+
+
+def flowing_text(text: str) -> str:
+    """A finding's text as one line: a PDF line break inside it is layout, not a space, between
+    two Chinese characters ("3099万\\r\\n人" -> "3099万人"); elsewhere runs of white space are one space."""
+    import re
+
+    def join(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        line_break = "\n" in m.group() or "\r" in m.group()
+        if line_break and (not before or not after or _cjk(before) or _cjk(after)):
+            return ""
+        return " "
+
+    return re.sub(r"\s+", join, text).strip()

@@ -100,3 +100,12 @@ def test_filters_are_per_document(panel):
     assert panel.filter_for("/tmp/b.docx").severities == frozenset({Severity.BLOCK})
     assert panel.filter_for("/tmp/c.docx") is None
     assert isinstance(panel.filter_for("/tmp/a.docx"), FindingFilter)
+
+
+def test_pdf_line_breaks_do_not_show_as_spaces():
+    from ui.labels import flowing_text
+
+    assert flowing_text("3099万\r\n人") == "3099万人"
+    assert flowing_text("第一行\n第二行") == "第一行第二行"
+    assert flowing_text("GDP  增长") == "GDP 增长"
+    assert flowing_text("hello\r\nworld") == "hello world"
