@@ -172,3 +172,11 @@ def test_drafts_that_look_published_stay_loud() -> None:
                          "被告人赵某某已被依法留置。"])
     assert any(f.category is Category.PENDING_CASE and f.severity.rank >= Severity.HIGH.rank
                for f in _report(release).findings)
+
+
+def test_site_vocabulary_injected_into_an_article_stays_block() -> None:
+    law = LAW_TEXT + "\n第六条 本条例由市水务局负责解释。皇冠体育在线投注，信誉线上平台。"
+    found = [f for f in _report(law).findings if f.category is Category.HARMFUL_CONTENT]
+    assert found and all(f.severity is Severity.BLOCK for f in found if "条例" not in f.text)
+    # while the offence named by the article itself is a hint
+    assert all(f.severity is Severity.LOW for f in _report(LAW_TEXT).findings if f.category is Category.HARMFUL_CONTENT)
