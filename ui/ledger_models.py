@@ -24,7 +24,9 @@ KIND_LABELS = {
     "ledger_created": "台帐创建", "user_added": "添加用户", "user_approved": "保密管理员确认添加用户", "user_imported": "导入用户", "review_opened": "建立审核单",
     "scan_recorded": "记录扫描结果", "signed": "签署", "finding_waived": "豁免问题", "finding_dismissed": "标为误报", "lexicon_changed": "词库变更",
     "package_imported": "导入审核包", "package_exported": "导出审核包", "export_recorded": "输出文件",
-    "exported": "输出文件", "checkpoint": "检查点",
+    "exported": "输出文件", "checkpoint": "检查点", "checkpoint_issued": "输出检查点",
+    "login_failed": "密码错误", "login_succeeded": "密码正确（结束连续错误）", "user_unlocked": "保密管理员解锁用户",
+    "user_revoked": "保密管理员停用用户",
 }
 
 
@@ -94,6 +96,9 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         return f"误报“{p.get('finding_text', '')}”：{p.get('reason', '')}"
     if kind == "user_added":
         return f"{p.get('name', '')}（{p.get('role', '')}）"
+    if kind in ("login_failed", "login_succeeded"):
+        count = f"，连续第 {p.get('failures')} 次" if kind == "login_failed" else ""
+        return f"{p.get('name', '')}：{p.get('attempt', '')}{count}"
     return ", ".join(f"{k}={v}" for k, v in list(p.items())[:3] if not isinstance(v, dict | list))[:120]
 
 

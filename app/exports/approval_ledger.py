@@ -19,7 +19,7 @@ from app.review.service import list_reviews
 from app.users.model import ROLE_LABELS, Role
 
 HEADER = ["序号", "签署时间", "单位", "审核单编号", "文稿标题", "信息类别", "版本", "审核级别", "签署人", "职务",
-          "审核决定", "批示意见", "文稿 SHA-256", "台帐记录号"]
+          "审核决定", "批示意见", "文稿 SHA-256", "台帐回执"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +37,11 @@ class LedgerRow:
     opinion: str
     document_sha256: str
     seq: int
+    receipt: str = ""   # `#seq-hash` of the sign-off's entry in this ledger (app.ledger.receipt)
 
     def cells(self, n: int) -> list[object]:
         return [n, self.time, self.unit, self.review_id, self.title, self.info_class, self.version, self.level,
-                self.signer, self.role, self.decision, self.opinion, self.document_sha256, self.seq]
+                self.signer, self.role, self.decision, self.opinion, self.document_sha256, self.receipt or self.seq]
 
 
 def _role_label(value: str) -> str:
@@ -52,9 +53,12 @@ def _role_label(value: str) -> str:
 
 def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, since: str | None = None,
                   until: str | None = None, unit: str | None = None) -> list[LedgerRow]:
+    from app.review.show import signoff_receipts
+
     rows: list[LedgerRow] = []
     for review in list_reviews(ledger):
         versions = {v.number: v for v in review.versions}
+        receipts = signoff_receipts(ledger, review)
         for s in review.signoffs:
             lv = review.route.level(s.level)
             wanted = (s.level in levels) if levels else bool(lv and lv.in_ledger)
@@ -71,7 +75,8 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
                                   lv.name if lv else f"第 {s.level} 级",
                                   f"{s.signer}（{s.signer_unit or '外单位'}，外单位）" if s.imported_from else s.signer,
                                   _role_label(s.signer_role),
-                                  s.decision.label, s.opinion, s.document_sha256, s.seq))
+                                  s.decision.label, s.opinion, s.document_sha256, s.seq,
+                                  receipts.get(s.signature, "")))
     rows.sort(key=lambda r: r.time)
     return rows
 
@@ -92,7 +97,7 @@ def _xlsx(path: Path, rows: list[LedgerRow], head_note: str) -> None:
         ws.append([neutralise(c) for c in row.cells(i)])
     ws.append([])
     ws.append([head_note])
-    for col, width in zip("ABCDEFGHIJKLMN", (6, 24, 16, 20, 30, 8, 6, 22, 12, 12, 12, 40, 20, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJKLMN", (6, 24, 16, 20, 30, 8, 6, 22, 12, 12, 12, 40, 20, 22), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
@@ -137,7 +142,7 @@ def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fm
         blocks: list[tuple[str, object]] = [
             ("text", f"期间：{period}    单位：{unit or '全部'}    共 {len(rows)} 条"),
             ("table", (HEADER, table_rows or [["—"] * len(HEADER)],
-                       [8, 24, 16, 20, 26, 10, 8, 22, 14, 14, 14, 42, 24, 12])),
+                       [8, 24, 16, 20, 26, 10, 8, 22, 14, 14, 14, 34, 22, 22])),
             ("text", head_note)]
         if kind == "pdf":
             atomic_write(path, lambda tmp: write_pdf(tmp, "领导审批台帐", blocks, wide=True, footer=head_note[:60]),

@@ -15,14 +15,15 @@ from app.ledger.store import Ledger
 from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.model import Review
 from app.review.service import load_review
-from app.review.show import review_to_json
+from app.review.show import review_to_json, signoff_receipts
 
 SEVERITY_LABELS = {"block": "禁止发布", "high": "高", "medium": "需核实", "low": "提示"}
 
 
 def sheet_blocks(review: Review, head_seq: int, head_hash: str,
-                 false_alarms: Mapping[str, FalseAlarm] | None = None) -> list[tuple[str, object]]:
-    data = review_to_json(review, head_seq, head_hash, false_alarms)
+                 false_alarms: Mapping[str, FalseAlarm] | None = None,
+                 receipts: Mapping[str, str] | None = None) -> list[tuple[str, object]]:
+    data = review_to_json(review, head_seq, head_hash, false_alarms, receipts)
     v = data["version"]
     cls = v["info_class_label"] + (f"（系统建议：{v['suggested_class']}，已人工调整）" if v["class_overridden"] else "")
     disclosure = data["disclosure_label"] + (f"（理由：{data['disclosure_reason']}）" if data["disclosure_reason"] else "")
@@ -46,6 +47,9 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
                          disposition])
     signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}{'，外单位' if s.get('foreign') else ''}）",
               s["time"], "本版" if s["current"] else f"第 {s['version']} 版"] for s in data["signoffs"]]
+    kept = "；".join(f"第 {s['level']} 级 {s['receipt']}" for s in data["signoffs"] if s.get("receipt"))
+    receipt_note = (f"签署回执（台帐记录号-哈希前缀）：{kept}。回执另行留存，可用 mishen ledger verify --receipt "
+                    "核验台帐中该条记录未被删除或改写。") if kept else ""
     return [
         ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [40, 140])),
         ("heading", f"二、发现的问题及处理（{len(findings)} 处）"),
@@ -57,6 +61,7 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
         ("heading", "四、台帐核验"),
         ("text", f"本审查单输出时台帐末条：第 {head_seq} 条，哈希 {head_hash}。"
                  "可用 mishen ledger verify 核验台帐完整性；所有签署均为签署人私钥的电子签名。"),
+        *([("text", receipt_note)] if receipt_note else []),
     ]
 
 
@@ -68,7 +73,7 @@ def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLik
         raise ExportError("保密审查单只能输出为 docx 或 pdf。", code="bad_format")
     review = load_review(ledger, review_id)
     head = ledger.head()
-    blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review))
+    blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review), signoff_receipts(ledger, review))
     title = "信息发布保密审查单"
     footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
 

@@ -148,3 +148,18 @@ def test_a_checkpoint_signed_by_another_key_is_refused(signed: tuple[Path, str, 
     cp.write_text(json.dumps(data), encoding="utf-8")
     result = verify_ledger(ledger_path(home), cp)
     assert not result.ok and result.problems[0].code == "checkpoint"
+
+
+def test_receipt_on_the_review_sheet_and_in_the_approval_ledger(signed: tuple[Path, str, str], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    home, rid, receipt = signed
+    sheet = tmp_path / "审查单.docx"
+    assert cli(monkeypatch, home, "review", "sheet", rid, "-o", str(sheet)) == 0
+    text = " ".join(p.text for p in docx.Document(str(sheet)).paragraphs)
+    assert f"第 3 级 {receipt}" in text and "--receipt" in text
+    table = tmp_path / "台帐.csv"
+    assert cli(monkeypatch, home, "ledger", "export", "--levels", "3", "-o", str(table)) == 0
+    lines = table.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith("台帐回执") and lines[1].endswith(receipt)
