@@ -25,8 +25,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 break
     candidates: list[str] = []
     nul = b"\x00" in data[:4096]
-    if nul:
-        candidates.append(_utf16_guess(data))
+    utf16 = _utf16_guess(data) if nul else None
+    if utf16 is not None:
+        candidates.append(utf16)
     candidates.append("utf-8")
     if declared:
         candidates.append(_canonical(declared))
@@ -55,10 +56,15 @@ def _canonical(name: str) -> str:
     return ALIASES.get(name, name)
 
 
-def _utf16_guess(data: bytes) -> str:
+def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM puts the zero byte of every ASCII character (markup, digits, line
+    ends) on one side; a stray NUL or two in a UTF-8 file is no reason to read it as UTF-16, which
+    decodes almost any even-length bytes "successfully" into nonsense."""
     sample = data[:4096]
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
+    if max(even, odd) < 4 * (min(even, odd) + 1):
+        return None
     return "utf-16-be" if even > odd else "utf-16-le"
 
 

@@ -34,6 +34,9 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     declared = match.group(1).decode("ascii", "replace") if match else None
     text, encoding = decode(data, declared)
     text = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
+    # libxml2 stops at a NUL character and silently drops the rest of the page; browsers ignore
+    # NULs in text, so they go (机\0密 is shown, and matched, as 机密)
+    text = text.replace("\x00", "")
     if not text.strip():
         return Document.build(str(path), "html", sha256, [], encoding=encoding)
     parser = lxml.html.HTMLParser(no_network=True, remove_pis=True, default_doctype=False, huge_tree=True)

@@ -224,3 +224,13 @@ def test_docx_with_an_embedded_pdf_later_in_the_archive_is_not_a_polyglot(tmp_pa
     b.rewrite_zip(docx, lambda name, data: data, {"word/embeddings/a.pdf": pdf})
     doc = read_document(docx)
     assert doc.format == "docx" and not any(n.code == "polyglot" for n in doc.notices)
+
+
+def test_nul_character_does_not_end_an_html_page(tmp_path: Path) -> None:
+    path = tmp_path / "nul.html"
+    """libxml2 used to stop at the NUL (and the encoding guess to read the page as UTF-16)."""
+    filler = "<p>根据工作安排，现将有关事项通知如下。</p>" * 10
+    path.write_text(f"<html><body>{filler}<p>前\x00后</p><p>{MARK}</p><p>机\x00密</p></body></html>",
+                    encoding="utf-8")
+    doc = read_document(path)
+    assert MARK in doc.text and "前后" in doc.text and "机密" in doc.text
