@@ -39,7 +39,9 @@ MIN_DENSITY = 0.5       # share of the run's characters covered by morphemes
 THRESHOLD = 9           # score at which a run is spam
 _SENTENCE_END = frozenset("。!?;\n")
 _JOINT = re.compile(r"[\s_|,/\-·•~]+")
-_CODE = re.compile(r"\d{1,2}:\d{2}|第?\d{3,}期|\d{4}-\d{1,2}-\d{1,2}|\d{6,}")
+_CODE = re.compile(r"\d{1,2}:\d{2}|第?\d{3,}期|\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{6,}")
+CODE_BONUS = 3         # per draw time or issue number before lottery words (at most two)
+CODE_REACH = 6         # characters between a code and the lottery words it heads
 _ASCII = re.compile(r"[a-z0-9]+")
 
 
@@ -87,6 +89,20 @@ class _Run:
     terms: list[Morpheme]
     covered: int
     joints: int
+
+
+def _codes(text: str, start: int, end: int) -> int:
+    """Draw times and issue numbers inside the run or chained directly before it
+    (2031年07月12日 第2031189期 快三开奖…), not a time mentioned further back in a sentence."""
+    inside = len(_CODE.findall(text, start, end))
+    before = sorted(_CODE.finditer(text, max(0, start - 32), start), key=lambda m: -m.start())
+    anchor, chained = start, 0
+    for m in before:
+        if m.end() < anchor - CODE_REACH:
+            break
+        chained += 1
+        anchor = m.start()
+    return inside + chained
 
 
 def _joint(ctx: ScanContext, a: int, b: int) -> bool:
@@ -138,14 +154,17 @@ class SpamRule:
 
     def _judge(self, ctx: ScanContext, run: _Run) -> Hit | None:
         positive = {t.term for t in run.terms if t.weight > 0}
-        if len(positive) < MIN_DISTINCT or max(t.weight for t in run.terms) < STRONG_WEIGHT:
+        if max(t.weight for t in run.terms) < STRONG_WEIGHT:
             return None
         text = ctx.text
+        groups = {t.group for t in run.terms if t.weight > 0}
+        codes = _codes(text, run.start, run.end)
+        # a draw code (第2031189期, 21:30) before lottery words needs one morpheme less
+        if len(positive) < MIN_DISTINCT - (1 if codes and "lottery" in groups else 0):
+            return None
         if run.covered / (run.end - run.start) < MIN_DENSITY and run.joints < 2:
             return None
-        groups = {t.group for t in run.terms if t.weight > 0}
-        codes = len(_CODE.findall(text, max(0, run.start - 16), min(len(text), run.end + 8)))
-        score = sum(t.weight for t in run.terms) + min(run.joints, 4) + (2 * min(codes, 2) if "lottery" in groups else 0)
+        score = sum(t.weight for t in run.terms) + min(run.joints, 4) + (CODE_BONUS * min(codes, 2) if "lottery" in groups else 0)
         if score < THRESHOLD:
             return None
         if prohibitive_context(ctx, run.start, run.end) or prohibitive_context(ctx, run.start, run.start):

@@ -36,6 +36,9 @@ def _spam(findings: list[Finding]) -> list[Finding]:
     ("成人影院,福利视频,免费看,不卡", "seo_chain"),
     ("2031-07-14 21:30 今期特码开奖记录查询 波色平码资料大全", "lottery"),
     ("首存即送彩金，真人荷官百家乐娱乐城投注返水", "lottery"),
+    ("2031年08月03日 第2031207期 快三开奖结果查询", "lottery"),
+    ("马会内部资料|六合开奖记录|今晚开什么码", "lottery"),
+    ("国产自拍在线视频 - 成人网精品", "porn"),
 ])
 def test_spam_shapes_are_block(text: str, sub: str) -> None:
     found = _spam(_scan(text, Part.TITLE))
@@ -67,6 +70,9 @@ def test_spam_inside_ordinary_text_is_found() -> None:
     "我市与日本、韩国等亚洲国家和欧美地区开展经贸合作。",
     "被告人在棋牌室内开设赌场，组织他人投注，从中抽头渔利。",
     "推进成人教育和社区教育，办好老年大学。",
+    "区税务局定于2031年9月1日10:00在办税服务厅公开开奖，结果查询请关注官网。",
+    "有奖发票开奖结果已于2031年8月5日在官网公示。",
+    "第2031088期双色球开奖结果查询",
 ])
 def test_prose_is_not_spam(text: str) -> None:
     assert not _spam(_scan(text)), text
