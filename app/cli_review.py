@@ -81,11 +81,14 @@ def _users_add(args: argparse.Namespace) -> int:
 
 
 def _users_list(args: argparse.Namespace) -> int:
-    from app.users import list_users
+    from app.users import is_revoked, list_users
+    from app.users.attempts import attempt_state, is_locked
 
     with _open(args) as ledger:
         for u in list_users(ledger):
-            print(printable(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…"))
+            status = "已停用" if is_revoked(ledger, u.name) else (
+                "已锁定" if is_locked(attempt_state(ledger, u.name).failures) else "")
+            print(printable(f"{u.name}\t{u.role.label}\t{u.unit}\t{u.public_key[:16]}…" + (f"\t{status}" if status else "")))
     return 0
 
 

@@ -134,3 +134,18 @@ def test_the_throttle_is_shared_by_separate_processes(home: Path, monkeypatch: p
     assert cli(monkeypatch, home, "review", "dismiss", "x", "--finding", "F1", "--user", "xiao_li",
                "--reason", "r", password=PASSWORD) == 1
     assert "秒后再试" in capsys.readouterr().err
+
+
+def test_users_list_shows_locked_and_revoked(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from app.users import revoke_user
+
+    with Ledger.open(home) as ledger:
+        for _ in range(LOCKOUT_AT):
+            fail(ledger, "zhang_zy")
+        revoke_user(ledger, "wang_fg", unlock(ledger, ADMIN, ADMIN_PASSWORD))
+    capsys.readouterr()
+    assert cli(monkeypatch, home, "users", "list") == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["zhang_zy"].endswith("已锁定") and lines["wang_fg"].endswith("已停用")
+    assert not lines["xiao_li"].endswith(("已锁定", "已停用"))
