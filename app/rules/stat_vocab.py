@@ -58,5 +58,6 @@ _UNITS = (
 _NUMBER = r"-?(?:\d(?: \d)+|\d+(?:,\d{3})*)(?: ?\. ?\d(?: ?\d)*)?"
 QUANTITY_RE = re.compile(r"(?<![\d.])" + _NUMBER + r" ?(?:" + any_of(_UNITS) + r")(?![\d])")
 BARE_NUMBER_RE = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
-UNIT_HINT_RE = re.compile(r"亿|万|元|%|百分点|人|吨|亩|户|家|千瓦时|平方米")
+# (a growth or share column holds percentages even without a % sign: 比上年增长 | 7)
+UNIT_HINT_RE = re.compile(r"亿|万|元|%|百分点|人|吨|亩|户|家|千瓦时|平方米|增长|增速|增幅|比重|占比|同比|比上年")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")

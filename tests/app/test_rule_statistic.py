@@ -106,3 +106,10 @@ def test_budget_table_estimate_column_is_not_loud() -> None:
     table = docx_table([["项目", "2024年预计数", "2025年预算数"],
                         ["一般公共预算收入（亿元）", "45.6", "48.0"]])
     assert loud(run(RULE, table, "docx")) == []
+
+
+def test_growth_column_without_a_percent_sign_is_treated_like_the_amounts() -> None:
+    rows = [["2031年上半年主要指标（快报）"] * 3, ["指标", "总量", "比上年增长"],
+            ["地区生产总值", "98.6亿元", "6"], ["一般公共预算收入", "7.4亿元", "-2"]]
+    found = run(RULE, docx_table(rows))
+    assert texts(found, "high") == ["98.6亿元", "6", "7.4亿元", "-2"]
