@@ -21,7 +21,7 @@ from app.rules.base import Hit, ScanContext
 
 _AMOUNT = re.compile(r" ?(?:为|是|:|约|共计|合计|价)? ?(?:人民币)? ?\d[\d,]*(?:\.\d+)? ?(?:万亿元|亿元|万元|千元|元)")
 _AMOUNT_TERMS = ("标底", "底价", "控制价", "预算价")
-_STATUS_TAIL = re.compile(r"(?:程序|阶段|过程|工作)?(?:之中|当中|中)")
+_STATUS_TAIL = re.compile(r"(?:处理|核实|核查|审查|处置|办理)?(?:程序|阶段|过程|工作)?(?:之中|当中|中)?")
 _TOKEN_CHAR = re.compile(r"[0-9a-z]")
 
 
@@ -36,7 +36,7 @@ def refine_spans(ctx: ScanContext, hits: Iterable[Hit]) -> list[Hit]:
                 end = m.end()
         elif h.rule == "pending_case.pending_state":
             m = _STATUS_TAIL.match(text, end)
-            if m:
+            if m and m.end() > end:
                 end = m.end()
             # never start inside a number or a code that precedes the phrase
             if start > 0 and _TOKEN_CHAR.match(text, start) and _TOKEN_CHAR.match(text, start - 1):

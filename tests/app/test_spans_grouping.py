@@ -118,3 +118,11 @@ def test_text_report_shows_rule_name_kind_and_occurrences(tmp_path: Path) -> Non
     assert "文件类型：网页" in out
     assert "共 2 处" in out
     assert "规则：关键词堆砌垃圾信息（spam.seo_chain）" in out
+
+
+def test_status_phrases_end_where_the_status_ends() -> None:
+    cases = {"该企业违法排污一案，尚未作出最终处理决定。": "尚未作出最终处理决定",
+             "群众反映的问题正在调查处理中。": "正在调查处理中"}
+    for sentence, tail in cases.items():
+        found = [f for f in _scan(sentence) if f.category is Category.PENDING_CASE]
+        assert found and found[0].text.endswith(tail), (sentence, [f.text for f in found])
