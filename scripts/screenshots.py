@@ -1,7 +1,8 @@
 """Start the real window under Xvfb on the sample draft and save screenshots of the main window,
-the leader view, the ledger window and the users dialog into docs/screenshots/.
+the leader view, the ledger window and the users dialog into docs/screenshots/, on an office
+PC's 1366×768 screen (MISHEN_SCREEN=WxH for another size): every window sizes itself from it.
 
-    bash: xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
+    bash: xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py
     (or just `.venv/bin/python scripts/screenshots.py`: it re-runs itself under xvfb-run when no
     DISPLAY is set)
 
@@ -21,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 SAMPLE = REPO / "resources" / "samples" / "sample-draft.docx"
+SCREEN = "1366x768"
 PASSWORDS = {"李信息": "officer-pass", "王分管": "leader-pass", "赵主要": "principal-pass"}
 
 
@@ -30,7 +32,8 @@ def _reexec_under_xvfb() -> int:
         print("需要 xvfb-run（apt install xvfb）或一个可用的 DISPLAY。", file=sys.stderr)
         return 2
     env = dict(os.environ, MISHEN_SCREENSHOTS_CHILD="1")
-    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1000x24", sys.executable, __file__, *sys.argv[1:]],
+    size = os.environ.get("MISHEN_SCREEN", SCREEN)
+    return subprocess.call([xvfb, "-a", "-s", f"-screen 0 {size}x24", sys.executable, __file__, *sys.argv[1:]],
                            env=env)
 
 
@@ -67,19 +70,21 @@ def main() -> int:
 
     from app.ledger.store import Ledger
     from app.review import Decision
+    from app.users import unlock
     from app.users.model import Role
     from app.users.service import add_user
     from ui.main import create_app
 
-    with Ledger.open(data) as ledger:
+    with Ledger.open(data) as ledger:   # the 保密管理员 first, then the reviewers added by them
+        add_user(ledger, "保密管理员", Role.SECRECY_ADMIN, "admin-pass-1", unit="某某市统计局")
+        by = unlock(ledger, "保密管理员", "admin-pass-1")
         for name, role in (("李信息", Role.OFFICER), ("王分管", Role.DIVISION_LEADER), ("赵主要", Role.PRINCIPAL)):
-            add_user(ledger, name, role, PASSWORDS[name], unit="某某市统计局")
+            add_user(ledger, name, role, PASSWORDS[name], unit="某某市统计局", added_by=by)
 
     app = create_app()
     from ui.main_window import MainWindow
 
-    window = MainWindow(data_dir=str(data))
-    window.resize(1560, 960)
+    window = MainWindow(data_dir=str(data))     # sized from the screen (ui.screen_fit)
     window.show()
     sample = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE
     window.open_paths([str(sample)])
@@ -113,8 +118,7 @@ def main() -> int:
     sign("李信息", "已核对全文，问题已标注。")
     sign("王分管", "同意，报主要负责人审定。")
     users = window.review.ask_users()
-    users.resize(760, 560)
-    _wait(app, lambda: users.table.rowCount() == len(PASSWORDS))
+    _wait(app, lambda: users.table.rowCount() == len(PASSWORDS) + 1)
     _settle(app, 400)
     OUT.mkdir(parents=True, exist_ok=True)
     users.grab().save(str(OUT / "users-dialog.png"))
@@ -129,7 +133,6 @@ def main() -> int:
 
     login("赵主要")
     leader = window.open_leader_view()
-    leader.resize(1300, 820)
     leader.instruction.setPlainText("同意发布。请办公室按程序在门户网站公开。")
     _settle(app, 600)
     leader.grab().save(str(OUT / "leader-view.png"))
@@ -138,7 +141,6 @@ def main() -> int:
     _wait(app, lambda: len(page.review.current_signoffs) == 3)
 
     ledger = window.open_ledger()
-    ledger.resize(1400, 720)
     _wait(app, lambda: ledger.approval.rowCount() >= 1)
     verified: list[bool] = []
     ledger.verified.connect(verified.append)

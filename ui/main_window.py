@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             keep_inside(self)
         state = self.settings.geometry("main_state")
+        self._docks_shared = state is not None      # a saved layout is the user's: keep it
         if state is not None:
             self.restoreState(state)
         self._update_actions()
@@ -109,6 +110,22 @@ class MainWindow(QMainWindow):
         rect = fit_window(self, PREFERRED_SIZE, available)
         self.resizeDocks([self.findings_dock], [max(320, int(rect.width() * 0.4))], Qt.Orientation.Horizontal)
         return rect
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._docks_shared:
+            self._docks_shared = True
+            self.share_dock_space()
+
+    def share_dock_space(self) -> None:
+        """The findings list and its explanation get most of the right-hand column, the review
+        panel (which scrolls) the rest."""
+        review_dock = self.review.dock if self.review is not None else None
+        if review_dock is None or not review_dock.isVisible():
+            return
+        height = self.findings_dock.height() + review_dock.height()
+        self.resizeDocks([self.findings_dock, review_dock], [int(height * 0.7), int(height * 0.3)],
+                         Qt.Orientation.Vertical)
 
     def add_panel_action(self, action: QAction, menu: str = "review", before: QAction | None = None) -> QAction:
         """Put a panel's action in a menu of this window ("review" or "view") with its shortcut

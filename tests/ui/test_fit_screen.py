@@ -254,7 +254,7 @@ PROBE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("size,font", [((1366, 768), 14), ((1280, 720), 10)])
+@pytest.mark.parametrize("size,font", [((1366, 768), 14), ((1280, 720), 10), ((1280, 720), 14), ((1920, 1080), 10)])
 def test_real_screen_sizes(tmp_path, size, font):
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{"name": "office", "x": 0, "y": 0, "width": size[0],
@@ -272,3 +272,10 @@ def test_real_screen_sizes(tmp_path, size, font):
         assert x >= 0 and y >= 0 and x + w <= size[0] and y + h <= size[1], (name, out[name])
     assert out["buttons"]
     assert out["cancel"] == "取消"        # Qt's own translations are loaded
+
+
+def test_findings_get_most_of_the_right_column(qtbot, window):
+    window.fit_to_screen(available("1366x768"))
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.findings_dock.height() > window.review.dock.height(), timeout=2000)
+    assert window.findings_dock.height() > 1.4 * window.review.dock.height()
