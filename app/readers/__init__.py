@@ -103,20 +103,18 @@ def _load(p: Path) -> bytes:
         raise ReadError(f"无法读取文件：{p}（{exc.strerror or exc}）。请检查文件是否被其他程序占用或权限不足。",
                         code="not_found") from exc
     try:
-        _check_regular(p, os.fstat(fd))  # the file actually opened, not the name stat() saw
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(fd, 1 << 20):
-            total += len(chunk)
-            if total > MAX_FILE_BYTES:  # the file grew after stat(): stop reading at the limit
-                raise _too_large(total)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        with open(fd, "rb", closefd=True) as fh:  # buffered: read(n) loops until n bytes or the end
+            opened = os.fstat(fd)
+            _check_regular(p, opened)  # the file actually opened, not the name stat() saw
+            data = fh.read(opened.st_size + 1)  # one allocation of the file's size
+            if len(data) > opened.st_size:  # it grew since (or reports no size): read on to the limit
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
+            if len(data) > MAX_FILE_BYTES:
+                raise _too_large(len(data))
+            return data
     except OSError as exc:
         raise ReadError(f"无法读取文件：{p}（{exc.strerror or exc}）。请检查文件是否被其他程序占用或权限不足。",
                         code="not_found") from exc
-    finally:
-        os.close(fd)
 
 
 def _check_regular(p: Path, st: os.stat_result) -> None:
