@@ -201,3 +201,14 @@ def test_part_that_understates_its_size_cannot_inflate_past_it(tmp_path: Path) -
         read_document(path)
     assert time.perf_counter() - start < 5.0
     assert err.value.code == "corrupt"
+
+
+def test_too_many_xml_parts_are_refused(tmp_path: Path) -> None:
+    """Many tiny parts, each trivially small: the parts budget, not the size budget, stops it."""
+    from app.readers.guards import MAX_XML_PARTS
+
+    path = b.build_simple_docx(tmp_path / "parts.docx")
+    b.rewrite_zip(path, lambda name, data: data,
+                  {f"word/header{k}.xml": f'<w:hdr xmlns:w="{W_NS}"/>'.encode() for k in range(MAX_XML_PARTS)})
+    err = _refused_quickly(path)
+    assert "XML 部件" in err.message
