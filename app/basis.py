@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from app.model import Category, Finding
@@ -92,6 +92,7 @@ def unit_basis(rule: str, category: Category, bundled: str) -> str:
     return rules.get(category.value, bundled)
 
 
+@lru_cache(maxsize=8192)
 def compose_basis(rule: str, category: Category, bundled: str) -> str:
     """National basis first, then the unit's rules (a setting; the bundled clause by default)."""
     national = national_basis(rule, category)
@@ -106,4 +107,8 @@ def compose_basis(rule: str, category: Category, bundled: str) -> str:
 
 
 def with_national_basis(findings: Iterable[Finding]) -> list[Finding]:
-    return [replace(f, basis=compose_basis(f.rule, f.category, f.basis)) for f in findings]
+    out = []
+    for f in findings:
+        basis = compose_basis(f.rule, f.category, f.basis)
+        out.append(f if basis == f.basis else replace(f, basis=basis))
+    return out

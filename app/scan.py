@@ -111,9 +111,9 @@ class Engine:
         hits = quiet_for_kind(ctx, hits)  # document kind as context (published text is quiet)
         hits = merge_overlaps(refine_spans(ctx, hits))  # whole phrases, one per overlap
         findings = _to_findings(ctx, hits)
-        findings.extend(_hidden_content(document))
+        findings.extend(with_national_basis(_hidden_content(document)))  # national law first
         findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))
-        findings = group_identical(with_national_basis(findings))  # national law first; repeats grouped
+        findings = group_identical(findings)  # identical findings: one, with every occurrence
         return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
                               findings=tuple(findings), notices=document.notices, document=document,
                               kind=ctx.kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.basis import compose_basis
 from app.model import Category, Part, Segment, Severity
 from app.rules.base import CLAUSE_ENDS, Hit, ScanContext
 
@@ -30,7 +31,9 @@ class RuleMeta:
 
     def hit(self, start: int, end: int, severity: Severity, sub: str, message: str,
             suggestion: str = "") -> Hit:
-        return Hit(start, end, self.category, severity, f"{self.rule}.{sub}", self.basis, message, suggestion)
+        rule = f"{self.rule}.{sub}"
+        return Hit(start, end, self.category, severity, rule, compose_basis(rule, self.category, self.basis),
+                   message, suggestion)
 
 
 def clause_bounds(ctx: ScanContext, start: int, end: int) -> tuple[int, int]:

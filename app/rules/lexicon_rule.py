@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.basis import compose_basis
 from app.lexicon.model import LexiconEntry, LexiconHit
 from app.model import Category, Severity
 from app.rules.base import Hit, ScanContext
@@ -69,7 +70,8 @@ class LexiconRule:
         if entry.category is Category.WORDING and _part_of_title_word(ctx, h.end, entry.term):
             severity = Severity.LOW
             message = f"{message}（“{entry.term}”后接“工作报告”，此处是“政府工作报告”一词的一部分。）"
-        return Hit(h.start, h.end, entry.category, severity, entry.id, entry.basis, message, entry.suggestion)
+        basis = compose_basis(entry.id, entry.category, entry.basis)  # national law first
+        return Hit(h.start, h.end, entry.category, severity, entry.id, basis, message, entry.suggestion)
 
 
 #: An offence named as a category: an item of a list (赌博、卖淫嫖娼) or followed by the class
