@@ -165,12 +165,12 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             head_row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
             triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
-            users = conn.execute("SELECT name, role, unit, public_key FROM users").fetchall()
+            users = conn.execute("SELECT name, role, unit, public_key, added_seq FROM users").fetchall()
             held = {r.seq: conn.execute("SELECT hash FROM events WHERE seq = ?", (r.seq,)).fetchone() for r in wanted}
             added = {}
-            for (text,) in conn.execute("SELECT payload FROM events WHERE kind = 'user_added'"):
+            for seq, text in conn.execute("SELECT seq, payload FROM events WHERE kind = 'user_added'"):
                 p = json.loads(text)
-                added[p.get("name")] = p
+                added[p.get("name")] = {**p, "_seq": seq}
         except sqlite3.Error as exc:
             raise LedgerError(f"读取台帐数据库失败：{exc}", code="ledger_corrupt") from exc
     finally:
@@ -187,9 +187,10 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
     missing = [t for t in REQUIRED_TRIGGERS if t not in triggers]
     if missing:
         problems.append(Problem("triggers", f"防改动触发器被删除：{', '.join(missing)}"))
-    for name, role, unit, key in users:
+    for name, role, unit, key, added_seq in users:
         rec = added.get(name)
-        if rec is None or (rec.get("role"), rec.get("unit"), rec.get("public_key")) != (role, unit, key):
+        if rec is None or (rec.get("role"), rec.get("unit"), rec.get("public_key"), rec.get("_seq")) != (
+                role, unit, key, added_seq):
             problems.append(Problem("users", f"用户表中“{name}”的角色、单位或公钥与台帐记录不符（被改动）"))
     for r in wanted:
         row = held[r.seq]

@@ -107,9 +107,10 @@ def test_principal_added_by_editing_sqlite(home: Path) -> None:
     conn.execute("INSERT INTO users (name, role, unit, public_key, password_hash, private_key, added_seq) "
                  "VALUES ('假主要', 'principal', '', ?, 'x', 'x', 3)", (public_key_hex(new_private_key()),))
     conn.execute("UPDATE users SET role = 'principal' WHERE name = 'xiao_li'")
+    conn.execute("UPDATE users SET added_seq = 2 WHERE name = 'wang_fg'")
     conn.close()
     _first, text = bad(home)
-    assert "假主要" in text and "xiao_li" in text and "被改动" in text
+    assert "假主要" in text and "xiao_li" in text and "wang_fg" in text and "被改动" in text
     with Ledger.open(home) as ledger, pytest.raises(Exception, match="用户表被改动"):
         unlock(ledger, "xiao_li", PASSWORD)
 
