@@ -112,3 +112,28 @@ def window_with_reviewers(qtbot, settings, engine_holder, data_dir):
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+def test_login_failures_one_message_recorded_and_throttled(qtbot, data_dir, window_with_reviewers):
+    """The login dialog: an unknown name and a wrong password read the same; failures are in the
+    ledger; after five in a row the next attempt is told to wait (the delay is not slept here)."""
+    from app.ledger import Ledger
+
+    window = window_with_reviewers
+    controller = window.review.controller
+    qtbot.waitUntil(lambda: bool(controller.users), timeout=WAIT)
+    dialog = window.review.ask_login()
+    texts = []
+    for name in ("没有这个人", *["李信息"] * 6):
+        dialog.error.clear()
+        dialog.user_box.setEditText(name)
+        dialog.password.setText("not-the-password")
+        dialog.ok_button.click()
+        qtbot.waitUntil(lambda: dialog.error.text() not in ("", "请稍候…"), timeout=WAIT)
+        texts.append(dialog.error.text())
+    assert texts[0] == texts[1] and "用户名或密码错误" in texts[0]
+    assert "秒后再试" in texts[-1] and controller.session is None
+    dialog.reject()
+    with Ledger.open(data_dir) as ledger:
+        failed = [(e.payload["name"], e.payload["attempt"]) for e in ledger.events(kinds=("login_failed",))]
+    assert failed == [("没有这个人", "登录")] + [("李信息", "登录")] * 5   # the throttled sixth is not counted
