@@ -31,6 +31,9 @@ NATIONAL: dict[Category, str] = {
                               "《中华人民共和国网络安全法》第十二条",
     Category.APPROVAL_REQUIRED: "《中华人民共和国政府信息公开条例》第十七条（不能确定能否公开的，报有关主管部门确定）",
     Category.HIDDEN_CONTENT: "《中华人民共和国保守国家秘密法》第三十五条（拟公开信息须经保密审查）",
+    Category.WORDING: "《党政机关公文处理工作条例》第十九条（公文起草用语规范、表述准确）",
+    Category.TYPO: "《中华人民共和国国家通用语言文字法》第九条（国家机关以规范汉字为公务用字）；"
+                   "《党政机关公文处理工作条例》第十九条",
 }
 
 #: More precise national basis for some rules (longest prefix wins).
@@ -47,7 +50,6 @@ NATIONAL_BY_RULE: dict[str, str] = {
     "approval_required.statistics_release": "《中华人民共和国统计法》第二十三条（统计资料由统计机构依法公布）",
 }
 
-_NONE = frozenset({Category.WORDING, Category.TYPO})  # editorial quality: the unit's rules only
 UNIT_PREFIX = "本单位制度："
 _NATIONAL_LEAD = ("中华人民共和国", "《中华人民共和国", "《互联网", "《地图", "互联网信息服务管理办法")
 
@@ -59,7 +61,7 @@ def national_basis(rule: str, category: Category) -> str:
             best = prefix
     if best:
         return NATIONAL_BY_RULE[best]
-    return "" if category in _NONE else NATIONAL.get(category, "")
+    return NATIONAL.get(category, "")
 
 
 def _settings_path() -> Path:

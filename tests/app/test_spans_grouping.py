@@ -81,11 +81,12 @@ def test_every_rule_has_a_chinese_name_and_national_basis() -> None:
     text = "\n".join([
         "机密★10年", "据初步统计，1-9月全县地区生产总值完成486.2亿元。", "（2031）某0102民初456号案件目前正在审理中。",
         "联系人：王某某，手机13987654321。", "国产_日韩_无码高清_免费在线观看_最新网址", "全县新增确诊病例12例。",
+        "节日期间景区游客穿流不息。",
     ])
     findings = _scan(text)
     cats = {f.category for f in findings}
     assert {Category.SECRET_MARK, Category.UNPUBLISHED_STATISTIC, Category.PENDING_CASE,
-            Category.PERSONAL_INFO, Category.HARMFUL_CONTENT} <= cats
+            Category.PERSONAL_INFO, Category.HARMFUL_CONTENT, Category.APPROVAL_REQUIRED, Category.TYPO} <= cats
     for f in findings:
         assert f.rule_name and not f.rule_name.isascii() and "." not in f.rule_name, f
         assert f.basis.startswith(("《", "中华人民共和国")), f.basis
