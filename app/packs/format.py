@@ -1,0 +1,234 @@
+"""The lexicon pack: one JSON document.
+
+Layout (see docs/lexicon-packs.md): `format`, `format_version`, `manifest` (id, version, issuer,
+effective, expires, min_mishen, changelog), `entries` (one object per term or allow entry),
+`vectors` (`must_flag`, `must_not_flag`) and, once signed, `signature`. The file is written in one
+fixed layout — sorted keys, one entry per line — and `read_pack` refuses a file whose bytes are not
+exactly that layout, so a change of any byte is either a change of content (the signature fails)
+or a change of layout (refused as altered). The signature covers `canonical_bytes` of the document
+without its `signature` member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.ledger.canonical import canonical_bytes, canonical_json
+from app.model import Category, Severity
+from app.packs.errors import PackCheckError, PackInputError
+
+FORMAT = "mishen-lexicon-pack"
+FORMAT_VERSION = 1
+MAX_PACK_BYTES = 256 * 1024 * 1024
+_VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """"2026.3" → (2026, 3). Raises ValueError when not dotted numbers."""
+    if not _VERSION.match(text.strip()):
+        raise ValueError(text)
+    return tuple(int(p) for p in text.strip().split("."))
+
+
+def version_key(text: str) -> tuple[int, ...]:
+    parts = parse_version(text)
+    return parts + (0,) * (4 - len(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    id: str
+    version: str
+    issuer: str
+    effective: str = ""            # YYYY-MM-DD; empty: at once
+    expires: str = ""              # YYYY-MM-DD; empty: never
+    min_mishen: str = "0.1.0"
+    changelog: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "issuer": self.issuer, "effective": self.effective,
+                "expires": self.expires, "min_mishen": self.min_mishen, "changelog": self.changelog}
+
+
+@dataclass(frozen=True, slots=True)
+class PackEntry:
+    id: str
+    term: str
+    category: str                  # Category value
+    severity: str                  # Severity value
+    basis: str = ""
+    suggestion: str = ""
+    note: str = ""
+    allow: bool = False
+    options: tuple[str, ...] = ()
+    scope: str = ""                # allow entries: where the exception applies
+    reason: str = ""               # allow entries: why (e.g. a confirmed false alarm)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "term": self.term, "category": self.category, "severity": self.severity,
+                "basis": self.basis, "suggestion": self.suggestion, "note": self.note, "allow": self.allow,
+                "options": list(self.options), "scope": self.scope, "reason": self.reason}
+
+    @property
+    def key(self) -> tuple[str, str, bool]:
+        """What identifies an entry across versions (for diff)."""
+        return (self.term, self.category, self.allow)
+
+
+@dataclass(frozen=True, slots=True)
+class Vector:
+    text: str
+    category: str = ""             # must_flag: the category expected
+    min_severity: str = ""         # must_flag: at least this severity
+
+    def to_json(self) -> dict[str, str]:
+        return {"text": self.text, "category": self.category, "min_severity": self.min_severity}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    public_key: str                # Ed25519, hex
+    value: str                     # hex
+
+    def to_json(self) -> dict[str, str]:
+        return {"algorithm": "ed25519", "public_key": self.public_key, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Pack:
+    manifest: Manifest
+    entries: tuple[PackEntry, ...]
+    must_flag: tuple[Vector, ...] = ()
+    must_not_flag: tuple[Vector, ...] = ()
+    signature: Signature | None = None
+    sha256: str = ""               # of the file it was read from (empty when built in memory)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, "manifest": self.manifest.to_json(),
+                "entries": [e.to_json() for e in self.entries],
+                "vectors": {"must_flag": [v.to_json() for v in self.must_flag],
+                            "must_not_flag": [v.to_json() for v in self.must_not_flag]}}
+
+    def signed_bytes(self) -> bytes:
+        """What the signature covers."""
+        return canonical_bytes(self.body())
+
+    def to_bytes(self) -> bytes:
+        return layout(self.body(), self.signature)
+
+    @property
+    def label(self) -> str:
+        return f"{self.manifest.id} {self.manifest.version}"
+
+
+def layout(body: dict[str, Any], signature: Signature | None) -> bytes:
+    """The one file layout: sorted keys, one entry or vector per line, UTF-8, final newline."""
+    out = ["{"]
+    out.append(f'"entries":[\n{_lines(body["entries"])}\n],' if body["entries"] else '"entries":[],')
+    out.append(f'"format":{canonical_json(body["format"])},')
+    out.append(f'"format_version":{canonical_json(body["format_version"])},')
+    out.append(f'"manifest":{canonical_json(body["manifest"])},')
+    if signature is not None:
+        out.append(f'"signature":{canonical_json(signature.to_json())},')
+    vectors = body["vectors"]
+    out.append('"vectors":{')
+    for name, comma in (("must_flag", ","), ("must_not_flag", "")):
+        items = vectors[name]
+        out.append(f'"{name}":[\n{_lines(items)}\n]{comma}' if items else f'"{name}":[]{comma}')
+    out.append("}")
+    out.append("}")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _lines(items: list[Any]) -> str:
+    return ",\n".join(canonical_json(i) for i in items)
+
+
+def write_pack(pack: Pack, path: str | os.PathLike[str]) -> Path:
+    from app.exports.atomic import atomic_write_bytes
+
+    return atomic_write_bytes(Path(path), pack.to_bytes())
+
+
+def read_pack(path: str | os.PathLike[str]) -> Pack:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackInputError(f"词库包 {p.name} 过大（{size // (1024 * 1024)} MB，上限 "
+                                 f"{MAX_PACK_BYTES // (1024 * 1024)} MB）。")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise PackInputError(f"无法读取词库包 {p}：{exc.strerror or exc}") from exc
+    return parse_pack(data, p.name)
+
+
+def parse_pack(data: bytes, name: str = "词库包") -> Pack:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise ValueError("format")
+        if doc.get("format_version") != FORMAT_VERSION:
+            raise PackInputError(f"词库包 {name}：格式版本 {doc.get('format_version')!r} 不受支持（本程序支持 {FORMAT_VERSION}）。")
+        pack = _from_json(doc)
+    except PackInputError:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        raise PackInputError(f"{name} 不是有效的密审词库包（{type(exc).__name__}：{exc}），文件可能不完整或被截断。") from None
+    if pack.to_bytes() != data:
+        raise PackCheckError(f"词库包 {name} 的内容与规范格式不一致：文件在生成后被改动过。", code="pack_altered")
+    return Pack(pack.manifest, pack.entries, pack.must_flag, pack.must_not_flag, pack.signature,
+                hashlib.sha256(data).hexdigest())
+
+
+def _str(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key, "")
+    if not isinstance(value, str):
+        raise TypeError(f"{key} 应为文字")
+    return value
+
+
+def _from_json(doc: dict[str, Any]) -> Pack:
+    m = doc["manifest"]
+    manifest = Manifest(*(_str(m, k) for k in ("id", "version", "issuer", "effective", "expires",
+                                                "min_mishen", "changelog")))
+    check_manifest(manifest)
+    categories = {c.value for c in Category}
+    severities = {s.value for s in Severity}
+    entries = []
+    for i, e in enumerate(doc["entries"], start=1):
+        entry = PackEntry(_str(e, "id"), _str(e, "term"), _str(e, "category"), _str(e, "severity"),
+                          _str(e, "basis"), _str(e, "suggestion"), _str(e, "note"), bool(e["allow"]),
+                          tuple(str(o) for o in e["options"]), _str(e, "scope"), _str(e, "reason"))
+        if entry.category not in categories or entry.severity not in severities or not entry.term.strip():
+            raise ValueError(f"第 {i} 个词条的类别、级别或词条无效")
+        entries.append(entry)
+    vectors = doc["vectors"]
+    flag = tuple(Vector(_str(v, "text"), _str(v, "category"), _str(v, "min_severity")) for v in vectors["must_flag"])
+    quiet = tuple(Vector(_str(v, "text"), _str(v, "category"), _str(v, "min_severity"))
+                  for v in vectors["must_not_flag"])
+    sig = doc.get("signature")
+    signature = None if sig is None else Signature(_str(sig, "public_key"), _str(sig, "value"))
+    return Pack(manifest, tuple(entries), flag, quiet, signature)
+
+
+def check_manifest(m: Manifest) -> None:
+    """ValueError naming the first malformed field."""
+    if not _ID.match(m.id):
+        raise ValueError(f"词库包编号“{m.id}”无效（字母、数字、点、横线，最长 64）")
+    parse_version(m.version)
+    parse_version(m.min_mishen)
+    if not m.issuer.strip():
+        raise ValueError("缺少发布单位（issuer）")
+    for name, value in (("effective", m.effective), ("expires", m.expires)):
+        if value and not _DATE.match(value):
+            raise ValueError(f"{name} 日期应为 YYYY-MM-DD，而不是“{value}”")
