@@ -38,10 +38,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_scan(args: argparse.Namespace) -> int:
+    from app.paths import data_dir
     from app.scan import Engine, build_report, expand_paths, scan_batch
 
     try:
-        engine = Engine.load(args.lexicon, use_defaults=not args.no_default_lexicons)
+        engine = Engine.load(args.lexicon, use_defaults=not args.no_default_lexicons,
+                             data_dir=data_dir(getattr(args, "data_dir", None)))
     except MishenError as exc:
         print(f"词库错误：{exc.message}", file=sys.stderr)
         return 2

@@ -56,15 +56,27 @@ class Engine:
 
     @classmethod
     def load(cls, extra_lexicons: Sequence[str | os.PathLike[str]] = (), *,
-             use_defaults: bool = True, cache_dir: Path | None = None) -> Engine:
-        """Load the bundled lexicons (and any extra files). Raises LexiconError on a bad file."""
+             use_defaults: bool = True, cache_dir: Path | None = None, data_dir: Path | None = None) -> Engine:
+        """Load the lexicons — the active packs of `data_dir` when it has any (app.packs), else the
+        bundled ones — then any extra files. Raises LexiconError on a bad file (PackCheckError on
+        an installed pack altered on disk)."""
         from app.lexicon.loader import default_lexicon_paths
         from app.lexicon.matcher import Matcher
         from app.paths import cache_dir as default_cache_dir
         from app.rules import all_rules
 
-        paths = [*(default_lexicon_paths() if use_defaults else []), *(Path(p) for p in extra_lexicons)]
+        packs = []
+        if use_defaults and data_dir is not None:
+            from app.packs.layers import active_packs
+
+            packs = active_packs(data_dir)
+        base = [p.csv for p in packs] if packs else (default_lexicon_paths() if use_defaults else [])
+        paths = [*base, *(Path(p) for p in extra_lexicons)]
         matcher = Matcher.load(paths, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+        if packs:
+            from app.packs.layers import relabel
+
+            matcher.infos = relabel(matcher.infos, packs)
         return cls(matcher, all_rules())
 
     @property
