@@ -24,6 +24,7 @@ PROHIBITIVE_WORDS = (
     "专项行动", "专项整治", "扫黄打非", "净网", "反邪教", "远离", "拒绝", "谨防", "识破", "曝光", "依法处理",
     "依法惩处", "违法犯罪", "犯罪团伙", "涉嫌", "危害", "治理", "封堵", "屏蔽", "拦截", "宣传教育", "提醒",
     "切勿", "不要参与", "受骗", "诈骗", "反对", "揭批", "批判", "谴责", "邪教", "处置", "预防", "化解",
+    "破获", "抓获", "打掉", "查办", "诱骗", "骗局", "陷阱", "收缴", "没收",
 )
 _PROHIBITIVE = re.compile("|".join(sorted(map(re.escape, PROHIBITIVE_WORDS), key=len, reverse=True)))
 
@@ -64,7 +65,8 @@ class LexiconRule:
             elif word:
                 severity = Severity.MEDIUM
                 message = f"{message}（所在句有“{word}”等整治、举报语境，可能是正当表述，已降为需核实。）"
-            elif entry.category is Category.HARMFUL_CONTENT and _legal_enumeration(ctx, h.start, h.end):
+            elif entry.category is Category.HARMFUL_CONTENT and (
+                    _legal_enumeration(ctx, h.start, h.end) or _CASE_CLASS.match(ctx.text, h.end)):
                 severity = Severity.LOW
                 message = f"{message}（作为违法行为类别列举（如“涉及卖淫、嫖娼的案件”），属法条或公文用语，降为提示。）"
         if entry.category is Category.WORDING and _part_of_title_word(ctx, h.end, entry.term):
@@ -89,6 +91,8 @@ def _named_offence(ctx: ScanContext, start: int, end: int) -> bool:
 
 
 _CLASS_NOUN = re.compile(r"案件|行为|活动|犯罪|违法|人员|问题")
+#: The term names a class of criminal cases: 网络赌博案件, 卖淫嫖娼犯罪.
+_CASE_CLASS = re.compile(r"(?:案件|案|犯罪|违法犯罪|罪)")
 _CLAUSE_STOP = re.compile(r"[,。;:\n!?]")
 
 
