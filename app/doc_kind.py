@@ -39,6 +39,8 @@ TAIL_CHARS = 800
 
 _DRAFT_CUE = re.compile(r"征求意见稿|送审稿|讨论稿|审议稿|修改稿|初稿|草稿|(?<![的])草案(?!》)|代拟稿|(?:未定稿|待审核|待发布)")
 _LINE_START_ARTICLE = re.compile(r"(?:^|\n) ?第[一二三四五六七八九十百零〇]+条")
+_GENERAL_PROVISIONS = re.compile(r"第一章 ?总 ?则")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇]+条")
 _CHAPTER = re.compile(r"(?:^|\n) ?第[一二三四五六七八九十]+章 ?[\u4e00-\u9fff ]{1,8}")
 _LAW_TITLE = re.compile(r"(?:法|条例|规定|办法|细则|规则|实施意见|若干意见|解释|规程)$")
 _ENACTED = re.compile(r"(?:通过|公布|发布|施行|修订|修正|批准)\s*\)?$")
@@ -139,9 +141,11 @@ def detect_kind(text: str) -> DocKind:
 
     law: list[str] = []
     articles = len(_LINE_START_ARTICLE.findall(head))
+    if articles < 2 and {"第一条", "第二条", "第三条"} <= set(_ARTICLE.findall(head)):
+        articles = len(_ARTICLE.findall(head))  # a PDF whose lines the normaliser joined
     if articles >= 2:
         law.append(f"第X条条文结构（开头{articles}条）")
-    if m := _CHAPTER.search(head):
+    if m := _CHAPTER.search(head) or _GENERAL_PROVISIONS.search(head):
         law.append(f"分章结构“{m[0].strip()}”")
     if titles and _LAW_TITLE.search(titles[0]):
         law.append(f"标题“{titles[0][:30]}”")

@@ -180,3 +180,11 @@ def test_site_vocabulary_injected_into_an_article_stays_block() -> None:
     assert found and all(f.severity is Severity.BLOCK for f in found if "条例" not in f.text)
     # while the offence named by the article itself is a hint
     assert all(f.severity is Severity.LOW for f in _report(LAW_TEXT).findings if f.category is Category.HARMFUL_CONTENT)
+
+
+def test_a_pdf_law_whose_lines_are_joined_is_still_a_law() -> None:
+    page = Segment(LAW_TEXT, Location(Part.PAGE, page=1), soft_breaks=True)
+    doc = Document.build("k.pdf", "pdf", "0" * 64, [page])
+    assert detect_kind(normalize_document(doc).text).kind == LAW
+    # a notice citing a few articles is not a law
+    assert _kind("根据《条例》第十四条、第十五条的规定，现将有关事项通知如下。").kind == DRAFT
