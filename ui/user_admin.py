@@ -66,3 +66,40 @@ def add_user(controller: Any, *, name: str, role: Any, unit: str, password: str,
         on_done(True, "")
 
     return controller.run(work, ok, lambda text: on_done(False, text), name="add-user")
+
+
+def load_statuses(controller: Any, on_done: Callable[[dict[str, str]], None]) -> worker.Job:
+    """Name -> "revoked" / "locked" for users who cannot sign now (read in the worker)."""
+    def work(ledger: Any) -> dict[str, str]:
+        from app.users import is_revoked, list_users
+        from app.users.attempts import attempt_state, is_locked
+
+        out: dict[str, str] = {}
+        for u in list_users(ledger):
+            if is_revoked(ledger, u.name):
+                out[u.name] = "revoked"
+            elif is_locked(attempt_state(ledger, u.name).failures):
+                out[u.name] = "locked"
+        return out
+
+    return controller.run(work, on_done, lambda _text: None, name="user-status")
+
+
+def unlock_user(controller: Any, name: str, on_done: Callable[[bool, str], None]) -> worker.Job:
+    """The logged-in 保密管理员 lifts `name`'s lockout (`user_unlocked`, signed with their key)."""
+    session = controller.session
+
+    def work(ledger: Any) -> int:
+        from app.ledger.errors import AuthError
+        from app.users import get_user, lift_lockout
+
+        actor = get_user(ledger, session.name) if session is not None else None
+        if actor is None:
+            raise AuthError(_tr("请先以保密管理员身份登录。"), code="not_allowed")
+        return lift_lockout(ledger, name, (actor, session.signer))
+
+    def ok(cleared: int) -> None:
+        controller.message.emit(_tr("已解锁用户 {0}（清除连续 {1} 次密码错误）").format(name, cleared))
+        on_done(True, "")
+
+    return controller.run(work, ok, lambda text: on_done(False, text), name="unlock-user")

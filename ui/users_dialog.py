@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui import user_admin
 
-HEADERS = ("姓名", "角色", "单位", "密钥指纹")
+HEADERS = ("姓名", "角色", "单位", "密钥指纹", "状态")
 
 
 class UsersDialog(QDialog):
@@ -60,6 +60,12 @@ class UsersDialog(QDialog):
         self.add_button = QPushButton(self.tr("添加用户"), self)
         self.add_button.setObjectName("addUser")
         self.add_button.clicked.connect(self.submit)
+        self.unlock_button = QPushButton(self.tr("解锁所选用户"), self)
+        self.unlock_button.setObjectName("unlockUser")
+        self.unlock_button.setToolTip(self.tr("连续 10 次输错密码的用户被锁定，须由保密管理员解锁"))
+        self.unlock_button.clicked.connect(self.unlock_selected)
+        self.table.itemSelectionChanged.connect(self._update_unlock)
+        self.statuses: dict[str, str] = {}
         self.rule = QLabel(self)
         self.rule.setWordWrap(True)
         self.rule.setStyleSheet("color:#555;")
@@ -85,6 +91,7 @@ class UsersDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.unlock_button)
         layout.addWidget(group)
         layout.addWidget(buttons)
         self.resize(640, 520)
@@ -94,22 +101,24 @@ class UsersDialog(QDialog):
         self.refresh()
         controller.load_users()
 
+    def _load_statuses(self) -> None:
+        user_admin.load_statuses(self.controller, self._statuses_loaded)
+
+    def _statuses_loaded(self, statuses: dict[str, str]) -> None:
+        with contextlib.suppress(RuntimeError):   # the dialog was deleted while the worker ran
+            self.statuses = statuses
+            self._fill()
+
     # --- state -------------------------------------------------------------------------------------
     def _users_changed(self, _users: Any) -> None:
         self.refresh()
+        self._load_statuses()
 
     def refresh(self) -> None:
         from app.users.model import Role
 
         users = self.controller.users
-        self.table.setRowCount(len(users))
-        for row, u in enumerate(users):
-            cells = (u.name, u.role.label, u.unit, user_admin.fingerprint(u.public_key))
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 3:
-                    item.setToolTip(u.public_key)
-                self.table.setItem(row, col, item)
+        self._fill()
         session = self.controller.session
         allowed, why = user_admin.may_add(users, session)
         first_run = not user_admin.has_admin(users)
@@ -126,6 +135,47 @@ class UsersDialog(QDialog):
             w.setEnabled(allowed)
         self.role.setEnabled(allowed and not first_run)
         self.add_button.setEnabled(allowed and not self._busy)
+        self._update_unlock()
+
+    def _fill(self) -> None:
+        users = self.controller.users
+        self.table.setRowCount(len(users))
+        for row, u in enumerate(users):
+            status = {"locked": self.tr("已锁定"), "revoked": self.tr("已停用")}.get(self.statuses.get(u.name, ""), "")
+            cells = (u.name, u.role.label, u.unit, user_admin.fingerprint(u.public_key), status)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 3:
+                    item.setToolTip(u.public_key)
+                self.table.setItem(row, col, item)
+        self._update_unlock()
+
+    def selected_name(self) -> str | None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        if len(rows) != 1:
+            return None
+        item = self.table.item(rows.pop(), 0)
+        return item.text() if item is not None else None
+
+    def _update_unlock(self) -> None:
+        from app.users.model import Role
+
+        session = self.controller.session
+        admin = session is not None and session.role is Role.SECRECY_ADMIN
+        self.unlock_button.setVisible(admin)
+        self.unlock_button.setEnabled(admin and self.statuses.get(self.selected_name() or "") == "locked")
+
+    def unlock_selected(self) -> None:
+        name = self.selected_name()
+        if name:
+            self.unlock_button.setEnabled(False)
+            user_admin.unlock_user(self.controller, name, self._unlocked)
+
+    def _unlocked(self, ok: bool, text: str) -> None:
+        with contextlib.suppress(RuntimeError):
+            if not ok:
+                self.error.setText(text)
+            self._load_statuses()
 
     # --- adding ------------------------------------------------------------------------------------
     def submit(self) -> None:

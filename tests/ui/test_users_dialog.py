@@ -137,3 +137,39 @@ def test_login_failures_one_message_recorded_and_throttled(qtbot, data_dir, wind
     with Ledger.open(data_dir) as ledger:
         failed = [(e.payload["name"], e.payload["attempt"]) for e in ledger.events(kinds=("login_failed",))]
     assert failed == [("没有这个人", "登录")] + [("李信息", "登录")] * 5   # the throttled sixth is not counted
+
+
+def test_admin_unlocks_a_locked_user_in_the_dialog(qtbot, data_dir, window_with_reviewers):
+    from datetime import datetime, timedelta
+
+    from app.errors import MishenError
+    from app.ledger import Ledger
+    from app.users import unlock
+    from app.users.attempts import LOCKOUT_AT
+    from tests.people import ADMIN, ADMIN_PASSWORD
+
+    later = lambda: datetime.now().astimezone() + timedelta(days=1)  # noqa: E731 - no delay still running
+    with Ledger.open(data_dir) as ledger:
+        for _ in range(LOCKOUT_AT):
+            with pytest.raises(MishenError):
+                unlock(ledger, "李信息", "not-the-password", clock=later)
+    window = window_with_reviewers
+    login(qtbot, window, "王分管", "leader-pass")
+    dialog = open_users(window)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "李信息")
+    qtbot.waitUntil(lambda: dialog.table.item(row, 4).text() == "已锁定", timeout=WAIT)
+    assert not dialog.unlock_button.isVisibleTo(dialog)  # not a 保密管理员
+    dialog.reject()
+
+    login(qtbot, window, ADMIN, ADMIN_PASSWORD)
+    dialog = open_users(window)
+    qtbot.waitUntil(lambda: dialog.table.item(row, 4).text() == "已锁定", timeout=WAIT)
+    assert dialog.unlock_button.isVisibleTo(dialog) and not dialog.unlock_button.isEnabled()  # nothing selected
+    dialog.table.selectRow(row)
+    assert dialog.unlock_button.isEnabled()
+    dialog.unlock_button.click()
+    qtbot.waitUntil(lambda: dialog.table.item(row, 4).text() == "", timeout=WAIT)
+    dialog.reject()
+    with Ledger.open(data_dir) as ledger:
+        assert ledger.events(kinds=("user_unlocked",))[-1].actor == ADMIN
+    login(qtbot, window, "李信息", "officer-pass")
