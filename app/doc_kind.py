@@ -76,7 +76,7 @@ class DocKind:
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "label": self.label, "signals": list(self.signals),
-                "concluded": self.concluded}
+                "concluded": self.concluded, "issuer": self.issuer or None}
 
 
 DEFAULT_KIND = DocKind(DRAFT)
