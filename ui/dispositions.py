@@ -38,6 +38,9 @@ class Disposition:
     recorded: bool = False          # written to the ledger
 
 
+_OPEN = Disposition(Status.OPEN)
+
+
 class Dispositions(QObject):
     """Per-document decisions, keyed by finding id."""
 
@@ -49,10 +52,12 @@ class Dispositions(QObject):
         self.user = ""
 
     def get(self, finding_id: str) -> Disposition:
-        return self._items.get(finding_id, Disposition(Status.OPEN))
+        return self._items.get(finding_id, _OPEN)
 
     def status(self, finding_id: str) -> Status:
-        return self.get(finding_id).status
+        # asked for every row the findings tree paints: no object built for an open finding
+        d = self._items.get(finding_id)
+        return Status.OPEN if d is None else d.status
 
     def is_open(self, finding_id: str) -> bool:
         return self.status(finding_id) is Status.OPEN
