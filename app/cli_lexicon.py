@@ -82,13 +82,16 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    from app.packs.format import parse_pack, write_pack
+    import hashlib
+
+    from app.exports.atomic import atomic_write_bytes
     from app.packs.signing import sign_pack
 
     pack = _read_unverified(args.pack)
     signed = sign_pack(pack, args.key, _pw(args, "签名密钥的密码："))
-    path = write_pack(signed, args.output)
-    sha = parse_pack(path.read_bytes()).sha256
+    data = signed.to_bytes()
+    path = atomic_write_bytes(Path(args.output), data)
+    sha = hashlib.sha256(data).hexdigest()
     print(f"已签名词库包 {signed.label}：{path}")
     print(f"SHA-256：{sha}")
     return 0

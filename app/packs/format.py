@@ -110,7 +110,7 @@ class Pack:
     must_not_flag: tuple[Vector, ...] = ()
     signature: Signature | None = None
     sha256: str = ""               # of the file it was read from (empty when built in memory)
-    extra: dict[str, Any] = field(default_factory=dict)
+    raw_body: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read (== body())
 
     def body(self) -> dict[str, Any]:
         return {"format": FORMAT, "format_version": FORMAT_VERSION, "manifest": self.manifest.to_json(),
@@ -120,10 +120,10 @@ class Pack:
 
     def signed_bytes(self) -> bytes:
         """What the signature covers."""
-        return canonical_bytes(self.body())
+        return canonical_bytes(self.raw_body if self.raw_body is not None else self.body())
 
     def to_bytes(self) -> bytes:
-        return layout(self.body(), self.signature)
+        return layout(self.raw_body if self.raw_body is not None else self.body(), self.signature)
 
     @property
     def label(self) -> str:
@@ -184,10 +184,13 @@ def parse_pack(data: bytes, name: str = "词库包") -> Pack:
         raise
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         raise PackInputError(f"{name} 不是有效的密审词库包（{type(exc).__name__}：{exc}），文件可能不完整或被截断。") from None
-    if pack.to_bytes() != data:
+    # _from_json checked every member's name and type exactly, so the document as read *is* the
+    # pack's body: its layout must be the file's bytes, and it is what the signature covers
+    body = {k: v for k, v in doc.items() if k != "signature"}
+    if layout(body, pack.signature) != data:
         raise PackCheckError(f"词库包 {name} 的内容与规范格式不一致：文件在生成后被改动过。", code="pack_altered")
     return Pack(pack.manifest, pack.entries, pack.must_flag, pack.must_not_flag, pack.signature,
-                hashlib.sha256(data).hexdigest())
+                hashlib.sha256(data).hexdigest(), body)
 
 
 def _str(obj: dict[str, Any], key: str) -> str:
@@ -197,27 +200,49 @@ def _str(obj: dict[str, Any], key: str) -> str:
     return value
 
 
+_TOP = frozenset({"format", "format_version", "manifest", "entries", "vectors"})
+_MANIFEST = ("id", "version", "issuer", "effective", "expires", "min_mishen", "changelog")
+_ENTRY = frozenset({"id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options",
+                    "scope", "reason"})
+_ENTRY_TEXT = ("id", "term", "category", "severity", "basis", "suggestion", "note", "scope", "reason")
+_VECTOR = frozenset({"text", "category", "min_severity"})
+
+
+def _exact(obj: object, keys: frozenset[str], what: str) -> dict[str, Any]:
+    if not isinstance(obj, dict) or obj.keys() != keys:
+        raise ValueError(f"{what}的字段不符")
+    return obj
+
+
 def _from_json(doc: dict[str, Any]) -> Pack:
-    m = doc["manifest"]
-    manifest = Manifest(*(_str(m, k) for k in ("id", "version", "issuer", "effective", "expires",
-                                                "min_mishen", "changelog")))
+    if doc.keys() - {"signature"} != _TOP:
+        raise ValueError("顶层字段不符")
+    m = _exact(doc["manifest"], frozenset(_MANIFEST), "manifest")
+    manifest = Manifest(*(_str(m, k) for k in _MANIFEST))
     check_manifest(manifest)
     categories = {c.value for c in Category}
     severities = {s.value for s in Severity}
     entries = []
     for i, e in enumerate(doc["entries"], start=1):
-        entry = PackEntry(_str(e, "id"), _str(e, "term"), _str(e, "category"), _str(e, "severity"),
-                          _str(e, "basis"), _str(e, "suggestion"), _str(e, "note"), bool(e["allow"]),
-                          tuple(str(o) for o in e["options"]), _str(e, "scope"), _str(e, "reason"))
-        if entry.category not in categories or entry.severity not in severities or not entry.term.strip():
+        _exact(e, _ENTRY, f"第 {i} 个词条")
+        options = e["options"]
+        if not all(isinstance(e[k], str) for k in _ENTRY_TEXT) or not isinstance(e["allow"], bool) \
+                or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise ValueError(f"第 {i} 个词条的字段类型不符")
+        if e["category"] not in categories or e["severity"] not in severities or not e["term"].strip():
             raise ValueError(f"第 {i} 个词条的类别、级别或词条无效")
-        entries.append(entry)
-    vectors = doc["vectors"]
-    flag = tuple(Vector(_str(v, "text"), _str(v, "category"), _str(v, "min_severity")) for v in vectors["must_flag"])
-    quiet = tuple(Vector(_str(v, "text"), _str(v, "category"), _str(v, "min_severity"))
+        entries.append(PackEntry(e["id"], e["term"], e["category"], e["severity"], e["basis"], e["suggestion"],
+                                 e["note"], e["allow"], tuple(options), e["scope"], e["reason"]))
+    vectors = _exact(doc["vectors"], frozenset({"must_flag", "must_not_flag"}), "vectors")
+    flag = tuple(Vector(*(_str(_exact(v, _VECTOR, "测试用例"), k) for k in ("text", "category", "min_severity")))
+                 for v in vectors["must_flag"])
+    quiet = tuple(Vector(*(_str(_exact(v, _VECTOR, "测试用例"), k) for k in ("text", "category", "min_severity")))
                   for v in vectors["must_not_flag"])
     sig = doc.get("signature")
-    signature = None if sig is None else Signature(_str(sig, "public_key"), _str(sig, "value"))
+    signature = None
+    if sig is not None:
+        _exact(sig, frozenset({"algorithm", "public_key", "value"}), "signature")
+        signature = Signature(_str(sig, "public_key"), _str(sig, "value"))
     return Pack(manifest, tuple(entries), flag, quiet, signature)
 
 
