@@ -118,8 +118,9 @@ def test_scan_with_many_hits_finishes(tmp_path: Path) -> None:
     start = time.perf_counter()
     report = engine.scan_file(path)
     elapsed = time.perf_counter() - start
-    assert report.error is None and len(report.findings) >= 15_000
-    assert elapsed < 20.0, f"{len(report.findings)} findings took {elapsed:.1f} s"
+    found = sum(f.count for f in report.findings)  # identical findings are grouped, each counted
+    assert report.error is None and found >= 15_000
+    assert elapsed < 20.0, f"{found} findings took {elapsed:.1f} s"
 
 
 @pytest.mark.parametrize(("name", "body"), [
