@@ -9,6 +9,9 @@ cd "$here"
 APT_PACKAGES=(
   # headless Qt with Chinese text
   libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3 fonts-noto-cjk
+  # TrueType CJK fonts embedded in the printed forms (reportlab cannot embed the CFF Noto CJK):
+  # 文泉驿正黑 (黑体, titles) and AR PL UMing (明体, body), both Debian main
+  fonts-wqy-zenhei fonts-arphic-uming
   # Xvfb screenshots
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxkbcommon-x11-0

@@ -13,6 +13,7 @@ from app.exports.atomic import ExportError, atomic_write, neutralise
 from app.exports.docx_out import write_docx
 from app.exports.pdf import write_pdf
 from app.exports.record import record_export
+from app.exports.timefmt import XLSX_FORMAT, local_datetime, local_time
 from app.ledger.canonical import sha256_hex
 from app.ledger.store import Ledger
 from app.review.service import list_reviews
@@ -39,8 +40,9 @@ class LedgerRow:
     seq: int
     receipt: str = ""   # `#seq-hash` of the sign-off's entry in this ledger (app.ledger.receipt)
 
-    def cells(self, n: int) -> list[object]:
-        return [n, self.time, self.unit, self.review_id, self.title, self.info_class, self.version, self.level,
+    def cells(self, n: int, *, readable: bool = False) -> list[object]:
+        """One printed row; `readable` writes the time as 2026年12月1日 20:05 (local) for paper."""
+        return [n, local_time(self.time) if readable else self.time, self.unit, self.review_id, self.title, self.info_class, self.version, self.level,
                 self.signer, self.role, self.decision, self.opinion, self.document_sha256, self.receipt or self.seq]
 
 
@@ -81,27 +83,65 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
     return rows
 
 
+#: Column widths (characters) of the xlsx and relative widths of the PDF/docx tables.
+XLSX_WIDTHS = (5, 17, 14, 17, 24, 8, 5, 12, 11, 10, 9, 30, 22, 17)
+PRINT_WIDTHS = (5, 15, 13, 15, 22, 8, 5, 11, 11, 9, 9, 30, 18, 17)
+
+
 def _xlsx(path: Path, rows: list[LedgerRow], head_note: str) -> None:
+    """A4 landscape, one page wide, header row repeated on every page, grid borders, wrapped
+    text, the signing time as a real (local) date cell; text cells neutralised against formulas."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
     ws.title = "领导审批台帐"
     ws.append(["领导审批台帐"])
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(bold=True, size=16, name="黑体")
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.row_dimensions[1].height = 28
     ws.append(HEADER)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, name="黑体")
+        cell.fill = PatternFill("solid", fgColor="EEEEEE")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
     for i, row in enumerate(rows, start=1):
-        ws.append([neutralise(c) for c in row.cells(i)])
+        values = [neutralise(c) for c in row.cells(i)]
+        moment = local_datetime(row.time)
+        if moment is not None:
+            values[1] = moment
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(name="仿宋")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = border
+        if moment is not None:
+            ws.cell(row=ws.max_row, column=2).number_format = XLSX_FORMAT
     ws.append([])
     ws.append([head_note])
-    for col, width in zip("ABCDEFGHIJKLMN", (6, 24, 16, 20, 30, 8, 6, 22, 12, 12, 12, 40, 20, 22), strict=True):
-        ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    note_row = ws.max_row
+    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(HEADER))
+    ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[note_row].height = 30
+    for col, width in enumerate(XLSX_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     wb.save(str(path))
 
 
@@ -137,16 +177,17 @@ def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fm
         data = _csv_bytes(rows, head_note)
         atomic_write(path, lambda tmp: tmp.write_bytes(data), record)
     else:
-        table_rows = [[str(c) if i != 12 else str(c)[:16] + "…" for i, c in enumerate(r.cells(n))]
+        table_rows = [[str(c) if i != 12 else str(c)[:16] + "…" for i, c in enumerate(r.cells(n, readable=True))]
                       for n, r in enumerate(rows, start=1)]
         blocks: list[tuple[str, object]] = [
             ("text", f"期间：{period}    单位：{unit or '全部'}    共 {len(rows)} 条"),
             ("table", (HEADER, table_rows or [["—"] * len(HEADER)],
-                       [8, 24, 16, 20, 26, 10, 8, 22, 14, 14, 14, 34, 22, 22])),
+                       PRINT_WIDTHS)),
             ("text", head_note)]
         if kind == "pdf":
             atomic_write(path, lambda tmp: write_pdf(tmp, "领导审批台帐", blocks, wide=True, footer=head_note[:60]),
                          record)
         else:
-            atomic_write(path, lambda tmp: write_docx(tmp, "领导审批台帐", blocks, footer=head_note[:60]), record)
+            atomic_write(path, lambda tmp: write_docx(tmp, "领导审批台帐", blocks, footer=head_note[:60], wide=True),
+                         record)
     return path, len(rows)

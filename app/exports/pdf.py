@@ -1,5 +1,6 @@
-"""PDF tables with a CJK font that needs no font file (reportlab's STSong-Light CID font: works
-offline on Windows, macOS and Linux; readers supply the glyphs)."""
+"""PDF forms on A4 with embedded TrueType CJK fonts (`pdf_fonts`): title in a 黑体/小标宋, body in a
+仿宋/宋体 face, margins after GB/T 9704 (上 37 mm, 下 35 mm, 左 28 mm, 右 26 mm; landscape forms
+use 20 mm all round so that a wide 台帐 keeps readable columns)."""
 
 from __future__ import annotations
 
@@ -12,63 +13,111 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.exports.atomic import ExportError
+from app.exports.pdf_fonts import FontMissing, FormFonts, covers, form_fonts
 from app.plain_text import printable
-
-FONT = "STSong-Light"
-_registered: list[bool] = []
-
 
 TableSpec = tuple[Sequence[object], Sequence[Sequence[object]], Sequence[float]]
 
+#: (top, bottom, left, right) in mm.
+PORTRAIT_MARGINS = (37.0, 35.0, 28.0, 26.0)
+LANDSCAPE_MARGINS = (20.0, 20.0, 20.0, 20.0)
+
+
+def fonts() -> FormFonts:
+    try:
+        return form_fonts()
+    except FontMissing as exc:
+        raise ExportError("找不到可嵌入 PDF 的中文 TrueType 字体（仿宋/黑体，或文泉驿正黑、AR PL UMing）。"
+                          "请安装 fonts-wqy-zenhei 和 fonts-arphic-uming（scripts/bootstrap.sh 会安装）。",
+                          code="no_font") from exc
+
 
 def font() -> str:
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered.append(True)
-    return FONT
+    """The body font's registered name (kept for callers that draw with a canvas)."""
+    return fonts().body
 
 
-def _style(size: float, leading: float | None = None, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle(f"cjk{size}{align}", fontName=font(), fontSize=size, leading=leading or size * 1.35,
+def _style(name: str, size: float, leading: float | None = None, align: int = 0) -> ParagraphStyle:
+    return ParagraphStyle(f"{name}{size}{align}", fontName=name, fontSize=size, leading=leading or size * 1.4,
                           alignment=align, wordWrap="CJK")
 
 
-def para(text: object, size: float = 9) -> Paragraph:
-    return Paragraph(escape(printable(str(text))).replace("\n", "<br/>"), _style(size))
+def markup(text: str, font_name: str) -> str:
+    """Escaped paragraph markup; characters the font lacks are set in the other form font, so no
+    box ever replaces a glyph that one of the two embedded fonts has."""
+    f = fonts()
+    other = f.title if font_name == f.body else f.body
+    out: list[str] = []
+    run: list[str] = []
+    run_other = False
+    for ch in printable(text):
+        use_other = ch not in "\n\t " and not covers(font_name, ch) and covers(other, ch)
+        if use_other != run_other and run:
+            out.append(_run("".join(run), other if run_other else None))
+            run = []
+        run_other = use_other
+        run.append(ch)
+    if run:
+        out.append(_run("".join(run), other if run_other else None))
+    return "".join(out)
+
+
+def _run(text: str, font_name: str | None) -> str:
+    body = escape(text).replace("\n", "<br/>")
+    return f'<font name="{font_name}">{body}</font>' if font_name else body
+
+
+def para(text: object, size: float = 10.5, *, title: bool = False, align: int = 0) -> Paragraph:
+    name = fonts().title if title else fonts().body
+    return Paragraph(markup(str(text), name), _style(name, size, align=align))
 
 
 def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, wide: bool = False,
               footer: str = "") -> None:
-    """`blocks`: ("heading", text) | ("text", text) | ("table", (header, rows, col_widths_mm))."""
+    """`blocks`: ("heading", text) | ("text", text) | ("table", (header, rows, col_widths)); the widths
+    are relative (scaled to the text width of the page)."""
+    f = fonts()
     pagesize = landscape(A4) if wide else A4
+    top, bottom, left, right = LANDSCAPE_MARGINS if wide else PORTRAIT_MARGINS
+    frame_width = pagesize[0] - (left + right) * mm
 
     def on_page(canvas: object, doc: object) -> None:
         c = canvas
         c.saveState()  # type: ignore[attr-defined]
-        c.setFont(font(), 7)  # type: ignore[attr-defined]
-        c.drawString(15 * mm, 8 * mm, f"{printable(footer)}  第 {c.getPageNumber()} 页")  # type: ignore[attr-defined]
+        c.setFont(f.body, 8)  # type: ignore[attr-defined]
+        text = f"{printable(footer)}    第 {c.getPageNumber()} 页"  # type: ignore[attr-defined]
+        c.drawCentredString(pagesize[0] / 2, (bottom - 10) * mm, text)  # type: ignore[attr-defined]
         c.restoreState()  # type: ignore[attr-defined]
 
-    doc = SimpleDocTemplate(str(path), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, title=title, author="密审 MiShen")
-    story: list[object] = [Paragraph(escape(printable(title)), _style(16, align=1)), Spacer(1, 6 * mm)]
+    doc = SimpleDocTemplate(str(path), pagesize=pagesize, leftMargin=left * mm, rightMargin=right * mm,
+                            topMargin=top * mm, bottomMargin=bottom * mm, title=title, author="密审 MiShen",
+                            creator="密审 MiShen",
+                            # the canvas starts in the body font: no stray, non-embedded Helvetica
+                            initialFontName=f.body, initialFontSize=10)
+    story: list[object] = [para(title, 20, title=True, align=1), Spacer(1, 6 * mm)]
+    cell = 9 if wide else 10.5
     for kind, value in blocks:
         if kind == "heading":
-            story += [Spacer(1, 3 * mm), Paragraph(escape(printable(str(value))), _style(11.5)), Spacer(1, 1.5 * mm)]
+            story += [Spacer(1, 3 * mm), para(str(value), 14, title=True), Spacer(1, 2 * mm)]
         elif kind == "text":
-            story.append(para(value, 9.5))
+            story += [Spacer(1, 1.5 * mm), para(value, cell + 0.5)]
         elif kind == "table":
             header, rows, widths = cast(TableSpec, value)
-            data = [[para(h, 8.5) for h in header]] + [[para(c, 8.5) for c in row] for row in rows]
-            table = Table(data, colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
+            data = ([[para(h, cell, title=True, align=1) for h in header]]
+                    + [[para(c, cell) for c in row] for row in rows])
+            total = float(sum(widths)) if widths else 0.0
+            col_widths = [w / total * frame_width for w in widths] if total else None
+            table = Table(data, colWidths=col_widths, repeatRows=1)
             table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                ("FONTNAME", (0, 0), (-1, -1), f.body),   # reportlab sets it per cell (else Helvetica)
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]))
             story.append(table)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

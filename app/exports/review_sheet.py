@@ -8,8 +8,10 @@ from pathlib import Path
 
 from app.exports.atomic import ExportError, atomic_write
 from app.exports.docx_out import write_docx
+from app.exports.labels import message_text
 from app.exports.pdf import write_pdf
 from app.exports.record import record_export
+from app.exports.timefmt import local_time
 from app.ledger.canonical import sha256_hex
 from app.ledger.store import Ledger
 from app.review.false_alarms import FalseAlarm, false_alarms
@@ -17,7 +19,7 @@ from app.review.model import Review
 from app.review.service import load_review
 from app.review.show import review_to_json, signoff_receipts
 
-SEVERITY_LABELS = {"block": "禁止发布", "high": "高", "medium": "需核实", "low": "提示"}
+SEVERITY_LABELS = {"block": "禁止发布", "high": "高风险", "medium": "需核实", "low": "提示"}
 
 
 def sheet_blocks(review: Review, head_seq: int, head_hash: str,
@@ -38,26 +40,27 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
         w = f["waived"]
         fa = f["false_alarm"]
         if w:
-            disposition = f"已豁免：{w['by']}，{w['reason']}（{w['time']}）"
+            disposition = f"已豁免：{w['by']}，{w['reason']}（{local_time(w['time'])}）"
         elif fa:
-            disposition = f"标为误报：{fa['by']}，{fa['reason']}（{fa['time']}）"
+            disposition = f"标为误报：{fa['by']}，{fa['reason']}（{local_time(fa['time'])}）"
         else:
             disposition = "未处理" if f["severity"] == "block" else "经审核人签署"
-        findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], f["message"], f["where"],
+        findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], message_text(f["message"]),
+                         f["where"],
                          disposition])
     signs = [[s["level"], s["decision_label"], s["opinion"] or "—", f"{s['signer']}（{s['role_label']}{'，' + s['unit'] if s['unit'] else ''}{'，外单位' if s.get('foreign') else ''}）",
-              s["time"], "本版" if s["current"] else f"第 {s['version']} 版"] for s in data["signoffs"]]
+              local_time(s["time"]), "本版" if s["current"] else f"第 {s['version']} 版"] for s in data["signoffs"]]
     kept = "；".join(f"第 {s['level']} 级 {s['receipt']}" for s in data["signoffs"] if s.get("receipt"))
     receipt_note = (f"签署回执（台帐记录号-哈希前缀）：{kept}。回执另行留存，可用 mishen ledger verify --receipt "
                     "核验台帐中该条记录未被删除或改写。") if kept else ""
     return [
-        ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [40, 140])),
+        ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [32, 124])),
         ("heading", f"二、发现的问题及处理（{len(findings)} 处）"),
         ("table", (["序号", "级别", "内容", "说明", "位置", "处理"], findings or [["—", "—", "未发现问题", "", "", ""]],
-                   [10, 18, 35, 50, 27, 40])),
+                   [9, 13, 28, 42, 26, 38])),
         ("heading", "三、审核签署"),
         ("table", (["级别", "决定", "意见", "签署人", "时间", "版本"], signs or [["—", "尚无签署", "", "", "", ""]],
-                   [12, 22, 50, 40, 38, 18])),
+                   [9, 12, 40, 35, 36, 12])),
         ("heading", "四、台帐核验"),
         ("text", f"本审查单输出时台帐末条：第 {head_seq} 条，哈希 {head_hash}。"
                  "可用 mishen ledger verify 核验台帐完整性；所有签署均为签署人私钥的电子签名。"),

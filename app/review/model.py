@@ -111,10 +111,10 @@ class FindingRef:
 
     @staticmethod
     def from_report(data: dict[str, Any]) -> FindingRef:
+        from app.exports.labels import location_text  # Chinese, as the window and the forms print it
+
         loc = data.get("location") or {}
-        where = " ".join(str(v) for v in (loc.get("part"), loc.get("page") and f"p{loc.get('page')}",
-                                            loc.get("paragraph") and f"¶{loc.get('paragraph')}",
-                                            loc.get("cell"), loc.get("label")) if v)
+        where = location_text(loc) if loc else ""
         return FindingRef(str(data["id"]), Severity(str(data["severity"])), str(data.get("category", "")),
                           str(data.get("text", "")), str(data.get("message", "")), str(data.get("rule", "")),
                           str(data.get("basis", "")), where)
