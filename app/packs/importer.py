@@ -164,6 +164,7 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
              problems: list[str]) -> list[PackEntry]:
     entries: list[PackEntry] = []
     where_of: list[str] = []
+    source_of: list[str] = []
     ids: dict[str, str] = {}
     for name, n, cells in rows:
         where = f"{name} 第{n}行"
@@ -203,6 +204,7 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
                                  cells.get("note") or cells.get("reason", ""), allow, options,
                                  cells.get("scope", ""), cells.get("reason", "")))
         where_of.append(where)
+        source_of.append(name)
     keep = [True] * len(entries)
     seen: dict[tuple[str, bool], tuple[int, str]] = {}
     for i, norm in enumerate(normalize_terms([e.term for e in entries])):
@@ -217,6 +219,10 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
         elif first[1] == e.category:
             problems.append(f"{where_of[i]}：词条“{e.term}”重复（与{where_of[first[0]]}相同）。")
             keep[i] = False
+        elif source_of[i] != source_of[first[0]]:
+            # one list per category across files (as the bundled lexicons are): a term may be, say,
+            # both a secrecy mark and a sensitive matter; within one list that is a contradiction
+            continue
         else:
             problems.append(f"{where_of[i]}：词条“{e.term}”类别冲突（此处为“{e.category}”，"
                             f"{where_of[first[0]]}为“{first[1]}”）。")

@@ -116,3 +116,21 @@ def test_export_xlsx_reimports_to_the_same_entries(tmp_path: Path, monkeypatch: 
     book.close()
     again = import_pack([tmp_path / "out.xlsx"], MANIFEST)
     assert again.entries == read_pack(pack).entries
+
+
+def test_bundled_lexicons_import_as_the_first_pack_and_scan_the_same(tmp_path: Path) -> None:
+    from app.lexicon.loader import default_lexicon_paths
+    from app.packs.layers import lexicon_csv
+    from app.scan import Engine
+
+    pack = import_pack(default_lexicon_paths(), Manifest("default", "2025.1", "密审"))
+    bundled = Engine.load()
+    assert len(pack.entries) == sum(i.entries for i in bundled.lexicons)
+    csv_file = tmp_path / "default.csv"
+    csv_file.write_bytes(lexicon_csv(pack))
+    as_pack = Engine.load([csv_file], use_defaults=False)
+    doc = tmp_path / "d.txt"
+    doc.write_text("本文件属内部资料，请勿外传。统计数据显示增长百分之五。请各单位认真贯切落实。\n", encoding="utf-8")
+    a, b = bundled.scan_file(doc), as_pack.scan_file(doc)
+    assert a.findings and [(f.rule, f.start, f.severity) for f in a.findings] == \
+        [(f.rule, f.start, f.severity) for f in b.findings]
