@@ -85,7 +85,19 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
 
 #: Column widths (characters) of the xlsx and relative widths of the PDF/docx tables.
 XLSX_WIDTHS = (5, 17, 14, 17, 24, 8, 5, 12, 11, 10, 9, 30, 22, 17)
-PRINT_WIDTHS = (5, 15, 13, 15, 22, 8, 5, 11, 11, 9, 9, 30, 18, 17)
+PRINT_WIDTHS = (7, 26, 13, 17, 22, 8, 7, 15, 13, 10, 11, 28, 16, 17)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: a CJK character is two width units, anything else one."""
+    import math
+    import unicodedata
+
+    total = 0
+    for line in text.split("\n"):
+        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, math.ceil(units / max(width - 1.5, 1)))
+    return total
 
 
 def _xlsx(path: Path, rows: list[LedgerRow], head_note: str) -> None:
@@ -123,6 +135,9 @@ def _xlsx(path: Path, rows: list[LedgerRow], head_note: str) -> None:
             cell.border = border
         if moment is not None:
             ws.cell(row=ws.max_row, column=2).number_format = XLSX_FORMAT
+        # spreadsheet programs do not grow a row for wrapped text they have not laid out yet
+        ws.row_dimensions[ws.max_row].height = 15.0 * max(
+            _lines(local_time(row.time) if k == 1 else str(v), XLSX_WIDTHS[k]) for k, v in enumerate(values))
     ws.append([])
     ws.append([head_note])
     note_row = ws.max_row

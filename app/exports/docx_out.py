@@ -57,8 +57,9 @@ def _page(doc: Any, wide: bool) -> None:
 
 
 def _paragraph(doc: Any, text: str, east_asia: str, size: float, *, bold: bool = False,
-               center: bool = False, after: float = 4) -> None:
+               center: bool = False, after: float = 4, keep: bool = False) -> None:
     p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = keep or None
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(after)
@@ -86,7 +87,7 @@ def write_docx(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, 
     _paragraph(doc, title, TITLE_FONT, 22, center=True, after=12)
     for kind, value in blocks:
         if kind == "heading":
-            _paragraph(doc, str(value), HEADING_FONT, 14, after=4)
+            _paragraph(doc, str(value), HEADING_FONT, 14, after=4, keep=True)   # never alone at a page foot
         elif kind == "text":
             _paragraph(doc, str(value), BODY_FONT, cell_size + 1, after=4)
         elif kind == "table":

@@ -40,9 +40,10 @@ def font() -> str:
     return fonts().body
 
 
-def _style(name: str, size: float, leading: float | None = None, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle(f"{name}{size}{align}", fontName=name, fontSize=size, leading=leading or size * 1.4,
-                          alignment=align, wordWrap="CJK")
+def _style(name: str, size: float, leading: float | None = None, align: int = 0, keep: bool = False) -> ParagraphStyle:
+    return ParagraphStyle(f"{name}{size}{align}{keep}", fontName=name, fontSize=size,
+                          leading=leading or size * 1.4, alignment=align, wordWrap="CJK", keepWithNext=int(keep),
+                          spaceAfter=2 * mm if keep else 0)
 
 
 def markup(text: str, font_name: str) -> str:
@@ -70,9 +71,10 @@ def _run(text: str, font_name: str | None) -> str:
     return f'<font name="{font_name}">{body}</font>' if font_name else body
 
 
-def para(text: object, size: float = 10.5, *, title: bool = False, align: int = 0) -> Paragraph:
+def para(text: object, size: float = 10.5, *, title: bool = False, align: int = 0,
+         keep: bool = False) -> Paragraph:
     name = fonts().title if title else fonts().body
-    return Paragraph(markup(str(text), name), _style(name, size, align=align))
+    return Paragraph(markup(str(text), name), _style(name, size, align=align, keep=keep))
 
 
 def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, wide: bool = False,
@@ -101,7 +103,7 @@ def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, w
     cell = 9 if wide else 10.5
     for kind, value in blocks:
         if kind == "heading":
-            story += [Spacer(1, 3 * mm), para(str(value), 14, title=True), Spacer(1, 2 * mm)]
+            story += [Spacer(1, 3 * mm), para(str(value), 14, title=True, keep=True)]   # with what follows
         elif kind == "text":
             story += [Spacer(1, 1.5 * mm), para(value, cell + 0.5)]
         elif kind == "table":

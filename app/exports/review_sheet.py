@@ -54,10 +54,10 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
     receipt_note = (f"签署回执（台帐记录号-哈希前缀）：{kept}。回执另行留存，可用 mishen ledger verify --receipt "
                     "核验台帐中该条记录未被删除或改写。") if kept else ""
     return [
-        ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [32, 124])),
+        ("heading", "一、文稿"), ("table", (["项目", "内容"], ident, [36, 120])),
         ("heading", f"二、发现的问题及处理（{len(findings)} 处）"),
         ("table", (["序号", "级别", "内容", "说明", "位置", "处理"], findings or [["—", "—", "未发现问题", "", "", ""]],
-                   [9, 13, 28, 42, 26, 38])),
+                   [10, 17, 26, 39, 26, 38])),
         ("heading", "三、审核签署"),
         ("table", (["级别", "决定", "意见", "签署人", "时间", "版本"], signs or [["—", "尚无签署", "", "", "", ""]],
                    [9, 12, 40, 35, 36, 12])),
