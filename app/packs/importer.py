@@ -17,7 +17,6 @@ from app.lexicon.loader import (
     MAX_TERM_CHARS,
     _csv_rows,
     _decode,
-    _xlsx_rows,
     parse_category,
     read_lexicon_bytes,
 )
@@ -25,6 +24,7 @@ from app.lexicon.terms import normalize_terms
 from app.model import Category, Severity
 from app.packs.errors import PackInputError
 from app.packs.format import Manifest, Pack, PackEntry, Vector, check_manifest
+from app.packs.xlsx_rows import xlsx_rows
 
 MAX_LISTED_ERRORS = 50
 HEADERS = {
@@ -141,7 +141,7 @@ def _records(p: Path, data: bytes, problems: list[str]) -> Iterable[tuple[int, d
             if text and not text.startswith("#"):
                 yield n, {"term": text}
         return
-    source = _xlsx_rows(p, data) if suffix == ".xlsx" else _csv_rows(_decode(p, data), {}, p)
+    source = xlsx_rows(p, data) if suffix == ".xlsx" else _csv_rows(_decode(p, data), {}, p)
     columns: dict[str, int] | None = None
     for n, cells in source:
         if cells and cells[0].lstrip().startswith("#"):
