@@ -127,6 +127,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.findings_dock, review_dock], [int(height * 0.7), int(height * 0.3)],
                          Qt.Orientation.Vertical)
 
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A panel's permanent entry in the status bar (left of the scan progress)."""
+        self.statusBar().insertPermanentWidget(0, widget)
+
     def add_panel_action(self, action: QAction, menu: str = "review", before: QAction | None = None) -> QAction:
         """Put a panel's action in a menu of this window ("review" or "view") with its shortcut
         active window-wide; panels call this instead of reaching into the window's menus."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QFrame, QPushButton, QScrollArea
 
 from ui.review_controller import ReviewController
 from ui.review_panel import ReviewPanel
@@ -63,12 +63,23 @@ class ReviewIntegration(QObject):
         self.panel.sign_requested.connect(self.ask_sign)
         self.panel.resubmit_requested.connect(self.ask_resubmit)
         self.panel.leader_view_requested.connect(self.open_leader_view)
+        # the review collapsed to one line: always in the status bar, a click shows the dock
+        self.summary_button = QPushButton(window)
+        self.summary_button.setObjectName("reviewSummary")
+        self.summary_button.setFlat(True)
+        self.summary_button.setToolTip(self.tr("显示审核与签署面板"))
+        self.summary_button.clicked.connect(self._show_dock)
+        window.add_status_widget(self.summary_button)
         self.controller.changed.connect(self.refresh)
         self.controller.message.connect(window.show_message)
         self.controller.failed.connect(window.errors.show)
         window.findings.set_recorder(self)
         self.controller.load_users()
         self.refresh()
+
+    def _show_dock(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
 
     def _new_action(self, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.window)
@@ -91,6 +102,10 @@ class ReviewIntegration(QObject):
         page = self.current_page()
         session = self.controller.session
         self.panel.set_state(page, session)
+        line = self.panel.summary_line()
+        self.summary_button.setText(line if len(line) <= 48 else line[:47] + "…")
+        self.summary_button.setToolTip(line + "\n" + self.tr("点击显示审核与签署面板"))
+        self.summary_button.setVisible(bool(line))
         level = 0
         if session is not None:
             from app.review.gating import waiver_roles

@@ -124,6 +124,19 @@ class ReviewPanel(QWidget):
         self._next_level: int | None = None
         self.refresh()
 
+    def summary_line(self) -> str:
+        """One line for the status bar: the review's state and the next step (the dock may be hidden)."""
+        if self.page is None:
+            return ""
+        state = self.status.text() or self.title.text()
+        state = "" if "<" in state else state
+        step = self.next_label.text().removeprefix("下一步：")
+        if not step or step in state:
+            return "审核：" + state
+        if not state or state in step:
+            return "审核：" + step
+        return f"审核：{state}；下一步：{step}"
+
     def set_state(self, page: Any, session: Any) -> None:
         self.page = page
         self.session = session

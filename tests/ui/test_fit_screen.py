@@ -279,3 +279,20 @@ def test_findings_get_most_of_the_right_column(qtbot, window):
     settle(qtbot, window)
     qtbot.waitUntil(lambda: window.findings_dock.height() > window.review.dock.height(), timeout=2000)
     assert window.findings_dock.height() > 1.4 * window.review.dock.height()
+
+
+def test_review_collapses_to_a_status_line(qtbot, window, tmp_path):
+    window.fit_to_screen(available("1366x768"))
+    settle(qtbot, window)
+    review = window.review
+    assert not review.summary_button.isVisible()                 # nothing open: no line
+    path = builders.build_simple_docx(tmp_path / "通知.docx", ["关于做好信息公开工作的通知。"])
+    with qtbot.waitSignal(window.scan_finished, timeout=WAIT):
+        window.open_paths([str(path)])
+    review.toggle_action.trigger()                               # hide the dock
+    assert not review.dock.isVisible()
+    button = review.summary_button
+    assert button.isVisible() and "尚未建立审核单" in button.text()
+    assert_on_screen(button, window)
+    button.click()
+    assert review.dock.isVisible()
