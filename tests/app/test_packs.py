@@ -224,6 +224,22 @@ def test_downgrade_refused_explicit_rollback_works(bureau: Bureau, tmp_path: Pat
     assert bureau.run("lexicon", "install", str(v2)) == 0
 
 
+def test_per_run_lexicon_goes_on_top_of_the_pack(bureau: Bureau, tmp_path: Path) -> None:
+    bureau.trust()
+    assert bureau.run("lexicon", "install", str(bureau.pack("2026.1"))) == 0
+    extra = tmp_path / "本单位补充.txt"
+    extra.write_text("青鸟工程\n", encoding="utf-8")
+    doc = tmp_path / "d.txt"
+    doc.write_text("蓝鲸计划与青鸟工程。", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(bureau.home), "scan", "--format", "json",
+                           "--fail-on", "never", "--lexicon", str(extra), str(doc)],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=False)
+    report = json.loads(proc.stdout)
+    assert {"蓝鲸计划", "青鸟工程"} <= flagged(report)
+    assert [lx["name"] for lx in report["tool"]["lexicons"]] == ["bureau", "本单位补充"]
+
+
 def test_installed_pack_altered_on_disk_is_not_used(bureau: Bureau, tmp_path: Path) -> None:
     bureau.trust()
     assert bureau.run("lexicon", "install", str(bureau.pack("2026.1"))) == 0

@@ -134,3 +134,35 @@ def test_bundled_lexicons_import_as_the_first_pack_and_scan_the_same(tmp_path: P
     a, b = bundled.scan_file(doc), as_pack.scan_file(doc)
     assert a.findings and [(f.rule, f.start, f.severity) for f in a.findings] == \
         [(f.rule, f.start, f.severity) for f in b.findings]
+
+
+def test_streamed_xlsx_rows_equal_the_openpyxl_rows(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from app.lexicon.loader import _xlsx_rows
+    from app.packs.xlsx_rows import xlsx_rows
+
+    book = Workbook()                      # the normal (not write-only) mode: shared strings, as Excel
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    sheet.append(["蓝鲸计划", "敏感事项", "高", None, "删除"])
+    sheet.append([])
+    sheet.append([None, None, 3, 4.5, True])
+    sheet["G9"] = "远处的格"
+    sheet.append(["=1+1", 7.0])
+    path = tmp_path / "mixed.xlsx"
+    book.save(path)
+    data = path.read_bytes()
+
+    def trimmed(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+        out = []
+        for n, cells in rows:
+            while cells and cells[-1] == "":
+                cells = cells[:-1]
+            out.append((n, cells))
+        return out
+
+    ours = list(xlsx_rows(path, data))
+    assert trimmed(ours) == trimmed(list(_xlsx_rows(path, data)))
+    assert (9, ["", "", "", "", "", "", "远处的格"]) in ours and (4, ["", "", "3", "4.5", "True"]) in ours
