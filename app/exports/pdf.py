@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.exports.atomic import ExportError
 from app.exports.pdf_fonts import FontMissing, FormFonts, covers, form_fonts
@@ -42,7 +42,7 @@ def font() -> str:
 
 def _style(name: str, size: float, leading: float | None = None, align: int = 0, keep: bool = False) -> ParagraphStyle:
     return ParagraphStyle(f"{name}{size}{align}{keep}", fontName=name, fontSize=size,
-                          leading=leading or size * 1.4, alignment=align, wordWrap="CJK", keepWithNext=int(keep),
+                          leading=leading or size * 1.4, alignment=align, wordWrap="CJK",
                           spaceAfter=2 * mm if keep else 0)
 
 
@@ -103,7 +103,8 @@ def write_pdf(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, w
     cell = 9 if wide else 10.5
     for kind, value in blocks:
         if kind == "heading":
-            story += [Spacer(1, 3 * mm), para(str(value), 14, title=True, keep=True)]   # with what follows
+            # a heading never stands alone at the foot of a page (a long table still starts on it)
+            story += [CondPageBreak(40 * mm), Spacer(1, 3 * mm), para(str(value), 14, title=True, keep=True)]
         elif kind == "text":
             story += [Spacer(1, 1.5 * mm), para(value, cell + 0.5)]
         elif kind == "table":
