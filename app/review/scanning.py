@@ -44,10 +44,27 @@ def engine_scanner(engine: Engine) -> Scanner:
 
 
 _DEFAULT: list[Scanner] = []
+_WITH_PACKS: dict[tuple[Path, bytes], Scanner] = {}
 
 
-def default_scanner() -> Scanner:
-    """The bundled lexicons and rules, loaded once per process."""
+def default_scanner(data_dir: Path | None = None) -> Scanner:
+    """The bundled lexicons and rules, loaded once per process — or, when `data_dir` has active
+    lexicon packs (app.packs), those packs, loaded once per data directory and set of packs."""
+    from app.packs.layers import ACTIVE_FILE, packs_root
+
+    state = b""
+    if data_dir is not None:
+        try:
+            state = (packs_root(data_dir) / ACTIVE_FILE).read_bytes()
+        except OSError:
+            state = b""
+    if data_dir is not None and state:
+        key = (data_dir, state)
+        if key not in _WITH_PACKS:
+            from app.scan import Engine
+
+            _WITH_PACKS[key] = engine_scanner(Engine.load(data_dir=data_dir))
+        return _WITH_PACKS[key]
     if not _DEFAULT:
         from app.scan import Engine
 

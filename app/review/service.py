@@ -55,8 +55,8 @@ def list_reviews(ledger: Ledger) -> list[Review]:
     return [load_review(ledger, rid) for rid in ids]
 
 
-def _scan(path: Path, data: bytes, scanner: Scanner | None) -> ScanResult:
-    result = (scanner or default_scanner())(path)
+def _scan(path: Path, data: bytes, scanner: Scanner | None, data_dir: Path | None = None) -> ScanResult:
+    result = (scanner or default_scanner(data_dir))(path)
     if result.report.error:
         raise ReviewError(f"无法读取文稿 {path}：{result.report.error}", code="unreadable")
     import hashlib
@@ -110,7 +110,7 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     the_route = load_route(route, ledger.data_dir)
     p = Path(path)
     data = read_document_bytes(p)
-    result = _scan(p, data, scanner)
+    result = _scan(p, data, scanner, ledger.data_dir)
     sha, _ = store_document(ledger.data_dir, data)
     review_id = new_review_id()
     signer = by or ledger.workstation_signer()
@@ -131,7 +131,7 @@ def resubmit(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
     submitted it) or else by the workstation key."""
     p = Path(path)
     data = read_document_bytes(p)
-    result = _scan(p, data, scanner)
+    result = _scan(p, data, scanner, ledger.data_dir)
     sha, _ = store_document(ledger.data_dir, data)
     signer = by or ledger.workstation_signer()
     with ledger.transaction() as tx:

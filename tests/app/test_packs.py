@@ -240,6 +240,24 @@ def test_per_run_lexicon_goes_on_top_of_the_pack(bureau: Bureau, tmp_path: Path)
     assert [lx["name"] for lx in report["tool"]["lexicons"]] == ["bureau", "本单位补充"]
 
 
+def test_a_review_records_the_pack_it_scanned_with(bureau: Bureau, tmp_path: Path) -> None:
+    from app.review import open_review
+
+    bureau.trust()
+    signed = bureau.pack("2026.1")
+    assert bureau.run("lexicon", "install", str(signed)) == 0
+    doc = tmp_path / "d.txt"
+    doc.write_text(DOC_TEXT, encoding="utf-8")
+    with Ledger.open(bureau.home) as ledger:
+        open_review(ledger, doc, title="通报", unit="市水务局")
+        scans = [e.payload for e in ledger.events(kinds=("scan_recorded",))]
+        changed = ledger.events(kinds=("lexicon_changed",))
+    import hashlib
+    sha = hashlib.sha256(signed.read_bytes()).hexdigest()
+    assert changed[-1].payload["lexicons"] == [{"name": "bureau", "version": "2026.1", "sha256": sha}]
+    assert "蓝鲸计划" in json.dumps(scans, ensure_ascii=False)
+
+
 def test_installed_pack_altered_on_disk_is_not_used(bureau: Bureau, tmp_path: Path) -> None:
     bureau.trust()
     assert bureau.run("lexicon", "install", str(bureau.pack("2026.1"))) == 0
