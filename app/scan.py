@@ -356,24 +356,8 @@ def _sha256_or_none(path: str) -> str | None:
 
 
 def location_label(loc: Location) -> str:
-    """A short Chinese description of where a finding sits (used by the text report and the UI)."""
-    names = {
-        Part.BODY: "正文", Part.TABLE: "表格", Part.HEADER: "页眉", Part.FOOTER: "页脚", Part.FOOTNOTE: "脚注",
-        Part.ENDNOTE: "尾注", Part.TEXTBOX: "文本框", Part.COMMENT: "批注", Part.INSERTION: "修订插入",
-        Part.DELETION: "修订删除", Part.HIDDEN: "隐藏文字", Part.METADATA: "文档属性", Part.PAGE: "页面",
-        Part.TITLE: "网页标题", Part.ATTRIBUTE: "网页属性", Part.CELL: "单元格",
-    }
-    bits = [names[loc.part]]
-    if loc.sheet:
-        bits.append(f"工作表“{loc.sheet}”")
-    if loc.page:
-        bits.append(f"第{loc.page}页")
-    if loc.table:
-        bits.append(f"表{loc.table}")
-    if loc.cell:
-        bits.append(loc.cell)
-    if loc.paragraph:
-        bits.append(f"第{loc.paragraph}段")
-    if loc.label:
-        bits.append(loc.label)
-    return " ".join(b for b in bits if b)
+    """A short Chinese description of where a finding sits (the text report, the window and the
+    printed forms use the same words: 正文 第5段, 表1 第2行第3列, 第1节 页眉 第1段, 文档属性 作者)."""
+    from app.exports.labels import location_text
+
+    return location_text(loc)
