@@ -106,12 +106,22 @@ def _read_unverified(path: str) -> Any:
 def _trust(args: argparse.Namespace) -> int:
     from app.cli_peers import admin_name
     from app.ledger import Ledger
+    from app.packs.errors import PackCheckError
     from app.packs.service import admin_signer, trust_key
     from app.packs.signing import read_public_key
 
     pub, fp = read_public_key(args.pubfile)
     print(f"词库签发公钥指纹：{fp}")
-    print("请与保密局通过电话或书面核对上面的指纹。")
+    if args.fingerprint is not None:
+        if "".join(args.fingerprint.split()).upper() != "".join(fp.split()):
+            raise PackCheckError("指纹与核对结果不符，已拒绝信任（公钥文件可能被调换）。", code="fingerprint_mismatch")
+    elif not args.password_stdin:
+        answer = input("已通过电话或书面与保密局核对，指纹一致？[y/N] ").strip().lower()
+        if answer not in ("y", "yes", "是"):
+            print("未信任。")
+            return 1
+    else:
+        print("请与保密局通过电话或书面核对上面的指纹。")
     with Ledger.open(_data_dir(args)) as ledger:
         name = admin_name(ledger, args.by)
         signer = admin_signer(ledger, name, _pw(args, f"保密管理员 {name} 的密码："), "登记可信词库签发密钥")
@@ -238,6 +248,7 @@ def register(sub: Any) -> None:
     p.add_argument("pubfile", metavar="PUBFILE")
     p.add_argument("--by", metavar="ADMIN")
     p.add_argument("--name", help="签发单位名称（默认取文件名）")
+    p.add_argument("--fingerprint", default=None, help="已与保密局核对的指纹；不一致则拒绝")
     _password_flag(p)
     p.set_defaults(func=_guard(_trust))
     p = ls.add_parser("install", help="校验并安装、启用已签名的词库包")

@@ -66,7 +66,7 @@ def trust_key(ledger: Ledger, public_key: str, name: str, signer: KeySigner) -> 
     with ledger.transaction() as tx:
         known = next((k for k in trusted_keys(ledger) if k.public_key == public_key), None)
         if known is not None:
-            raise PackInputError(f"该词库签发密钥（指纹 {fp}）已于第 {known.seq} 条登记为可信。", code="key_exists")
+            raise PackCheckError(f"该词库签发密钥（指纹 {fp}）已于第 {known.seq} 条登记为可信。", code="key_exists")
         ev = tx.append("lexicon_key_trusted", {"public_key": public_key, "fingerprint": fp, "name": name}, signer)
     return TrustedKey(public_key, fp, name, ev.actor, ev.seq)
 

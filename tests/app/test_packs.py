@@ -112,10 +112,15 @@ def test_sign_trust_install_then_scan_uses_the_pack(bureau: Bureau, tmp_path: Pa
     capsys.readouterr()
     assert bureau.run("lexicon", "install", str(signed)) == 1          # issuer not trusted yet
     assert "未被本机信任" in capsys.readouterr().err
+    pub = str(bureau.key) + ".pub"
+    assert bureau.run("lexicon", "trust", pub, "--fingerprint", "0000 1111", password=PASSWORD) == 1
+    assert "指纹与核对结果不符" in capsys.readouterr().err
+    assert bureau.events("lexicon_key_trusted") == []
     bureau.trust()
     out = capsys.readouterr().out
-    fp = json.loads(Path(str(bureau.key) + ".pub").read_text(encoding="utf-8"))["fingerprint"]
+    fp = json.loads(Path(pub).read_text(encoding="utf-8"))["fingerprint"]
     assert fp in out
+    assert bureau.run("lexicon", "trust", pub, "--fingerprint", fp, password=PASSWORD) == 1   # already trusted
     assert bureau.run("lexicon", "install", str(signed)) == 0
     assert "测试用例 2/2 通过" in capsys.readouterr().out
 
