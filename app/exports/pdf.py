@@ -47,22 +47,24 @@ def _style(name: str, size: float, leading: float | None = None, align: int = 0,
 
 
 def markup(text: str, font_name: str) -> str:
-    """Escaped paragraph markup; characters the font lacks are set in the other form font, so no
-    box ever replaces a glyph that one of the two embedded fonts has."""
+    """Escaped paragraph markup; characters the font lacks are set in the other form font (or the
+    symbol font), so no box replaces a glyph that one of the embedded fonts has."""
     f = fonts()
-    other = f.title if font_name == f.body else f.body
+    spare = [n for n in (f.body, f.title, f.symbols) if n and n != font_name]
     out: list[str] = []
     run: list[str] = []
-    run_other = False
+    run_font: str | None = None
     for ch in printable(text):
-        use_other = ch not in "\n\t " and not covers(font_name, ch) and covers(other, ch)
-        if use_other != run_other and run:
-            out.append(_run("".join(run), other if run_other else None))
+        use: str | None = None
+        if ch not in "\n\t " and not covers(font_name, ch):
+            use = next((n for n in spare if covers(n, ch)), None)
+        if use != run_font and run:
+            out.append(_run("".join(run), run_font))
             run = []
-        run_other = use_other
+        run_font = use
         run.append(ch)
     if run:
-        out.append(_run("".join(run), other if run_other else None))
+        out.append(_run("".join(run), run_font))
     return "".join(out)
 
 

@@ -28,6 +28,8 @@ TITLE_FONTS = (("FZXBSJW.TTF", 0), ("方正小标宋简体.ttf", 0), ("simhei.tt
 BODY_FONTS = (("simfang.ttf", 0), ("SIMFANG.TTF", 0), ("FangSong.ttf", 0), ("uming.ttc", 0),
               ("simsun.ttc", 0), ("NotoSerifSC-Regular.ttf", 0), ("wqy-zenhei.ttc", 0),
               ("wqy-microhei.ttc", 0), ("NotoSansSC-Regular.ttf", 0))
+#: For the few symbols the CJK fonts lack (☐ ☒ and the like); optional.
+SYMBOL_FONTS = (("DejaVuSans.ttf", 0), ("seguisym.ttf", 0), ("arial.ttf", 0))
 
 
 class FontMissing(RuntimeError):
@@ -40,6 +42,7 @@ class FormFonts:
     body: str
     title_file: str
     body_file: str
+    symbols: str = ""   # a third font for symbols, "" when none is installed
 
 
 def _find(name: str) -> Path | None:
@@ -77,7 +80,11 @@ def form_fonts() -> FormFonts:
     if not _cache:
         title, title_file = _register("Title", TITLE_FONTS)
         body, body_file = _register("Body", BODY_FONTS)
-        _cache.append(FormFonts(title, body, title_file, body_file))
+        try:
+            symbols, _ = _register("Symbols", SYMBOL_FONTS)
+        except FontMissing:
+            symbols = ""
+        _cache.append(FormFonts(title, body, title_file, body_file, symbols))
     return _cache[0]
 
 

@@ -157,6 +157,8 @@ def test_review_sheet_docx_a4_margins_and_widths(home: tuple[Path, str, str], tm
     # 五号 is 3.7 mm a character: the remark column holds 10 a line, the others from 内容 on at least 6
     # (the old form had 3–5 everywhere), 序号 and 级别 at least 2
     assert widths[3] > Mm(37) and min(widths[2:]) > Mm(22) and min(widths[:2]) > Mm(7.4)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert all(t.rows[0]._tr.trPr.find(w + "tblHeader") is not None for t in d.tables)   # repeated header
     cells = " ".join(c.text for t in d.tables for row in t.rows for c in row.cells)
     assert "表1 第2行第2列" in cells and not INTERNAL.search(cells)
     assert LOCAL_TIME.search(cells) and not ISO_TIME.search(cells)
@@ -231,3 +233,21 @@ def test_no_embeddable_font_is_an_export_error(home: tuple[Path, str, str], tmp_
         export_review_sheet(ledger, r1, tmp_path / "x.pdf")
     assert err.value.code == "no_font" and not (tmp_path / "x.pdf").exists()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_symbols_missing_from_the_cjk_fonts_come_from_an_embedded_font(tmp_path: Path) -> None:
+    from app.exports.pdf import fonts, markup, write_pdf
+    from app.exports.pdf_fonts import covers
+
+    f = fonts()
+    if not f.symbols:
+        pytest.skip("no symbol font (DejaVu Sans) installed")
+    assert not covers(f.body, "☐") and covers(f.symbols, "☐")
+    assert f'<font name="{f.symbols}">☐</font>' in markup("选项☐", f.body)
+    path = tmp_path / "s.pdf"
+    write_pdf(path, "标题", [("heading", "一、符号"), ("text", "选项☐已勾选☑，控制字符\x07"),
+                            ("table", (["甲", "乙"], [["☐", "•"]], [1, 1]))])
+    sizes, text = _render(path)
+    assert _a4(sizes[0]) and "☐" in text and "␇" in text
+    fonts_found = _pdf_fonts(path.read_bytes())
+    assert len(fonts_found) >= 3 and all(e for _, e in fonts_found), fonts_found
