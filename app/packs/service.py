@@ -116,8 +116,9 @@ def build_engine(pack_csvs: list[Path], cache_dir: Path | None = None) -> Any:
 
 def candidate_engine(data_dir: Path, pack: Pack, csv_path: Path) -> Any:
     """The engine the workstation would run with `pack` active (its other active packs kept)."""
-    others = [p.csv for p in active_packs(data_dir) if p.id != pack.manifest.id]
-    return build_engine([*others, csv_path])
+    layers = [(p.id, p.csv) for p in active_packs(data_dir) if p.id != pack.manifest.id]
+    layers.append((pack.manifest.id, csv_path))
+    return build_engine([path for _, path in sorted(layers)])  # the order scan uses: by pack id
 
 
 def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | None = None,
@@ -138,7 +139,7 @@ def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | Non
         csv_path = pack_file(data_dir, m.id, m.version, ".csv")
         csv_bytes = lexicon_csv(pack)
         with tempfile.TemporaryDirectory(dir=_staging(data_dir)) as tmp:
-            staged = Path(tmp) / f"{m.id}-{m.version}.csv"
+            staged = Path(tmp) / csv_path.name  # the installed name: the cache entry is reused
             staged.write_bytes(csv_bytes)
             failures = vector_failures(pack, candidate_engine(data_dir, pack, staged))
         if failures:

@@ -33,7 +33,7 @@ def run_test(pack: Pack, docs: Sequence[str], data_dir: Path, out: TextIO) -> in
     from app.scan import Engine, expand_paths
 
     with tempfile.TemporaryDirectory() as tmp:
-        staged = Path(tmp) / f"{pack.manifest.id}-{pack.manifest.version}.csv"
+        staged = Path(tmp) / f"{pack.manifest.version}.csv"  # as installed: one cache entry
         staged.write_bytes(lexicon_csv(pack))
         candidate = candidate_engine(data_dir, pack, staged)
     failures = vector_failures(pack, candidate)
