@@ -114,7 +114,21 @@ def write_docx(path: Path, title: str, blocks: Sequence[tuple[str, object]], *, 
     if footer:
         p = section.footer.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _fonts(p.add_run(printable(footer)), BODY_FONT, 9)
+        _fonts(p.add_run(printable(footer) + "    第 "), BODY_FONT, 9)
+        field = OxmlElement("w:fldSimple")   # the page number, filled in by Word/WPS when printing
+        field.set(qn("w:instr"), "PAGE")
+        number = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "18")   # 9 pt, as the rest of the footer
+        rpr.append(size)
+        number.append(rpr)
+        text = OxmlElement("w:t")
+        text.text = "1"
+        number.append(text)
+        field.append(number)
+        p._p.append(field)
+        _fonts(p.add_run(" 页"), BODY_FONT, 9)
     doc.core_properties.author = "密审 MiShen"
     doc.core_properties.title = printable(title)
     doc.save(str(path))

@@ -30,6 +30,7 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
     cls = v["info_class_label"] + (f"（系统建议：{v['suggested_class']}，已人工调整）" if v["class_overridden"] else "")
     disclosure = data["disclosure_label"] + (f"（理由：{data['disclosure_reason']}）" if data["disclosure_reason"] else "")
     ident = [["审核单编号", data["id"]], ["文稿标题", data["title"]], ["报送单位", data["unit"] or "—"],
+             ["建立时间", local_time(str(data["opened"])) if data["opened"] else "—"],
              ["文件名", f"{v['name']}（第 {v['number']} 版，{v['size']} 字节）"], ["文稿 SHA-256", v["sha256"]],
              ["扫描报告 SHA-256", v["report_sha256"]], ["扫描引擎", v["engine_version"]],
              ["词库", "；".join(f"{x.get('name')} {x.get('version')}" for x in v["lexicons"]) or "—"],
