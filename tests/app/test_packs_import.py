@@ -166,3 +166,31 @@ def test_streamed_xlsx_rows_equal_the_openpyxl_rows(tmp_path: Path) -> None:
     ours = list(xlsx_rows(path, data))
     assert trimmed(ours) == trimmed(list(_xlsx_rows(path, data)))
     assert (9, ["", "", "", "", "", "", "远处的格"]) in ours and (4, ["", "", "3", "4.5", "True"]) in ours
+
+
+def test_diff_and_what_if_on_the_shared_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from app.lexicon.loader import default_lexicon_paths
+    from tests.conftest import shared_path
+
+    corpus = shared_path("eval", "corpus")
+    bundled = default_lexicon_paths()
+    full = write_pack(import_pack(bundled, Manifest("default", "2025.1", "密审")), tmp_path / "full.json")
+    harmful = [p for p in bundled if p.name == "harmful_content.csv"]
+    without = write_pack(import_pack([p for p in bundled if p not in harmful], Manifest("default", "2025.2", "密审")),
+                         tmp_path / "without.json")
+    capsys.readouterr()
+    assert cli(monkeypatch, tmp_path / "h", "lexicon", "diff", str(full), str(without)) == 0
+    out = capsys.readouterr().out
+    removed = sum(1 for line in out.splitlines() if line.startswith("- 删除"))
+    assert removed == len(import_pack(harmful, MANIFEST).entries) and "+ 新增" not in out
+
+    # nothing installed: the candidate is compared with the bundled lexicons, document by document
+    assert cli(monkeypatch, tmp_path / "h", "lexicon", "test", str(without), str(corpus)) == 0
+    out = capsys.readouterr().out
+    assert "测试用例 0/0 通过" in out
+    assert "luoyang-website-page.html：新增 0，消失" in out and "- [harmful_content/" in out and "“皇冠体育”" in out
+    assert "qingyuan-disclosure.txt" not in out and "\n  + [" not in out
+    assert cli(monkeypatch, tmp_path / "h", "lexicon", "test", str(full), str(corpus)) == 0
+    same = capsys.readouterr().out                # the bundled lexicons as a pack: nothing changes
+    assert "，0 个的发现有变化。" in same and "消失" not in same
