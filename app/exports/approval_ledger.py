@@ -85,7 +85,7 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
 
 #: Column widths (characters) of the xlsx and relative widths of the PDF/docx tables.
 XLSX_WIDTHS = (5, 17, 14, 17, 24, 8, 5, 12, 11, 10, 9, 30, 22, 17)
-PRINT_WIDTHS = (8, 24, 14, 17, 22, 8, 8, 15, 13, 10, 12, 26, 19, 17)
+PRINT_WIDTHS = (8, 24, 14, 17, 22, 9, 8, 15, 13, 11, 12, 25, 19, 17)
 
 
 def _lines(text: str, width: float) -> int:
