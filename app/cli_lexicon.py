@@ -10,9 +10,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import MishenError
+from app.plain_text import printable
+
+if TYPE_CHECKING:
+    from app.packs.format import Pack
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -97,7 +101,9 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_unverified(path: str) -> Any:
+def _read_unverified(path: str) -> Pack:
+    """A pack read and checked for its canonical layout, signature not checked (sign, diff,
+    test and export work on unsigned candidates too)."""
     from app.packs.format import read_pack
 
     return read_pack(path)
@@ -162,12 +168,13 @@ def _install(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from app.ledger import Ledger
-    from app.packs.service import installed, trusted_keys
+    from app.packs.service import history, installed, trusted_keys
 
     data_dir = _data_dir(args)
     with Ledger.open(data_dir) as ledger:
         packs = installed(ledger, data_dir)
         keys = trusted_keys(ledger)
+        events = history(ledger)
     if not packs:
         print("尚未安装词库包：扫描使用程序内置词库。")
     for i in packs:
@@ -175,7 +182,18 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{mark} {i.id} {i.version}  {i.issuer}  SHA-256 {i.sha256}{'  （启用中）' if i.active else ''}")
     for k in keys:
         print(f"可信签发密钥：{k.name}  指纹 {k.fingerprint}（第 {k.seq} 条，{k.by} 登记）")
+    if events:
+        print("最近记录：")
+    for seq, kind, actor, payload in events[-10:]:
+        what = _KIND_NAMES.get(kind, kind)
+        label = f"{payload.get('pack_id', '')} {payload.get('version', '')}".strip() or payload.get("fingerprint", "")
+        reason = f"：{str(payload.get('reason', '')).splitlines()[0]}" if kind == "lexicon_pack_refused" else ""
+        print(printable(f"  第 {seq} 条 {what} {label}（{actor}）{reason}"))
     return 0
+
+
+_KIND_NAMES = {"lexicon_key_trusted": "信任签发密钥", "lexicon_pack_installed": "安装", "lexicon_pack_activated": "启用",
+               "lexicon_pack_refused": "拒绝", "lexicon_pack_rolled_back": "回退"}
 
 
 def _rollback(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,8 +26,6 @@ from app.packs.layers import active_packs, lexicon_csv, pack_file, packs_root, r
 from app.packs.signing import signature_valid
 from app.users.model import Role
 from app.users.service import unlock
-
-Signer = KeySigner
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,5 +232,3 @@ def history(ledger: Ledger) -> list[tuple[int, str, str, dict[str, Any]]]:
              "lexicon_pack_rolled_back")
     return [(ev.seq, ev.kind, ev.actor, dict(ev.payload)) for ev in ledger.events(kinds=kinds)]
 
-
-OnProgress = Callable[[str], None]

@@ -217,6 +217,8 @@ def test_downgrade_refused_explicit_rollback_works(bureau: Bureau, tmp_path: Pat
     assert bureau.run("lexicon", "list") == 0
     listing = capsys.readouterr().out
     assert "* bureau 2026.1" in listing and "  bureau 2026.2" in listing
+    assert "拒绝 bureau 2026.1（@workstation）：词库包 bureau 的版本 2026.1 低于已启用的 2026.2" in listing
+    assert "回退 bureau 2026.1（admin）" in listing
     doc = tmp_path / "d.txt"
     doc.write_text("北斗七号与蓝鲸计划。", encoding="utf-8")
     report = scan_json(bureau.home, doc)
