@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 _WIN = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
+_WIN_USER = Path(os.environ.get("LOCALAPPDATA", "C:/Users/Default/AppData/Local")) / "Microsoft/Windows/Fonts"
 _UNIX = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
          Path("/System/Library/Fonts"), Path("/Library/Fonts"))
 
@@ -46,9 +47,9 @@ class FormFonts:
 
 
 def _find(name: str) -> Path | None:
-    direct = _WIN / name
-    if direct.is_file():
-        return direct
+    for folder in (_WIN, _WIN_USER):   # fonts installed for all users, then for this user
+        if (folder / name).is_file():
+            return folder / name
     for root in _UNIX:
         if root.is_dir():
             for hit in root.rglob(name):
