@@ -6,7 +6,8 @@ review packages (`roster_valid`, `fingerprint`). Everything here is pure: entrie
 
 Entitlement rules checked here:
 - `unit_identity_created` and `peer_added` are signed by a local 保密管理员 (never by the workstation
-  key); the identity entry carries a proof signature by the unit key itself.
+  key); the identity entry carries a proof signature by the unit key itself. So is
+  `lexicon_key_trusted` (a bureau key that lexicon packs must be signed with, app.packs).
 - `user_imported` lists only users found in a roster signed by a registered peer's unit key.
 - an imported sign-off or waiver names a signer key vouched for that way, for the same review.
 - `package_imported` carries only statements whose signer keys are in rosters signed by a
@@ -169,6 +170,9 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
         if not isinstance(statement, Mapping) or not isinstance(proof, str) or not identity_valid(statement, proof):
             return "bad_signature", f"第 {ev.seq} 条“建立单位身份”记录缺少单位密钥的有效签名"
         trust.unit_keys.add(str(statement["public_key"]))
+    elif ev.kind == "lexicon_key_trusted":
+        if trust.roles.get(ev.actor) != SECRECY_ADMIN:
+            return "unentitled", f"第 {ev.seq} 条“信任词库签发密钥”记录不是由保密管理员签署的（{ev.actor}）"
     elif ev.kind == "unit_key_shared":
         if trust.roles.get(ev.actor) != SECRECY_ADMIN or trust.roles.get(str(payload.get("admin"))) != SECRECY_ADMIN:
             return "unentitled", f"第 {ev.seq} 条“共享单位身份密钥”记录不是由保密管理员签署、或共享对象不是保密管理员"

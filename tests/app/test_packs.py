@@ -291,3 +291,15 @@ def test_what_if_shows_findings_that_appear(bureau: Bureau, tmp_path: Path,
     assert "测试用例 2/2 通过" in out
     assert "a.txt：新增 1" in out and "“蓝鲸计划”" in out and "b.txt" not in out
     assert "共 2 个文件，1 个的发现有变化。" in out
+
+
+def test_ledger_verify_refuses_a_trust_entry_not_signed_by_the_secrecy_admin(bureau: Bureau) -> None:
+    from app.packs.service import trust_key
+    from app.packs.signing import read_public_key
+
+    pub, _ = read_public_key(str(bureau.key) + ".pub")
+    with Ledger.open(bureau.home) as ledger:
+        trust_key(ledger, pub, "forged", ledger.workstation_signer())   # what the CLI never does
+    result = verify_ledger(ledger_path(bureau.home))
+    assert not result.ok
+    assert any("信任词库签发密钥" in p.message for p in result.problems)
