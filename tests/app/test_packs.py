@@ -303,3 +303,27 @@ def test_ledger_verify_refuses_a_trust_entry_not_signed_by_the_secrecy_admin(bur
     result = verify_ledger(ledger_path(bureau.home))
     assert not result.ok
     assert any("信任词库签发密钥" in p.message for p in result.problems)
+
+
+def test_two_pack_ids_are_active_side_by_side(bureau: Bureau, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    bureau.trust()
+    assert bureau.run("lexicon", "install", str(bureau.pack("2026.1"))) == 0
+    words = tmp_path / "spam.txt"
+    words.write_text("代开发票\n", encoding="utf-8")
+    vec = tmp_path / "spam-vec.csv"
+    vec.write_text("类型,句子,类别\n应检出,专业代开发票。,有害信息\n应检出,本单位参与蓝鲸计划。,敏感事项\n", encoding="utf-8")
+    unsigned, signed = tmp_path / "spam.json", tmp_path / "spam.signed.json"
+    assert bureau.run("lexicon", "import", str(words), str(vec), "-o", str(unsigned), "--id", "spam", "--version", "1",
+                      "--issuer", "市保密局", "--category", "有害信息") == 0
+    assert bureau.run("lexicon", "sign", str(unsigned), "--key", str(bureau.key), "-o", str(signed),
+                      password=KEY_PASSWORD) == 0
+    # its vectors run with the other active pack too (蓝鲸计划 comes from "bureau")
+    assert bureau.run("lexicon", "install", str(signed)) == 0
+    capsys.readouterr()
+    assert bureau.run("lexicon", "rollback") == 2                     # two packs active: --id needed
+    doc = tmp_path / "d.txt"
+    doc.write_text("蓝鲸计划，代开发票。", encoding="utf-8")
+    report = scan_json(bureau.home, doc)
+    assert {"蓝鲸计划", "代开发票"} <= flagged(report)
+    assert [(lx["name"], lx["version"]) for lx in report["tool"]["lexicons"]] == [("bureau", "2026.1"), ("spam", "1")]  # type: ignore[index]
