@@ -151,6 +151,10 @@ def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | Non
     csv_path.write_bytes(csv_bytes)
     previous = None if current is None else str(current["version"])
     with ledger.transaction() as tx:
+        # under the ledger's write lock: another install may have activated a version meanwhile
+        if read_active(data_dir).get(m.id) != current:
+            raise PackCheckError(f"安装 {pack.label} 期间词库包 {m.id} 的启用版本已被另一操作改变，请重新安装。",
+                                 code="concurrent_change")
         tx.append("lexicon_pack_installed", _event(pack, entries=len(pack.entries),
                                                    vectors=len(pack.must_flag) + len(pack.must_not_flag)), who)
         _activate(data_dir, pack.manifest.id, pack.manifest.version, pack.sha256, csv_bytes)
