@@ -132,6 +132,7 @@ def check_policy(ev: LedgerEvent, state: PolicyState) -> PolicyIssue | None:
         state.routes.setdefault(str(payload.get("review_id")), payload["route"])
     elif kind == "package_imported":
         _routes_in(payload.get("events"), state.routes)
+        return _carried(ev, payload, state)
     elif kind == "user_imported":
         for user in payload.get("users", []) if isinstance(payload.get("users"), list) else []:
             if isinstance(user, Mapping):
@@ -192,6 +193,29 @@ def _statement(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState) 
                                f"（该级须由{'或'.join(role_label(r) for r in sorted(allowed))}签署）", ev.seq)
     elif role not in waiver_roles(route):
         return PolicyIssue("unentitled", f"第 {ev.seq} 条：“{signer}”（{role_label(role)}）无权豁免禁止发布的问题", ev.seq)
+    return None
+
+
+def _carried(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState) -> PolicyIssue | None:
+    """Sign-offs and waivers carried inside an imported package: each by a role its route allows
+    at that level (whose key vouches for them is app.ledger.trust's check)."""
+    from app.ledger.trust import statements
+
+    for st in statements(payload.get("events")):
+        route = state.routes.get(str(st.get("review_id")))
+        role, signer = str(st.get("signer_role", "")), str(st.get("signer", ""))
+        if route is None:
+            return PolicyIssue("unknown_review", f"第 {ev.seq} 条导入的审核包含有不属于包内审核单的签署（{signer}）", ev.seq)
+        if st.get("type") == "waiver" or "finding_id" in st:
+            if role not in waiver_roles(route):
+                return PolicyIssue("unentitled", f"第 {ev.seq} 条导入的审核包中，“{signer}”（{role_label(role)}）"
+                                   "无权豁免禁止发布的问题", ev.seq)
+            continue
+        level = st.get("level")
+        allowed = level_roles(route, level) if isinstance(level, int) else None
+        if allowed is None or role not in allowed:
+            return PolicyIssue("unentitled", f"第 {ev.seq} 条导入的审核包中，“{signer}”（{role_label(role)}）"
+                               f"无权签署第 {level} 级", ev.seq)
     return None
 
 

@@ -191,3 +191,28 @@ def test_ledger_from_before_the_first_run_rule_verifies_with_a_note(tmp_path: Pa
     shutil.copy(src, tmp_path / "ledger.sqlite3")
     result = verify_ledger(tmp_path / "ledger.sqlite3")
     assert result.ok and result.notes and "尚无保密管理员时添加" in result.notes[0]
+
+
+def test_policy_checks_statements_carried_in_an_imported_package() -> None:
+    """The pure rule over entries: a package_imported entry (minted with the workstation key, say)
+    carrying a level-3 sign-off by an officer is refused even if its keys were vouched for."""
+    import json as _json
+
+    from app.ledger.model import LedgerEvent
+    from app.ledger.policy import PolicyState, check_policy
+    from app.review.routes import load_route
+
+    route = load_route(None, None).to_json()
+
+    def ev(seq: int, kind: str, payload: dict[str, Any], actor: str = "@workstation") -> LedgerEvent:
+        return LedgerEvent(seq, "2026-01-01T00:00:00+08:00", actor, kind, _json.dumps(payload), "0" * 64, "0" * 64, "")
+
+    def package(role: str, level: int) -> LedgerEvent:
+        st = {"type": "signoff", "review_id": "R1", "level": level, "signer": "某人", "signer_role": role}
+        inner = [ev(1, "review_opened", {"review_id": "R1", "route": route}).to_json(),
+                 ev(2, "signed", {"review_id": "R1", "statement": st}, "某人").to_json()]
+        return ev(5, "package_imported", {"review_id": "R1", "events": inner})
+
+    bad_issue = check_policy(package("officer", 3), PolicyState())
+    assert bad_issue is not None and bad_issue.seq == 5 and "无权签署第 3 级" in bad_issue.message
+    assert check_policy(package("principal", 3), PolicyState()) is None
