@@ -20,7 +20,7 @@ class MishenError(Exception):
 
 class ReadError(MishenError):
     """A document could not be read. Codes: not_found, unsupported, corrupt, encrypted, too_large,
-    zip_bomb, malformed_xml, no_converter, conversion_failed, decode_failed."""
+    too_slow, zip_bomb, malformed_xml, no_converter, conversion_failed, decode_failed."""
 
     code = "unreadable"
 

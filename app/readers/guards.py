@@ -4,7 +4,8 @@ Zip containers (docx, xlsx, xlsx lexicons) are checked as a whole before anythin
 them: entry count, number of XML parts, total uncompressed size, total size of the XML parts
 (which parsers turn into trees many times their size) and compression ratio, per entry and for
 the whole archive (twenty 10 MiB parts that each pass are still one 200 MiB document); XML is parsed without entity resolution, network access
-or huge-tree mode. Every failure becomes a `ReadError` with a stable code.
+or huge-tree mode. PDFs have a page, text and time budget and LibreOffice conversions a size and
+time budget (constants below). Every failure becomes a `ReadError` with a stable code.
 """
 
 from __future__ import annotations
@@ -24,10 +25,33 @@ MAX_XML_PARTS = 5_000                          # parts that are parsed (.xml, .r
 MAX_XML_UNCOMPRESSED = 64 * 1024 * 1024        # all parsed parts together, declared sizes (~25× that in memory once parsed)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
+# PDF text extraction (app/readers/pdf.py): a 1,000-page report reads in a few seconds and holds
+# a few million characters; these stop a crafted file long before memory or patience runs out.
+MAX_PDF_PAGES = 5_000
+MAX_PDF_TEXT_CHARS = 50_000_000                # all pages together (~200 MB as Python str at worst)
+MAX_PDF_SECONDS = 300.0                        # wall clock for all pages, checked between pages
+
+# LibreOffice conversion (app/readers/office.py); the converted docx/xlsx then goes through the
+# zip budget above like any other.
+MAX_CONVERT_BYTES = 100 * 1024 * 1024          # a .doc/.wps/.et/.rtf/.odt larger than this is not converted
+CONVERT_TIMEOUT_S = 180.0                      # one conversion; soffice and its children are then killed
+
 
 def _bomb(detail: str) -> ReadError:
     return ReadError(f"文件疑似“压缩炸弹”（{detail}），为保护本机未予解压。请向来源确认文件后再审查。",
                      code="zip_bomb")
+
+
+def too_large(what: str, detail: str) -> ReadError:
+    """An input over one of the budgets above (`detail` names the count and the limit)."""
+    return ReadError(f"{what}文件过大（{detail}），为保护本机未予完整读取。请拆分文件后分别审查。",
+                     code="too_large")
+
+
+def too_slow(what: str, detail: str) -> ReadError:
+    """Reading an input took longer than its time budget."""
+    return ReadError(f"{what}文件读取超时（{detail}），未能完整审查。文件可能已损坏或被刻意构造；"
+                     f"请拆分文件或用原软件另存一份后再审查。", code="too_slow")
 
 
 def corrupt(what: str, detail: str = "") -> ReadError:

@@ -1,7 +1,8 @@
 """PDF reader (pypdfium2): one PAGE segment per page whose `text[i]` is pdfium char index i.
 
 Also two helpers for the viewer, with no Qt: `char_rects` (where characters sit on a page, in PDF
-points) and `render_page` (an RGBA bitmap of a page). pdfium is not thread-safe, so every call
+points) and `render_page` (an RGBA bitmap of a page). Text extraction is bounded by the page,
+character and wall-clock budgets in `app.readers.guards` (the clock is checked between pages). pdfium is not thread-safe, so every call
 into it holds `PDFIUM_LOCK` (the UI should take the same lock for its own pdfium calls).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from typing import Any
 
 from app.errors import ReadError
 from app.model import Document, Location, Notice, Part, Segment
+from app.readers import guards
 
 PDFIUM_LOCK = threading.RLock()
 _META_KEYS = (("Title", "pdf:title"), ("Author", "pdf:author"), ("Subject", "pdf:subject"),
@@ -29,10 +32,19 @@ def read(path: Path, data: bytes, sha256: str, password: str | None = None) -> D
     """`password`: the user password of an encrypted PDF (wrong or missing: ReadError "encrypted")."""
     with PDFIUM_LOCK, _open(data, password) as pdf:
         count = len(pdf)
+        if count > guards.MAX_PDF_PAGES:
+            raise guards.too_large("PDF ", f"共 {count} 页，超过上限 {guards.MAX_PDF_PAGES} 页")
         segments: list[Segment] = []
         blank: list[int] = []
+        started = time.monotonic()
+        chars = 0
         for index in range(count):
-            text = _page_text(pdf, index)
+            elapsed = time.monotonic() - started
+            if index and elapsed > guards.MAX_PDF_SECONDS:
+                raise guards.too_slow("PDF ", f"{elapsed:.0f} 秒内只读取了 {count} 页中的 {index} 页，"
+                                             f"超过时限 {guards.MAX_PDF_SECONDS:.0f} 秒")
+            text = _page_text(pdf, index, guards.MAX_PDF_TEXT_CHARS - chars)
+            chars += len(text)
             if not any(ch not in _SPACE for ch in text):
                 blank.append(index + 1)
             segments.append(Segment(text, Location(Part.PAGE, page=index + 1), soft_breaks=True))
@@ -89,7 +101,9 @@ def _open_error(exc: Exception) -> ReadError:
                      code="corrupt")
 
 
-def _page_text(pdf: Any, index: int) -> str:
+def _page_text(pdf: Any, index: int, budget: int) -> str:
+    """Page `index`'s text; more than `budget` characters (what is left of the document's text
+    budget) is refused before the text is extracted."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -97,6 +111,9 @@ def _page_text(pdf: Any, index: int) -> str:
             count = textpage.count_chars()
             if count <= 0:
                 return ""
+            if count > budget:
+                limit = guards.MAX_PDF_TEXT_CHARS
+                raise guards.too_large("PDF ", f"读到第 {index + 1} 页时文字已超过 {limit:,} 字的上限")
             text: str = textpage.get_text_range(0, count)
             if len(text) != count:  # pdfium left out or inserted chars: build it index by index
                 text = _per_char(textpage, count)
