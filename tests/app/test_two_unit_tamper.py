@@ -304,7 +304,9 @@ def tamper(home: Path, rng: random.Random) -> Tampering:
     n = len(old)
     new = [list(r) for r in old]
     what = rng.choice(["edit", "rehash", "resign", "resign", "delete", "truncate", "truncate", "reorder", "insert",
-                       "swap_signatures"])
+                       "swap_signatures", "forge_tail", "forge_tail"])
+    if what == "forge_tail":
+        return forge_tail(conn, old, workstation, rng)
     k = rng.randrange(2, n + (0 if what == "reorder" else 1))   # entry 1 is the genesis
     i = k - 1
     exact, detail = True, str(old[i][3])
@@ -314,7 +316,8 @@ def tamper(home: Path, rng: random.Random) -> Tampering:
             resign(new[i], KeySigner(WORKSTATION, new_private_key()))
             new[i][7] = old[i][7]                       # new hash, old signature
         elif what == "resign":
-            label, signer = rng.choice([*keys, ("fresh", KeySigner(WORKSTATION, new_private_key()))])
+            label, signer = ("meta:workstation_key", workstation) if rng.random() < 0.5 else \
+                rng.choice([*keys, ("fresh", KeySigner(WORKSTATION, new_private_key()))])
             resign(new[i], signer)
             detail += f" re-signed with {label}"
             # a workstation record re-signed with the workstation key is valid by itself: the break
@@ -348,12 +351,79 @@ def tamper(home: Path, rng: random.Random) -> Tampering:
         if new[i][7] == new[j][7]:
             what = "noop"
     paired = old[k - 2][3] == "user_added"
+    _finish(conn, new)
+    return Tampering(what, k, exact, paired, detail)
+
+
+def _finish(conn: sqlite3.Connection, new: list[list[object]]) -> None:
     write_rows(conn, new)
     for stmt in MIGRATIONS[1]:
         if "CREATE TRIGGER" in stmt:
             conn.execute(stmt)
     conn.close()
-    return Tampering(what, k, exact, paired, detail)
+
+
+PROTECTED = ("signed", "finding_waived", "user_imported", "package_imported")
+
+
+def forge_tail(conn: sqlite3.Connection, old: list[list[object]], workstation: KeySigner,
+               rng: random.Random) -> Tampering:
+    """The strongest rewrite the plain workstation key allows: in the run of workstation-signed
+    entries at the end of the ledger (after the round trip: the package export, the imported
+    roster and level-4 sign-off, the re-export, the checkpoint record), edit one entry and re-sign
+    it and every later one with the workstation key, links and head fixed. What the imported
+    entries carry is signed by the other unit (rosters, statements): changing it is named at that
+    entry. Anything else the workstation key alone vouches for only a receipt or checkpoint
+    taken afterwards can show (`exact` False)."""
+    n = len(old)
+    s = n
+    while s > 2 and old[s - 2][2] == WORKSTATION:
+        s -= 1
+    k = rng.randrange(s, n + 1)
+    new = [list(r) for r in old]
+    i = k - 1
+    kind = str(new[i][3])
+    payload = json.loads(str(new[i][4]))
+    if kind in ("signed", "finding_waived") and payload.get("imported_from"):
+        how = rng.choice(["opinion", "decision", "level", "imported_unit", "local", "signer"])
+        st = payload["statement"]
+        if how == "opinion":
+            st["opinion"] = "同意发布（改）"
+        elif how == "decision":
+            st["decision"] = "reject" if st.get("decision") == "approve" else "approve"
+        elif how == "level":
+            st["level"] = 3
+        elif how == "imported_unit":
+            payload["imported_unit"] = "市应急局"
+        elif how == "local":          # pass the office's sign-off off as a local one
+            payload.pop("imported_from")
+            payload.pop("imported_unit", None)
+        else:                         # a local principal's name on the office's statement
+            st["signer"], st["signer_role"] = "zhang_zy", "principal"
+    elif kind == "user_imported":
+        how = rng.choice(["role", "name", "drop_roster"])
+        user = payload["users"][0]
+        if how == "role":
+            user["role"] = "principal"
+        elif how == "name":
+            user["name"] = "zhang_zy"
+        else:
+            payload["rosters"] = []
+    elif kind == "package_imported":
+        how = "inner_statement"
+        inner = next(e for e in payload["events"] if e["kind"] in ("signed", "finding_waived"))
+        body = json.loads(inner["payload"])
+        body["statement"]["opinion"] = "审核通过，可以发布（改）"
+        inner["payload"] = json.dumps(body, ensure_ascii=False)
+    else:
+        how = "neutral"
+        payload["tampered"] = rng.random()
+    new[i][4] = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for j in range(i, n):
+        new[j][5] = new[j - 1][6]
+        resign(new[j], workstation)
+    _finish(conn, new)
+    return Tampering("forge_tail", k, kind in PROTECTED, old[k - 2][3] == "user_added", f"{kind}:{how}")
 
 
 def test_histories_are_legal_and_hold_a_round_trip(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -396,6 +466,12 @@ def test_random_tampering_of_one_unit_is_caught(seed: int, tmp_path_factory: pyt
             assert not with_cp.ok and with_cp.first_bad in (low, t.k), (where, with_cp.problems)
         assert kept.first_bad in (low, t.k), (where, kept.problems)
         assert any(p.code == "truncated" for p in kept.problems), (where, kept.problems)
+    elif t.what == "forge_tail" and not t.exact:
+        # the limit the plain workstation key leaves: the receipt of the last entry (and the
+        # checkpoint, for entries it covers) names the rewrite; the chain alone cannot
+        assert any(p.code == "rewritten" and p.seq == unit.entries for p in kept.problems), (where, kept.problems)
+        if t.k <= unit.checkpoint_seq:
+            assert not with_cp.ok and with_cp.first_bad == unit.checkpoint_seq, (where, with_cp.problems)
     elif t.exact:
         assert not alone.ok and alone.first_bad in (low, t.k), (where, alone.problems)
         assert kept.first_bad in (low, t.k), (where, kept.problems)
