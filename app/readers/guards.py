@@ -48,6 +48,12 @@ def too_large(what: str, detail: str) -> ReadError:
                      code="too_large")
 
 
+def size_text(size: int) -> str:
+    """1536 → "2 KB", 150 MiB → "150 MB"."""
+    mib = 1024 * 1024
+    return f"{size / mib:.0f} MB" if size >= mib else f"{max(1, round(size / 1024))} KB"
+
+
 def too_slow(what: str, detail: str) -> ReadError:
     """Reading an input took longer than its time budget."""
     return ReadError(f"{what}文件读取超时（{detail}），未能完整审查。文件可能已损坏或被刻意构造；"

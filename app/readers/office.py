@@ -1,5 +1,7 @@
 """Old and other office formats (.doc .wps .rtf .odt → docx; .et .xls .ods → xlsx) through
-LibreOffice in headless mode, with a fresh profile per conversion and a time limit."""
+LibreOffice in headless mode, with a fresh profile per conversion, a size limit before it and a
+time limit on it (`guards.MAX_CONVERT_BYTES`, `guards.CONVERT_TIMEOUT_S`: on timeout soffice and
+the soffice.bin it starts are killed as one process group)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.errors import ReadError
 from app.model import Document, Notice
+from app.readers import guards
 
-CONVERT_TIMEOUT_S = 180
 _TARGET = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "docx", ".wpt": "docx", ".dot": "docx",
            ".et": "xlsx", ".xls": "xlsx", ".ods": "xlsx", ".ett": "xlsx"}
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -45,6 +48,9 @@ def target_format(path: Path, data: bytes) -> str:
 def read(path: Path, data: bytes, sha256: str) -> Document:
     suffix = path.suffix.lower() or ".doc"
     target = target_format(path, data)
+    if len(data) > guards.MAX_CONVERT_BYTES:
+        raise guards.too_large(f"{suffix} ", f"{guards.size_text(len(data))}，超过 LibreOffice 转换的上限 "
+                                            f"{guards.size_text(guards.MAX_CONVERT_BYTES)}；也可另存为 {target} 后再审查")
     soffice = find_soffice()
     if soffice is None:
         raise ReadError(NO_CONVERTER_MESSAGE.format(suffix=suffix, target=target), code="no_converter")
@@ -58,12 +64,11 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         cmd = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                f"-env:UserInstallation={profile}", "--convert-to", target, "--outdir", str(out_dir), str(source)]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
-                                  stdin=subprocess.DEVNULL)
+            done = _run_bounded(cmd, guards.CONVERT_TIMEOUT_S)
         except subprocess.TimeoutExpired as exc:
-            raise ReadError(f"LibreOffice 转换 {suffix} 文件超过 {CONVERT_TIMEOUT_S} 秒仍未完成（文件可能已损坏、"
-                            f"加密或过大）。请用 Word/WPS 打开后另存为 {target} 再审查。",
-                            code="conversion_failed") from exc
+            raise ReadError(f"LibreOffice 转换 {suffix} 文件超过 {guards.CONVERT_TIMEOUT_S:g} 秒仍未完成（文件可能已损坏、"
+                            f"加密或过大），已中止转换。请用 Word/WPS 打开后另存为 {target} 再审查。",
+                            code="too_slow") from exc
         except OSError as exc:
             raise ReadError(f"无法启动 LibreOffice（{exc}）。请检查安装是否完整，或将文件另存为 {target} 后再审查。",
                             code="no_converter") from exc
@@ -85,3 +90,37 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
                     message=f"{suffix} 文件已用 LibreOffice 转换为 {target} 后审查；转换可能丢失部分批注、修订或版式，"
                             f"重要文件请另存为 {target} 后复核。")
     return dataclasses.replace(document, format=suffix.lstrip("."), notices=(*document.notices, notice))
+
+def _run_bounded(cmd: list[str], timeout: float,
+                 env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run soffice in its own process group; on timeout kill the whole group (the `soffice`
+    launcher starts soffice.bin as a child, which `subprocess.run` would leave running)."""
+    posix = os.name != "nt"
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, start_new_session=posix,
+                            creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        proc.communicate()
+        raise
+    except BaseException:
+        _kill_tree(proc)
+        proc.wait()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    if os.name != "nt":
+        import signal
+
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        return
+    subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False,
+                   timeout=30)
+    proc.kill()
