@@ -13,8 +13,15 @@ the tampered entry is a workstation record re-signed with the workstation key an
 link can show it). A checkpoint exported and a receipt taken before the tampering catch every
 truncation, naming the first lost entry.
 
-Limit shown here: the checkpoint cannot cover its own `checkpoint_issued` entry; the receipt of
-the ledger's last entry (`#seq-hash`, kept on paper) does."""
+Also the strongest rewrite the plain workstation key allows (`forge_tail`): edit or drop an entry
+in the workstation-signed run at the end of the ledger and re-sign it and everything after with
+that key, links and head fixed. Changing what another unit signed (imported rosters, statements,
+the imported unit's name, passing a foreign sign-off off as local) is named at that entry.
+
+Limits shown here: a rewrite of a workstation-only record (package_exported, checkpoint_issued,
+login_failed…) in that tail, or dropping one, is invisible to the chain alone; the checkpoint
+names it when it covers the entry, the receipt of the ledger's last entry (`#seq-hash`, kept on
+paper) always does. The checkpoint cannot cover its own `checkpoint_issued` entry."""
 
 from __future__ import annotations
 
