@@ -13,6 +13,7 @@ Characters rules depend on are never folded: ★ and ☆ pass through NFKC uncha
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from array import array
 from collections.abc import Sequence
@@ -61,9 +62,20 @@ def _t2s() -> _Converter | None:
     try:
         import opencc  # the official wheel: much faster than the pure-Python reimplementation
     except ImportError:  # pragma: no cover - opencc is a hard dependency; keep scanning if broken
+        _warn_t2s("未安装 opencc")
         return None
-    converter: _Converter = opencc.OpenCC("t2s")
+    try:
+        converter: _Converter = opencc.OpenCC("t2s")
+    except Exception as exc:  # a missing or unreadable dictionary (e.g. an incomplete bundle)
+        _warn_t2s(f"OpenCC 词典无法加载：{exc}")
+        return None
     return converter
+
+
+def _warn_t2s(reason: str) -> None:
+    """Said once on stderr: scanning goes on, but traditional-script words are matched as written."""
+    print(f"警告：繁体→简体转换不可用（{reason}），繁体写法的敏感词可能漏检。请重新安装密审或 opencc。",
+          file=sys.stderr)
 
 
 def _looks_letter_spaced(text: str) -> bool:

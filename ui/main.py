@@ -58,4 +58,14 @@ def run(paths: list[str], data_dir: str | None) -> int:
     window.show()
     if paths:
         window.open_paths(list(paths))
+    quit_after = os.environ.get("MISHEN_QUIT_AFTER_MS", "")  # smoke tests: close the window, exit 0
+    if quit_after.isdigit():
+        from PySide6.QtCore import QTimer
+
+        def _quit() -> None:
+            print(f"MISHEN_QUIT_AFTER_MS: {window.windowTitle()}", file=sys.stderr, flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(quit_after), _quit)
     return int(app.exec())

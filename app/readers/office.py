@@ -9,6 +9,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,6 +46,27 @@ def target_format(path: Path, data: bytes) -> str:
     return "docx"
 
 
+# Set by the frozen bundle (PyInstaller's bootloader and its PySide6 runtime hook) or by a Python
+# environment: LibreOffice must not load the bundle's libraries, Qt plugins or Python.
+_BUNDLE_ENV = ("LD_LIBRARY_PATH", "QT_PLUGIN_PATH", "QML2_IMPORT_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH",
+               "PYTHONHOME", "PYTHONPATH", "DYLD_LIBRARY_PATH")
+
+
+def soffice_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for `soffice`: ours without the bundle's library and plugin paths; inside a
+    PyInstaller build the user's own LD_LIBRARY_PATH (saved as *_ORIG) is put back."""
+    env = dict(os.environ if environ is None else environ)
+    frozen = getattr(sys, "frozen", False)
+    for key in _BUNDLE_ENV:
+        if not frozen and key not in ("PYTHONHOME", "PYTHONPATH"):
+            continue  # from source these are the user's own settings
+        original = env.pop(key + "_ORIG", None)
+        env.pop(key, None)
+        if original is not None:
+            env[key] = original
+    return env
+
+
 def read(path: Path, data: bytes, sha256: str) -> Document:
     suffix = path.suffix.lower() or ".doc"
     target = target_format(path, data)
@@ -64,7 +86,7 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         cmd = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                f"-env:UserInstallation={profile}", "--convert-to", target, "--outdir", str(out_dir), str(source)]
         try:
-            done = _run_bounded(cmd, guards.CONVERT_TIMEOUT_S)
+            done = _run_bounded(cmd, guards.CONVERT_TIMEOUT_S, soffice_env())
         except subprocess.TimeoutExpired as exc:
             raise ReadError(f"LibreOffice 转换 {suffix} 文件超过 {guards.CONVERT_TIMEOUT_S:g} 秒仍未完成（文件可能已损坏、"
                             f"加密或过大），已中止转换。请用 Word/WPS 打开后另存为 {target} 再审查。",
@@ -90,6 +112,7 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
                     message=f"{suffix} 文件已用 LibreOffice 转换为 {target} 后审查；转换可能丢失部分批注、修订或版式，"
                             f"重要文件请另存为 {target} 后复核。")
     return dataclasses.replace(document, format=suffix.lstrip("."), notices=(*document.notices, notice))
+
 
 def _run_bounded(cmd: list[str], timeout: float,
                  env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
