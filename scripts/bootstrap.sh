@@ -17,6 +17,8 @@ APT_PACKAGES=(
   libxcb-shape0 libxkbcommon-x11-0
   # reading .doc/.wps/.et/.rtf/.odt drafts (converted to docx/xlsx offline)
   libreoffice-writer-nogui libreoffice-calc-nogui
+  # the frozen build's archive (scripts/build.sh)
+  zstd
 )
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
