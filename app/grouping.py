@@ -6,6 +6,9 @@
   the phrase).
 - `merge_overlaps` (hits): overlapping hits of one category become one hit (the louder one's
   rule and explanation, the union of the spans).
+- `merge_spam_chains` (hits): harmful-content hits in one segment that are adjacent or joined only
+  by SEO-chain separators (`_ | , / ｜ 丨`, spaces) or a few characters become one hit covering the
+  whole stuffed phrase (the loudest one's rule, the other terms named in the message).
 - `group_identical` (findings): identical findings in one document (same category, severity, rule
   and text) become one finding whose `occurrences` list every location, handled together.
 """
@@ -73,6 +76,59 @@ def merge_overlaps(hits: list[Hit]) -> list[Hit]:
         if current is not None:
             out.append(current)
     return out
+
+
+#: harmful-content hits this close (normalised characters) may be one stuffed phrase
+SPAM_CHAIN_GAP = 6
+_CHAIN_JOINT = re.compile(r"[\s_|,/｜丨＿\-·•~]")
+_CHAIN_STOP = re.compile(r"[。！？；!?;\n、，：:（）()“”\"]")
+
+
+def _chained(ctx: ScanContext, a: Hit, b: Hit) -> bool:
+    """True when `b` continues the stuffed phrase `a` ends: a short gap in one segment, no sentence
+    or enumeration punctuation, and either an SEO joint in it or at most two characters."""
+    if b.start - a.end > SPAM_CHAIN_GAP:
+        return False
+    if b.start <= a.end:
+        return True
+    norm = ctx.norm
+    gap_norm = norm.text[a.end:b.start]
+    if "\n" in gap_norm:
+        return False  # another segment
+    gap = norm.original[norm.origin[a.end - 1] + 1:norm.origin[b.start]]
+    if _CHAIN_STOP.search(gap):
+        return False
+    return bool(_CHAIN_JOINT.search(gap)) or len(gap_norm) <= 2
+
+
+def merge_spam_chains(ctx: ScanContext, hits: list[Hit]) -> list[Hit]:
+    harmful = sorted((h for h in hits if h.category is Category.HARMFUL_CONTENT), key=lambda h: (h.start, -h.end))
+    if len(harmful) < 2:
+        return hits
+    out = [h for h in hits if h.category is not Category.HARMFUL_CONTENT]
+    chain: list[Hit] = []
+    for h in harmful:
+        if chain and _chained(ctx, max(chain, key=lambda c: c.end), h):
+            chain.append(h)
+            continue
+        if chain:
+            out.append(_merge_chain(ctx, chain))
+        chain = [h]
+    if chain:
+        out.append(_merge_chain(ctx, chain))
+    return out
+
+
+def _merge_chain(ctx: ScanContext, chain: list[Hit]) -> Hit:
+    if len(chain) == 1:
+        return chain[0]
+    lead = max(chain, key=lambda h: (h.severity.rank, h.end - h.start))
+    start, end = min(h.start for h in chain), max(h.end for h in chain)
+    others = [ctx.text[h.start:h.end] for h in chain if h is not lead and not (lead.start <= h.start and h.end <= lead.end)]
+    message = lead.message
+    if others:
+        message += f"（与相邻的“{'”“'.join(dict.fromkeys(others))}”连成一处关键词堆砌，已合并为一条。）"
+    return replace(lead, start=start, end=end, message=message)
 
 
 def group_identical(findings: list[Finding]) -> list[Finding]:

@@ -110,7 +110,7 @@ class Engine:
     def scan_document(self, document: Document) -> DocumentReport:
         from app.basis import with_national_basis
         from app.doc_kind import detect_kind
-        from app.grouping import group_identical, merge_overlaps, refine_spans
+        from app.grouping import group_identical, merge_overlaps, merge_spam_chains, refine_spans
         from app.normalize import normalize_document
         from app.rules.kind_quiet import quiet_for_kind
 
@@ -121,7 +121,7 @@ class Engine:
         for rule in self.rules:
             hits.extend(rule.find(ctx))
         hits = quiet_for_kind(ctx, hits)  # document kind as context (published text is quiet)
-        hits = merge_overlaps(refine_spans(ctx, hits))  # whole phrases, one per overlap
+        hits = merge_spam_chains(ctx, merge_overlaps(refine_spans(ctx, hits)))  # whole phrases, one per overlap or spam chain
         findings = _to_findings(ctx, hits)
         findings.extend(with_national_basis(_hidden_content(document)))  # national law first
         findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))

@@ -127,3 +127,17 @@ def test_status_phrases_end_where_the_status_ends() -> None:
     for sentence, tail in cases.items():
         found = [f for f in _scan(sentence) if f.category is Category.PENDING_CASE]
         assert found and found[0].text.endswith(tail), (sentence, [f.text for f in found])
+
+
+def test_spam_stuffed_into_a_title_is_one_finding() -> None:
+    title = "关于做好春季防火工作的通知_免费成人视频在线观看_澳门葡京娱乐场首存送彩金"
+    found = [f for f in _scan(title) if f.category is Category.HARMFUL_CONTENT]
+    assert len(found) == 1, [f.text for f in found]
+    assert found[0].severity is Severity.BLOCK
+    assert "成人视频" in found[0].text and found[0].text.endswith("首存送彩金")
+
+
+def test_harmful_terms_in_separate_sentences_stay_apart() -> None:
+    text = "网页出现成人视频。另有葡京娱乐字样。"
+    found = [f for f in _scan(text) if f.category is Category.HARMFUL_CONTENT]
+    assert len(found) == 2, [f.text for f in found]
