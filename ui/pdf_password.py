@@ -5,7 +5,6 @@ and runs `scan_with_password` in the worker. A wrong password asks again."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,11 @@ def scan_with_password(path: str, password: str, holder: Any) -> DocumentReport:
     """Read the PDF with `password` and scan it (run in the worker). Failures become a report
     with `error`/`error_code` like any scan."""
     from app.errors import MishenError
-    from app.readers import is_readable_regular_file
-    from app.readers.pdf import read
+    from app.readers import read_document
     from ui.document_view import prepare_layout
 
-    if not is_readable_regular_file(path):
-        return DocumentReport(path=path, sha256=None, format="pdf", error="文件不存在、不是普通文件或过大。",
-                              error_code="not_found")
-    data = Path(path).read_bytes()
-    try:
-        document = read(Path(path), data, hashlib.sha256(data).hexdigest(), password=password)
+    try:  # the same bounded reader as every scan (regular files only, size checked before reading)
+        document = read_document(path, password=password)
     except MishenError as exc:
         return DocumentReport(path=path, sha256=None, format="pdf", error=exc.message, error_code=exc.code)
     report: DocumentReport = holder.get().scan_document(document)

@@ -29,8 +29,9 @@ _CONVERTED_SUFFIXES = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "
 _BINARY_SUFFIXES = {".docx": "Word（docx）", ".xlsx": "Excel（xlsx）", ".pdf": "PDF"}
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read one file. Raises only `ReadError` (codes: see `app.errors.ReadError`)."""
+def read_document(path: str | os.PathLike[str], password: str | None = None) -> Document:
+    """Read one file. Raises only `ReadError` (codes: see `app.errors.ReadError`). `password`: the
+    user password of an encrypted PDF (ignored for other formats; wrong or missing: "encrypted")."""
     p = Path(path)
     data = _load(p)
     sha = hashlib.sha256(data).hexdigest()
@@ -39,8 +40,8 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     try:
         other = _polyglot_other_half(p, kind, data)
         if other is not None:
-            return _read_polyglot(p, data, sha, kind, other)
-        return _dispatch(kind, p, data, sha)
+            return _read_polyglot(p, data, sha, kind, other, password)
+        return _dispatch(kind, p, data, sha, password)
     except ReadError:
         raise
     except MemoryError:
@@ -223,13 +224,14 @@ def _polyglot_other_half(p: Path, kind: str, data: bytes) -> str | None:
     return None
 
 
-def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str) -> Document:
+def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str,
+                   password: str | None = None) -> Document:
     """Both halves read and scanned as one document, with a notice saying the file is suspect."""
     from app.model import Notice
 
-    first = _dispatch(kind, p, data, sha)
+    first = _dispatch(kind, p, data, sha, password)
     try:
-        second = _dispatch(other, p, data, sha)
+        second = _dispatch(other, p, data, sha, password)
     except ReadError:
         if other != "pdf":
             raise  # a valid zip package whose content cannot be read: nothing may go unseen
@@ -245,11 +247,11 @@ def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str) -> Doc
                           notices=(notice, *first.notices, *second.notices), encoding=first.encoding)
 
 
-def _dispatch(kind: str, p: Path, data: bytes, sha: str) -> Document:
+def _dispatch(kind: str, p: Path, data: bytes, sha: str, password: str | None = None) -> Document:
     if kind == "pdf":
         from app.readers import pdf
 
-        return pdf.read(p, data, sha)
+        return pdf.read(p, data, sha, password=password)
     if kind == "docx":
         from app.readers import docx
 
