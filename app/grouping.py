@@ -54,9 +54,36 @@ def refine_spans(ctx: ScanContext, hits: Iterable[Hit]) -> list[Hit]:
     return out
 
 
+_LEXICON_ENTRY = re.compile(r"[a-z_]+-\d{4}")
+_TWIN_CATEGORIES = frozenset({Category.SECRET_MARK, Category.SENSITIVE_TERM})
+
+
+def merge_twins(hits: list[Hit]) -> list[Hit]:
+    """One phrase matched by generic lexicon entries of two categories at the same span and the
+    same severity (暂不公开 as 密级标志 and as 敏感事项) is one finding: the category listed first
+    in `Category` is kept. Rule hits (not lexicon entries), other categories, spans or severities are left."""
+    order = {c: i for i, c in enumerate(Category)}
+    best: dict[tuple[int, int, str], Hit] = {}
+    for h in hits:
+        if not _generic(h):
+            continue
+        key = (h.start, h.end, h.severity.value)
+        kept = best.get(key)
+        if kept is None or order[h.category] < order[kept.category]:
+            best[key] = h
+    return [h for h in hits if not _generic(h) or best[(h.start, h.end, h.severity.value)] is h]
+
+
+def _generic(h: Hit) -> bool:
+    """A lexicon entry of the two generic categories (harmful content, personal information… are
+    never folded into another category)."""
+    return h.category in _TWIN_CATEGORIES and _LEXICON_ENTRY.fullmatch(h.rule) is not None
+
+
 def merge_overlaps(hits: list[Hit]) -> list[Hit]:
     """Partially overlapping hits of one category merge into one (containment is left to the
-    pipeline's de-duplication)."""
+    pipeline's de-duplication); same-span twins of generic lexicon entries first (`merge_twins`)."""
+    hits = merge_twins(hits)
     by_cat: dict[Category, list[Hit]] = {}
     for h in hits:
         by_cat.setdefault(h.category, []).append(h)

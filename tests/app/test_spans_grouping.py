@@ -141,3 +141,19 @@ def test_harmful_terms_in_separate_sentences_stay_apart() -> None:
     text = "网页出现成人视频。另有葡京娱乐字样。"
     found = [f for f in _scan(text) if f.category is Category.HARMFUL_CONTENT]
     assert len(found) == 2, [f.text for f in found]
+
+
+def test_same_span_generic_twins_are_one_finding() -> None:
+    found = [f for f in _scan("该方案内容暂不公开，请各单位妥善保管。") if "暂不公开" in f.text]
+    assert len(found) == 1 and found[0].category is Category.SECRET_MARK
+
+
+def test_twins_of_other_categories_or_rules_are_kept() -> None:
+    from app.grouping import merge_twins
+
+    a = Hit(0, 4, Category.SECRET_MARK, Severity.MEDIUM, "secret_mark-0042", "b", "m")
+    b = Hit(0, 4, Category.SENSITIVE_TERM, Severity.MEDIUM, "sensitive-0038", "b", "m")
+    c = Hit(0, 4, Category.HARMFUL_CONTENT, Severity.MEDIUM, "harmful-0001", "b", "m")
+    d = Hit(0, 4, Category.SENSITIVE_TERM, Severity.HIGH, "sensitive-0039", "b", "m")
+    e = Hit(0, 4, Category.SENSITIVE_TERM, Severity.MEDIUM, "sensitive_term.rule", "b", "m")
+    assert merge_twins([b, a, c, d, e]) == [a, c, d, e]
