@@ -46,7 +46,7 @@ def target_format(path: Path, data: bytes) -> str:
     return "docx"
 
 
-# Set by the frozen bundle (PyInstaller's bootloader and its PySide6 runtime hook) or by a Python
+# Set by the frozen bundle (PyInstaller's bootloader and its Qt runtime hook) or by a Python
 # environment: LibreOffice must not load the bundle's libraries, Qt plugins or Python.
 _BUNDLE_ENV = ("LD_LIBRARY_PATH", "QT_PLUGIN_PATH", "QML2_IMPORT_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH",
                "PYTHONHOME", "PYTHONPATH", "DYLD_LIBRARY_PATH")
