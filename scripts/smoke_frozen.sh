@@ -113,4 +113,16 @@ written=$(find "$app" -newer "$tmp/stamp" -print)
 outside=$(cd "$home" && find . -mindepth 1 -maxdepth 3 -type d | grep -v -E '^\./(\.local|\.local/share|\.local/share/MiShen.*|\.cache.*|\.config.*|src.*)$' || true)
 [ -z "$outside" ] || fail "unexpected directories in \$HOME: $outside"
 echo "ok  nothing written inside the bundle; data in: $(cd "$home" && find . -mindepth 2 -maxdepth 3 -type d ! -path './src*' | sort | tr '\n' ' ')"
+# 6. the .deb (when built): its files in place and its copy of the CLI runs
+deb=$repo/dist/mishen_${version}_amd64.deb
+if [ -z "${MISHEN_BUNDLE:-}" ] && [ -f "$deb" ]; then
+  dpkg-deb -x "$deb" "$tmp/deb"
+  for f in opt/mishen/mishen opt/mishen/mishen-gui usr/bin/mishen usr/bin/mishen-gui \
+           usr/share/applications/mishen.desktop usr/share/icons/hicolor/256x256/apps/mishen.png; do
+    [ -e "$tmp/deb/$f" ] || [ -L "$tmp/deb/$f" ] || fail ".deb lacks $f"
+  done
+  out=$(run "$tmp/deb/opt/mishen/mishen" --version) || fail ".deb's mishen --version"
+  [ "$out" = "mishen $version" ] || fail ".deb's mishen --version printed '$out'"
+  echo "ok  $(basename "$deb"): files in place, its mishen runs"
+fi
 echo "smoke_frozen: all passed"
