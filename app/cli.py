@@ -13,9 +13,11 @@ from app import __version__
 
 def _gui(args: argparse.Namespace) -> int:
     try:
-        from ui.main import run
-    except ImportError as exc:  # PySide6 missing or no Qt platform libraries
-        print(f"无法启动图形界面：{exc}。请先运行 scripts/bootstrap.sh 安装依赖。", file=sys.stderr)
+        from ui.main import run  # loads Qt: libGL/libEGL/libxkbcommon/libfontconfig
+    except (ImportError, OSError) as exc:  # PySide6 missing or a Qt system library missing
+        from app.gui_requirements import qt_failure_message
+
+        print(qt_failure_message(str(exc)), file=sys.stderr)
         return 2
     status: int = run(list(args.paths), data_dir=args.data_dir)
     return status

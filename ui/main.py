@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+import PySide6.QtWidgets  # noqa: F401  # fail here, in `mishen gui`'s guard, when a Qt library is missing
+
 
 def create_app(argv: list[str] | None = None):
     """The QApplication, created once, with high-DPI policy, Chinese locale and CJK font."""
