@@ -38,6 +38,22 @@ def pick_cjk_family(available: Iterable[str], preferred: str | None = None) -> s
     return None
 
 
+def missing_cjk_font_message(available: Iterable[str], chinese: Iterable[str] = ()) -> str | None:
+    """The Chinese warning when neither a known CJK family nor any family Qt lists for Simplified
+    Chinese is installed (`available`: all families; `chinese`: those covering Simplified Chinese)."""
+    if pick_cjk_family(available) is not None or any(True for _ in chinese):
+        return None
+    from app.gui_requirements import no_cjk_font_message
+
+    return no_cjk_font_message()
+
+
+def cjk_font_problem() -> str | None:
+    """`missing_cjk_font_message` for the fonts fontconfig / the platform gives Qt."""
+    return missing_cjk_font_message(QFontDatabase.families(),
+                                    QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+
+
 def cjk_families_installed() -> list[str]:
     have = {f.casefold() for f in QFontDatabase.families()}
     return [f for f in CJK_FAMILIES if f.casefold() in have]

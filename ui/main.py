@@ -28,6 +28,13 @@ def create_app(argv: list[str] | None = None):
     install_qt_translations(app)
     settings = Settings()
     apply_app_font(app, settings.font_family or None, settings.font_size)
+    from ui.fonts import cjk_font_problem
+
+    problem = cjk_font_problem()
+    if problem and not getattr(app, "_mishen_font_warned", False):
+        print(problem, file=sys.stderr, flush=True)
+        app._mishen_font_warned = True
+    app._mishen_font_problem = problem
     return app
 
 
@@ -58,6 +65,10 @@ def run(paths: list[str], data_dir: str | None) -> int:
         os.environ.setdefault("MISHEN_HOME", data_dir)
     window = MainWindow(data_dir=data_dir)
     window.show()
+    problem = getattr(app, "_mishen_font_problem", None)
+    status_bar = getattr(window, "statusBar", None)
+    if problem and status_bar is not None:
+        status_bar().showMessage(problem)
     if paths:
         window.open_paths(list(paths))
     quit_after = os.environ.get("MISHEN_QUIT_AFTER_MS", "")  # smoke tests: close the window, exit 0
