@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
+    # `--password-stdin`: UTF-8 whatever the console code page (GBK on Chinese Windows), BOM dropped
+    stdin_reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if stdin_reconfigure is not None:
+        stdin_reconfigure(encoding="utf-8-sig", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
