@@ -116,6 +116,18 @@ def _users_revoke(args: argparse.Namespace) -> int:
 
 # --- review -----------------------------------------------------------------------------------
 
+
+def _review_route_register(args: argparse.Namespace) -> int:
+    from app.review.route_registry import register_route
+    from app.users import unlock
+
+    with _open(args) as ledger:
+        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
+                       attempt=f"登记审核流程 {args.name}")
+        route = register_route(ledger, args.name, admin)
+    print(f"已登记审核流程 {route.name}（{route.title}，共 {len(route.levels)} 级）；{args.by} 签名确认。")
+    return 0
+
 def _review_open(args: argparse.Namespace) -> int:
     from app.review import Disclosure, InfoClass, open_review
 
@@ -349,6 +361,11 @@ def register(sub: Any) -> None:
     p.add_argument("--reason")
     p.add_argument("--route", help="four_level（四级负责制，默认）、three_reviews（三审三校）或自定义流程名")
     p.set_defaults(func=_guard(_review_open))
+    p = rs.add_parser("route-register", help="登记自定义审核流程 routes/<名称>.json（保密管理员办理；未登记的流程不能用于建立审核单）")
+    p.add_argument("name")
+    p.add_argument("--by", metavar="ADMIN", required=True, help="办理登记的保密管理员")
+    _pw(p)
+    p.set_defaults(func=_guard(_review_route_register))
     p = rs.add_parser("resubmit", help="提交修改后的新版本（重新扫描，从第 1 级重新审核）")
     p.add_argument("id")
     p.add_argument("path")

@@ -9,28 +9,48 @@ Signatures prove who signed; these rules say whether they were entitled to:
 - a sign-off is by a user whose role the route recorded in `review_opened` allows at that level
   (local users: the role they were registered with; imported signers: the role their unit's roster
   gives them); a waiver by a role allowed at level 3 or above.
+- a `review_opened` entry's route is exactly a built-in route (canonical JSON) or a custom route a
+  保密管理员 registered earlier in a `route_registered` entry: the workstation key lies in the data
+  directory, so without this an insider could open a review under a lax route of his own.
 Registered-before-signing follows from the chain walk: a key is known only once its `user_added`
 entry has been read.
 
 Ledgers created before the first-run rule (their `ledger_created` entry has no `policy`) may hold
 users added while no 保密管理员 existed, as the program then allowed; those are reported as notes,
-not as tampering. Everything else applies to them too.
+not as tampering. Ledgers created before the route rule (policy < 3) get a note, not a failure,
+for a review opened under an unregistered route. Everything else applies to them too.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.ledger.model import LedgerEvent
 
-POLICY_VERSION = 2            # recorded in `ledger_created`; 1 (absent) = before the first-run rule
+POLICY_VERSION = 3            # recorded in `ledger_created`; 1 (absent) = before the first-run rule
+FIRST_RUN_POLICY = 2          # from this version on: the first user is a 保密管理员, others co-signed
+ROUTE_POLICY = 3              # from this version on: review_opened routes are built-in or registered
 SECRECY_ADMIN = "secrecy_admin"
 _ROLE_LABELS = {"officer": "信息员", "section_chief": "科室负责人", "division_leader": "分管领导",
                 "principal": "主要负责人", "city_office": "市政府办公室", "secrecy_admin": "保密管理员",
                 "auditor": "审计员"}
-ADMIN_KINDS = {"user_approved": "确认添加用户", "user_revoked": "停用用户", "user_unlocked": "解锁用户"}
+ADMIN_KINDS = {"user_approved": "确认添加用户", "user_revoked": "停用用户", "user_unlocked": "解锁用户",
+               "route_registered": "登记审核流程"}
+
+
+def canonical_route(route: Mapping[str, Any]) -> str:
+    """The route as compared by verify: sorted keys, no whitespace."""
+    return json.dumps(route, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def builtin_routes() -> set[str]:
+    """Canonical JSON of the built-in routes exactly as `review open` embeds them."""
+    from app.review.routes import BUILTIN_ROUTES, Route
+
+    return {canonical_route(Route.from_json(data).to_json()) for data in BUILTIN_ROUTES.values()}
 
 
 def role_label(role: str) -> str:
@@ -52,6 +72,7 @@ class PolicyState:
     revoked: set[str] = field(default_factory=set)
     pending: tuple[int, dict[str, Any]] | None = None               # user_added awaiting user_approved
     routes: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # review id -> route JSON
+    registered_routes: set[str] = field(default_factory=set)        # canonical route JSON
     foreign_roles: dict[str, str] = field(default_factory=dict)     # imported signer key -> role
     notes: list[str] = field(default_factory=list)
 
@@ -123,13 +144,19 @@ def check_policy(ev: LedgerEvent, state: PolicyState) -> PolicyIssue | None:
         if not state.is_admin(ev.actor):
             return PolicyIssue("unentitled", f"第 {ev.seq} 条“{ADMIN_KINDS[kind]}”记录不是由保密管理员签署的（{ev.actor}）",
                                ev.seq)
+        if kind == "route_registered":
+            route = payload.get("route")
+            if not isinstance(route, Mapping):
+                return PolicyIssue("unentitled", f"第 {ev.seq} 条“登记审核流程”记录缺少流程定义", ev.seq)
+            state.registered_routes.add(canonical_route(route))
+            return None
         target = str(payload.get("name", ""))
         if target not in state.roles:
             return PolicyIssue("unknown_actor", f"第 {ev.seq} 条“{ADMIN_KINDS[kind]}”记录针对未登记的用户“{target}”", ev.seq)
         if kind == "user_revoked":
             state.revoked.add(target)
-    elif kind == "review_opened" and isinstance(payload.get("route"), Mapping):
-        state.routes.setdefault(str(payload.get("review_id")), payload["route"])
+    elif kind == "review_opened":
+        return _review_opened(ev, payload, state)
     elif kind == "package_imported":
         _routes_in(payload.get("events"), state.routes)
         return _carried(ev, payload, state)
@@ -148,7 +175,7 @@ def _user_added(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState)
     if state.has_admin:
         state.pending = (ev.seq, record)
     elif role != SECRECY_ADMIN or payload.get("added_by"):
-        if state.version < POLICY_VERSION:
+        if state.version < FIRST_RUN_POLICY:
             state.notes.append(f"第 {ev.seq} 条：用户“{name}”（{role_label(role)}）是在本台帐尚无保密管理员时添加的"
                                "（旧版本允许，未经保密管理员确认）")
         else:
@@ -157,6 +184,24 @@ def _user_added(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState)
     state.roles[name] = role
     state.records[name] = record
     return None
+
+
+def _review_opened(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState) -> PolicyIssue | None:
+    route = payload.get("route")
+    if not isinstance(route, Mapping):
+        return None
+    rid = str(payload.get("review_id"))
+    state.routes.setdefault(rid, route)
+    canon = canonical_route(route)
+    if canon in state.registered_routes or canon in builtin_routes():
+        return None
+    name = str(route.get("name", ""))
+    if state.version < ROUTE_POLICY:
+        state.notes.append(f"第 {ev.seq} 条：审核单 {rid} 使用的审核流程“{name}”既非内置流程，也未经保密管理员登记"
+                           "（旧版本允许）")
+        return None
+    return PolicyIssue("unregistered_route", f"第 {ev.seq} 条建立审核单 {rid} 时使用的审核流程“{name}”既不是内置流程，"
+                       "也未经保密管理员登记（可能是伪造的宽松流程）", ev.seq)
 
 
 def _statement(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicyState) -> PolicyIssue | None:

@@ -24,6 +24,7 @@ from app.review.gating import (
 )
 from app.review.model import Decision, Disclosure, FindingRef, InfoClass, Review, SignOff, Status, Waiver
 from app.review.projection import REVIEW_KINDS, ReviewError, project
+from app.review.route_registry import require_registered
 from app.review.routes import load_route
 from app.review.scanning import Scanner, ScanResult, default_scanner, findings_json
 from app.users.service import unlock
@@ -108,6 +109,7 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     _plain("不公开理由", reason)
     _refuse(check_disclosure_reason(disclosure.value, reason))
     the_route = load_route(route, ledger.data_dir)
+    require_registered(ledger, the_route)
     p = Path(path)
     data = read_document_bytes(p)
     result = _scan(p, data, scanner, ledger.data_dir)
