@@ -131,6 +131,7 @@ class Ledger:
         self.db = sqlite_utils.Database(conn)
         self.lock_timeout = lock_timeout
         self.read_only = read_only
+        self.network_drive = False  # set by open(): the rollback journal instead of WAL
         self._file_lock = file_lock
         self._file_id = _file_id(path)  # the file this connection has open (checked before appends)
         self._lock = threading.RLock()
@@ -169,7 +170,11 @@ class Ledger:
             raise translate(exc, timeout) from exc
         ledger = cls(path, conn, timeout, file_lock=file_lock)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            # WAL needs shared memory a network share does not give reliably (docs/review-and-ledger.md)
+            from app.ledger.network_fs import ledger_on_network
+
+            ledger.network_drive = ledger_on_network(path.parent)
+            conn.execute("PRAGMA journal_mode=DELETE" if ledger.network_drive else "PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             check_supported(schema_version(conn), path)
             if schema_version(conn) < schema_target:
