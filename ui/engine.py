@@ -11,11 +11,15 @@ from typing import Any
 EngineFactory = Callable[[], Any]
 
 
-def default_factory(extra_lexicons: Sequence[str] = (), use_defaults: bool = True) -> EngineFactory:
+def default_factory(extra_lexicons: Sequence[str] = (), use_defaults: bool = True,
+                    data_dir: str | None = None) -> EngineFactory:
+    """Like `mishen scan`: the active lexicon packs of the data directory (`data_dir`, else
+    MISHEN_HOME / the platform default) when it has any, else the bundled lexicons."""
     def load() -> Any:
+        from app.paths import data_dir as resolve_data_dir
         from app.scan import Engine
 
-        return Engine.load(list(extra_lexicons), use_defaults=use_defaults)
+        return Engine.load(list(extra_lexicons), use_defaults=use_defaults, data_dir=resolve_data_dir(data_dir))
 
     return load
 

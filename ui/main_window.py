@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.data_dir = data_dir or self.settings.data_dir or None
         self.engine = engine or EngineHolder(default_factory(self.settings.extra_lexicons,
-                                                             self.settings.use_default_lexicons))
+                                                             self.settings.use_default_lexicons, self.data_dir))
         self.errors = ErrorSink(self)
         self.scan_job: worker.Job | None = None
         self._queue: list[str] = []
@@ -562,7 +562,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _lexicons_changed(self) -> None:
-        self.engine.reset(default_factory(self.settings.extra_lexicons, self.settings.use_default_lexicons))
+        self.engine.reset(default_factory(self.settings.extra_lexicons, self.settings.use_default_lexicons,
+                                          self.data_dir))
         self.show_message(self.tr("词库设置已更改，下次审查时生效"))
 
     # --- closing ------------------------------------------------------------------------------------------
