@@ -17,6 +17,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.exports.timefmt import local_time
+from app.users.model import ROLE_LABELS, Role
+
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -25,9 +28,20 @@ KIND_LABELS = {
     "scan_recorded": "记录扫描结果", "signed": "签署", "finding_waived": "豁免问题", "finding_dismissed": "标为误报", "lexicon_changed": "词库变更",
     "package_imported": "导入审核包", "package_exported": "导出审核包", "export_recorded": "输出文件",
     "exported": "输出文件", "checkpoint": "检查点", "checkpoint_issued": "输出检查点",
-    "login_failed": "密码错误", "login_succeeded": "密码正确（结束连续错误）", "user_unlocked": "保密管理员解锁用户",
-    "user_revoked": "保密管理员停用用户",
+    "login_failed": "密码错误", "login_succeeded": "登录成功（结束连续错误）", "user_unlocked": "保密管理员解锁用户",
+    "user_revoked": "保密管理员停用用户", "route_registered": "登记审核流程", "peer_added": "登记外单位",
+    "unit_identity_created": "建立本单位身份", "unit_key_shared": "共享本单位身份密钥",
+    "lexicon_key_trusted": "信任词库签发者", "lexicon_pack_installed": "安装词库包", "lexicon_pack_activated": "启用词库包",
+    "lexicon_pack_rolled_back": "回退词库包", "lexicon_pack_refused": "拒绝词库包",
 }
+
+
+def _role(value: object) -> str:
+    """A role as its Chinese name (信息员, 保密管理员 …); unknown text unchanged."""
+    try:
+        return ROLE_LABELS[Role(str(value))]
+    except ValueError:
+        return str(value or "")
 
 
 class ApprovalColumn(IntEnum):
@@ -72,7 +86,7 @@ def approval_table(rows: list[Any]) -> list[Row]:
     """From app.exports.approval_ledger.approval_rows."""
     out = []
     for r in rows:
-        out.append(Row((r.time[:19].replace("T", " "), r.unit, r.review_id, r.title, r.info_class, r.level,
+        out.append(Row((local_time(r.time), r.unit, r.review_id, r.title, r.info_class, r.level,
                         f"{r.signer}（{r.role}）", r.decision, r.opinion, r.document_sha256), r.time, r.unit,
                        r.review_id))
     return out
@@ -94,8 +108,24 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         return f"豁免“{st.get('finding_text', '')}”：{st.get('reason', '')}"
     if kind == "finding_dismissed":
         return f"误报“{p.get('finding_text', '')}”：{p.get('reason', '')}"
-    if kind == "user_added":
-        return f"{p.get('name', '')}（{p.get('role', '')}）"
+    if kind in ("user_added", "user_approved", "user_imported"):
+        unit = f"，{p.get('unit')}" if p.get("unit") else ""
+        return f"{p.get('name', '')}（{_role(p.get('role'))}{unit}）"
+    if kind in ("user_unlocked", "user_revoked"):
+        reason = f"：{p.get('reason')}" if p.get("reason") else ""
+        return f"{p.get('name', '')}{reason}"
+    if kind == "route_registered":
+        return str(p.get("name", ""))
+    if kind in ("peer_added", "unit_identity_created"):
+        return f"{p.get('unit_name', '')} · 指纹 {p.get('fingerprint', '')}"
+    if kind == "unit_key_shared":
+        return f"共享给 {p.get('admin', '')}"
+    if kind == "lexicon_key_trusted":
+        return f"{p.get('name', '')} · 指纹 {p.get('fingerprint', '')}"
+    if kind.startswith("lexicon_pack_"):
+        reason = f"：{str(p.get('reason', '')).splitlines()[0]}" if p.get("reason") else ""
+        pack = f"{p.get('pack_id', '')} {p.get('version', '')}".strip() or str(p.get("sha256", ""))[:12]
+        return f"{pack}（{p.get('issuer', '')}）{reason}" if p.get("issuer") else f"{pack}{reason}"
     if kind in ("login_failed", "login_succeeded"):
         count = f"，连续第 {p.get('failures')} 次" if kind == "login_failed" else ""
         return f"{p.get('name', '')}：{p.get('attempt', '')}{count}"
@@ -110,7 +140,7 @@ def audit_table(events: list[Any], units: dict[str, str]) -> list[Row]:
         except ValueError:
             p = {}
         rid = p.get("review_id") if isinstance(p.get("review_id"), str) else ""
-        out.append(Row((ev.seq, ev.time[:19].replace("T", " "), ev.actor, KIND_LABELS.get(ev.kind, ev.kind), rid,
+        out.append(Row((ev.seq, local_time(ev.time), ev.actor, KIND_LABELS.get(ev.kind, ev.kind), rid,
                         _summary(ev.kind, p), ev.hash[:16] + "…"), ev.time, units.get(rid, ""), rid))
     return out
 

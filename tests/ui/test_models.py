@@ -114,3 +114,36 @@ def test_attention_lines_name_the_document_kind():
     report = replace(make_report(), kind=DocKind("law", ("第X条条文结构（开头12条）",)))
     lines = attention_lines(report)
     assert any("文件类型：法律法规或规章条文" in line and "第X条" in line for line in lines)
+
+
+def test_audit_rows_show_local_time_chinese_kinds_and_roles(tmp_path, monkeypatch):
+    import re
+
+    from app.exports.approval_ledger import LedgerRow
+    from app.exports.timefmt import local_time
+    from app.ledger import Ledger
+    from tests.app.test_packs import Bureau
+    from ui.ledger_models import AuditColumn, approval_table, audit_table
+
+    monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
+    bureau = Bureau(tmp_path, monkeypatch)       # 保密管理员 "admin" and a lexicon signing key
+    bureau.trust()
+    assert bureau.run("lexicon", "install", str(bureau.pack("2026.1"))) == 0
+    with Ledger.open(bureau.home) as ledger:
+        events = ledger.events()
+        rows = audit_table(events, {})
+    by_kind = {ev.kind: row for ev, row in zip(events, rows, strict=True)}
+    for row in rows:
+        assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", row.cells[AuditColumn.TIME])
+    added = by_kind["user_added"].cells
+    assert added[AuditColumn.KIND] == "添加用户" and added[AuditColumn.SUMMARY].startswith("admin（保密管理员")
+    assert by_kind["lexicon_key_trusted"].cells[AuditColumn.KIND] == "信任词库签发者"
+    installed = by_kind["lexicon_pack_installed"].cells
+    assert installed[AuditColumn.KIND] == "安装词库包"
+    assert installed[AuditColumn.SUMMARY] == "bureau 2026.1（市保密局）"
+    assert by_kind["lexicon_pack_activated"].cells[AuditColumn.KIND] == "启用词库包"
+
+    when = "2026-12-01T12:05:30.503+00:00"
+    (row,) = approval_table([LedgerRow(when, "市统计局", "R-1", "通知", "工作动态", 1, "科室负责人", "张三",
+                                       "科室负责人", "同意", "", "ab" * 32, 5)])
+    assert row.cells[0] == local_time(when) and "年" in row.cells[0] and row.time == when
