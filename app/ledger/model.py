@@ -8,6 +8,7 @@ actor over the 32 digest bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,3 +63,15 @@ class LedgerEvent:
 def event_digest(seq: int, time: str, actor: str, kind: str, payload_text: str, prev_hash: str) -> str:
     header = canonical_bytes({"actor": actor, "kind": kind, "prev": prev_hash, "seq": seq, "time": time})
     return sha256_hex(header + b"\n" + payload_text.encode("utf-8"))
+
+
+def carried_entries(raw_events: Any) -> Iterator[LedgerEvent]:
+    """The well-formed entries of a list carried inside another entry (a package's `events`);
+    anything that is not an entry is skipped here and judged by the caller's own checks."""
+    for raw in raw_events if isinstance(raw_events, list) else []:
+        try:
+            ev = LedgerEvent.from_json(raw)
+            ev.payload  # noqa: B018 - a payload that is not JSON makes the entry malformed
+        except (ValueError, KeyError, TypeError):
+            continue
+        yield ev

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.ledger.model import LedgerEvent
+from app.ledger.model import LedgerEvent, carried_entries
 
 POLICY_VERSION = 3            # recorded in `ledger_created`; 1 (absent) = before the first-run rule
 FIRST_RUN_POLICY = 2          # from this version on: the first user is a 保密管理员, others co-signed
@@ -90,12 +90,8 @@ def _record(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _routes_in(raw_events: Any, out: dict[str, Mapping[str, Any]]) -> None:
-    for raw in raw_events if isinstance(raw_events, list) else []:
-        try:
-            ev = LedgerEvent.from_json(raw)
-            payload = ev.payload
-        except (ValueError, KeyError, TypeError):
-            continue
+    for ev in carried_entries(raw_events):
+        payload = ev.payload
         if ev.kind == "review_opened" and isinstance(payload.get("route"), Mapping):
             out.setdefault(str(payload.get("review_id")), payload["route"])
         elif ev.kind == "package_imported":

@@ -22,7 +22,7 @@ from typing import Any
 
 from app.ledger.canonical import canonical_bytes, sha256_hex
 from app.ledger.crypto import verify_signature
-from app.ledger.model import LedgerEvent
+from app.ledger.model import LedgerEvent, carried_entries
 
 ROSTER_FORMAT = "mishen-roster"
 IDENTITY_FORMAT = "mishen-unit-identity"
@@ -78,12 +78,8 @@ def statements(raw_events: Any) -> Iterator[dict[str, Any]]:
 
 def signed_statements(raw_events: Any) -> Iterator[tuple[dict[str, Any], str]]:
     """(statement, its signature) for every sign-off/waiver in a list of entries, nested included."""
-    for raw in raw_events if isinstance(raw_events, list) else []:
-        try:
-            ev = LedgerEvent.from_json(raw)
-            payload = ev.payload
-        except (ValueError, KeyError, TypeError):
-            continue
+    for ev in carried_entries(raw_events):
+        payload = ev.payload
         if isinstance(payload.get("statement"), Mapping):
             yield dict(payload["statement"]), str(payload.get("statement_signature", ""))
         if ev.kind == "package_imported":
@@ -124,12 +120,8 @@ def external_levels(route: Any) -> frozenset[int]:
 
 def _opened(raw_events: Any, origin: str) -> tuple[str, frozenset[int]] | None:
     """(home ledger, external levels) of the review carried in a package's entries."""
-    for raw in raw_events if isinstance(raw_events, list) else []:
-        try:
-            ev = LedgerEvent.from_json(raw)
-            payload = ev.payload
-        except (ValueError, KeyError, TypeError):
-            continue
+    for ev in carried_entries(raw_events):
+        payload = ev.payload
         if ev.kind == "review_opened":
             return origin, external_levels(payload.get("route"))
         if ev.kind == "package_imported":
