@@ -18,6 +18,8 @@ from app.plain_text import printable
 
 if TYPE_CHECKING:  # imported inside the handlers: `mishen scan` must not pay for sqlite-utils
     from app.ledger import Ledger
+    from app.ledger.crypto import KeySigner
+    from app.users import User
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -66,18 +68,23 @@ def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool
 
 def _users_add(args: argparse.Namespace) -> int:
     from app.users import Role, add_user
-    from app.users.service import unlock
 
     role = Role.parse(args.role)
     with _open(args) as ledger:
         password = _password(args, confirm=True)
         added_by = None
         if args.by:
-            added_by = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
-                              attempt=f"确认添加用户 {args.name}")
+            added_by = _admin(ledger, args, f"确认添加用户 {args.name}")
         user = add_user(ledger, args.name, role, password, unit=args.unit or "", added_by=added_by)
         print(f"已添加用户 {user.name}（{role.label}{'，' + user.unit if user.unit else ''}），公钥 {user.public_key[:16]}…")
     return 0
+
+
+def _admin(ledger: Ledger, args: argparse.Namespace, attempt: str) -> tuple[User, KeySigner]:
+    """The 保密管理员 named by `--by`, unlocked with their password (recorded as `attempt`)."""
+    from app.users import unlock
+
+    return unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："), attempt=attempt)
 
 
 def _users_list(args: argparse.Namespace) -> int:
@@ -93,22 +100,20 @@ def _users_list(args: argparse.Namespace) -> int:
 
 
 def _users_unlock(args: argparse.Namespace) -> int:
-    from app.users import lift_lockout, unlock
+    from app.users import lift_lockout
 
     with _open(args) as ledger:
-        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
-                       attempt=f"解锁用户 {args.name}")
+        admin = _admin(ledger, args, f"解锁用户 {args.name}")
         cleared = lift_lockout(ledger, args.name, admin)
     print(f"已解锁用户 {args.name}（清除连续 {cleared} 次密码错误记录；{args.by} 签名确认）。")
     return 0
 
 
 def _users_revoke(args: argparse.Namespace) -> int:
-    from app.users import revoke_user, unlock
+    from app.users import revoke_user
 
     with _open(args) as ledger:
-        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
-                       attempt=f"停用用户 {args.name}")
+        admin = _admin(ledger, args, f"停用用户 {args.name}")
         user = revoke_user(ledger, args.name, admin, reason=args.reason or "")
     print(f"已停用用户 {user.name}（{user.role.label}）：此后不能再签署；{args.by} 签名确认。")
     return 0
@@ -119,11 +124,9 @@ def _users_revoke(args: argparse.Namespace) -> int:
 
 def _review_route_register(args: argparse.Namespace) -> int:
     from app.review.route_registry import register_route
-    from app.users import unlock
 
     with _open(args) as ledger:
-        admin = unlock(ledger, args.by, _password(args, prompt=f"保密管理员 {args.by} 的密码："),
-                       attempt=f"登记审核流程 {args.name}")
+        admin = _admin(ledger, args, f"登记审核流程 {args.name}")
         route = register_route(ledger, args.name, admin)
     print(f"已登记审核流程 {route.name}（{route.title}，共 {len(route.levels)} 级）；{args.by} 签名确认。")
     return 0
