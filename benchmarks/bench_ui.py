@@ -79,10 +79,10 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
-    from ui.main import create_app
+    from ui.shell.main import create_app
 
     app = create_app()  # noqa: F841 - keeps the QApplication alive
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(data_dir=str(tmp / "home"))
     window.show()

@@ -73,7 +73,7 @@ def main() -> int:
     from app.users import unlock
     from app.users.model import Role
     from app.users.service import add_user
-    from ui.main import create_app
+    from ui.shell.main import create_app
 
     with Ledger.open(data) as ledger:   # the 保密管理员 first, then the reviewers added by them
         add_user(ledger, "保密管理员", Role.SECRECY_ADMIN, "admin-pass-1", unit="某某市统计局")
@@ -82,9 +82,9 @@ def main() -> int:
             add_user(ledger, name, role, PASSWORDS[name], unit="某某市统计局", added_by=by)
 
     app = create_app()
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
-    window = MainWindow(data_dir=str(data))     # sized from the screen (ui.screen_fit)
+    window = MainWindow(data_dir=str(data))     # sized from the screen (ui.shell.screen_fit)
     window.show()
     sample = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE
     window.open_paths([str(sample)])
@@ -109,7 +109,7 @@ def main() -> int:
     window.review.ask_open_review().ok_button.click()
     _wait(app, lambda: page.review is not None)
     login("赵主要")
-    from ui.dispositions import Status
+    from ui.review.dispositions import Status
 
     blocks = [f for f in page.report.findings if f.severity.value == "block"]
     for f in blocks:

@@ -1,5 +1,5 @@
 """`python -m ui`: the window, as `mishen gui ARGS...` (the frozen `mishen-gui` runs the same
-through ui/gui_entry.py). Options before the paths (`--data-dir DIR`) go to `mishen`'s top level."""
+through ui/shell/gui_entry.py). Options before the paths (`--data-dir DIR`) go to `mishen`'s top level."""
 
 from __future__ import annotations
 

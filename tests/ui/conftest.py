@@ -36,7 +36,7 @@ def qapp_args():
 def _app_setup(qapp, tmp_path_factory):
     from PySide6.QtCore import QSettings
 
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     settings_dir = tmp_path_factory.mktemp("qsettings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
@@ -48,7 +48,7 @@ def _app_setup(qapp, tmp_path_factory):
 def settings(tmp_path):
     from PySide6.QtCore import QSettings
 
-    from ui.settings import Settings
+    from ui.shell.settings import Settings
 
     return Settings(QSettings(str(tmp_path / "mishen.ini"), QSettings.Format.IniFormat))
 
@@ -63,7 +63,7 @@ def shared_engine():
 
 @pytest.fixture
 def engine_holder(shared_engine):
-    from ui.engine import EngineHolder
+    from ui.shell.engine import EngineHolder
 
     return EngineHolder(lambda: shared_engine)
 
@@ -75,7 +75,7 @@ def no_leftover_work(qtbot):
     from PySide6.QtCore import QThread, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui import worker
+    from ui.shell import worker
 
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():

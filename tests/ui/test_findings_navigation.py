@@ -8,10 +8,10 @@ import pytest
 
 from app.model import Severity
 from tests.ui.factories import make_report
-from ui.dispositions import Dispositions
-from ui.finding_navigation import StepOrder, navigation_order, step_target
-from ui.findings_model import FindingFilter
-from ui.findings_panel import FindingsPanel
+from ui.document.finding_navigation import StepOrder, navigation_order, step_target
+from ui.document.findings_model import FindingFilter
+from ui.document.findings_panel import FindingsPanel
+from ui.review.dispositions import Dispositions
 
 PLACEHOLDER = "选择一处问题查看依据和修改建议"
 
@@ -103,7 +103,7 @@ def test_filters_are_per_document(panel):
 
 
 def test_pdf_line_breaks_do_not_show_as_spaces():
-    from ui.labels import flowing_text
+    from ui.shell.labels import flowing_text
 
     assert flowing_text("3099万\r\n人") == "3099万人"
     assert flowing_text("第一行\n第二行") == "第一行第二行"

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tests import builders
 from tests.ui.conftest import PASSWORDS, REPO
-from ui.main_window import MainWindow
-from ui.screen_fit import fit_size, fit_window, keep_inside
+from ui.shell.main_window import MainWindow
+from ui.shell.screen_fit import fit_size, fit_window, keep_inside
 
 WAIT = 30_000
 SCREENS = {"1366x768": QRect(0, 0, 1366, 768), "1280x720": QRect(0, 0, 1280, 720),
@@ -36,7 +36,7 @@ def available(name: str) -> QRect:
 
 @pytest.fixture(params=[10, 14], ids=["font10", "font14"])
 def font_size(request, qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     before = qapp.font()
     apply_app_font(qapp, None, request.param)
@@ -135,7 +135,7 @@ def test_batch_and_ledger_windows_fit(qtbot, window, screen):
         settle(qtbot, w)
         assert_fits(w, area)
     # the batch window's 状态 column is inside its table's viewport
-    from ui.batch_models import FileColumn
+    from ui.batch.batch_models import FileColumn
 
     header = batch.file_table.horizontalHeader()
     right = header.sectionViewportPosition(FileColumn.STATUS) + header.sectionSize(FileColumn.STATUS)
@@ -171,7 +171,7 @@ def test_leader_view_and_sign_dialog_decisions_visible(qtbot, window, screen, tm
     settle(qtbot, window)
     _login_and_open_review(qtbot, window, tmp_path)
     leader = window.open_leader_view()
-    from ui.leader_view import PREFERRED_SIZE
+    from ui.review.leader_view import PREFERRED_SIZE
 
     fit_window(leader, PREFERRED_SIZE, area)
     leader.digest.setHtml("<p>很长的审查发现</p>" * 400)      # content far taller than the screen
@@ -226,12 +226,12 @@ def test_window_title_names_the_app_once(window):
 PROBE = textwrap.dedent("""
     import json, sys, tempfile
     from PySide6.QtCore import QSettings
-    from ui.main import create_app
-    from ui.fonts import apply_app_font
+    from ui.shell.main import create_app
+    from ui.shell.fonts import apply_app_font
     app = create_app()
     apply_app_font(app, None, int(sys.argv[1]))
-    from ui.main_window import MainWindow
-    from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
+    from ui.shell.settings import Settings
     s = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
     w = MainWindow(settings=s, data_dir=tempfile.mkdtemp())
     w.show(); app.processEvents()

@@ -4,8 +4,8 @@ highlights and navigation still land exactly on their words once the text is com
 from __future__ import annotations
 
 from app.model import Category, Document, DocumentReport, Finding, Location, Part, Segment, Severity
-from ui.dispositions import Dispositions
-from ui.document_view import INSERT_CHUNK, TextDocumentView
+from ui.document.document_view import INSERT_CHUNK, TextDocumentView
+from ui.review.dispositions import Dispositions
 
 
 def long_report() -> DocumentReport:

@@ -9,7 +9,7 @@ from app.ledger.store import ledger_path
 from tests import builders
 from tests.ui.conftest import PASSWORDS
 from tests.ui.flow import WAIT, login, open_file, open_review
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def new_window(qtbot, settings, engine_holder, data_dir):

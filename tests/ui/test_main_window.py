@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from app.model import Severity
 from tests import builders
 from tests.ui.conftest import corpus_file
-from ui.dispositions import Status
-from ui.main_window import MainWindow
+from ui.review.dispositions import Status
+from ui.shell.main_window import MainWindow
 
 SCAN_TIMEOUT = 60_000
 
@@ -73,7 +73,7 @@ def test_open_built_docx_counts_and_in_place_highlights(qtbot, window, tmp_path,
 
 def test_navigation_f3_and_selection_scroll_to_finding(qtbot, window, tmp_path):
     page = open_file(qtbot, window, builders.build_docx(tmp_path / "nav.docx"))
-    # F3 walks the findings in reading order (ui.finding_navigation), not by severity group
+    # F3 walks the findings in reading order (ui.document.finding_navigation), not by severity group
     ordered = sorted(window.findings.model.ordered_findings(), key=lambda f: (f.start, f.end, f.id))
     assert len(ordered) >= 3
     qtbot.keyClick(window, Qt.Key.Key_F3)

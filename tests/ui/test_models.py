@@ -6,10 +6,10 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.model import Category, Severity
 from tests.ui.factories import make_report
-from ui.batch_models import BatchFilesModel, CategoryModel, FileColumn
-from ui.dispositions import Dispositions, Status
-from ui.findings_model import FINDING_ROLE, KIND_ROLE, Column, FindingFilter, FindingsModel
-from ui.notices import attention_lines
+from ui.batch.batch_models import BatchFilesModel, CategoryModel, FileColumn
+from ui.document.findings_model import FINDING_ROLE, KIND_ROLE, Column, FindingFilter, FindingsModel
+from ui.review.dispositions import Dispositions, Status
+from ui.shell.notices import attention_lines
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -123,7 +123,7 @@ def test_audit_rows_show_local_time_chinese_kinds_and_roles(tmp_path, monkeypatc
     from app.exports.timefmt import local_time
     from app.ledger import Ledger
     from tests.app.test_packs import Bureau
-    from ui.ledger_models import AuditColumn, approval_table, audit_table
+    from ui.ledger.ledger_models import AuditColumn, approval_table, audit_table
 
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
     bureau = Bureau(tmp_path, monkeypatch)       # 保密管理员 "admin" and a lexicon signing key

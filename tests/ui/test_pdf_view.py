@@ -8,8 +8,8 @@ import pytest
 
 from tests import builders
 from tests.ui.conftest import CORPUS
-from ui.main_window import MainWindow
-from ui.text_offsets import display_text, pieces
+from ui.document.text_offsets import display_text, pieces
+from ui.shell.main_window import MainWindow
 
 WAIT = 60_000
 MULTI_LINE = [["第一行：关于加强信息公开工作的通知", "第二行：统计数据显示增长百分之五", "第三行：此件不公开",
@@ -117,7 +117,7 @@ def test_page_view_opens_at_top_of_page_one(qtbot, window, tmp_path):
 
 
 def test_highlight_boxes_are_outline_and_light_fill(qtbot, window, tmp_path):
-    from ui.pdf_view import HIGHLIGHT_ALPHA
+    from ui.document.pdf_view import HIGHLIGHT_ALPHA
 
     page = open_pdf(qtbot, window, builders.build_text_pdf(tmp_path / "通知.pdf"))
     items = [i for items in page.pdf_view._highlights.values() for i in items]

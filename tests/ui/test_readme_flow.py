@@ -16,8 +16,8 @@ from app.model import Severity
 from app.review import Decision
 from tests.ui.conftest import REPO
 from tests.ui.flow import WAIT, login, open_file, open_review, sign
-from ui.dispositions import Status
-from ui.main_window import MainWindow
+from ui.review.dispositions import Status
+from ui.shell.main_window import MainWindow
 
 README = REPO / "README.md"
 SAMPLE = REPO / "resources" / "samples" / "sample-draft.docx"

@@ -10,7 +10,7 @@ from app.review.model import Status
 from tests import builders
 from tests.ui.conftest import PASSWORDS
 from tests.ui.flow import WAIT, login, open_file, open_review, sign
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 FIRST = ["绝密★长期", "关于做好信息公开工作的通知。", "联系人：李四。"]
 REVISED = ["关于做好信息公开工作的通知。", "请各单位按要求执行。"]

@@ -10,8 +10,8 @@ from app.model import Severity
 from app.review import Decision
 from tests import builders
 from tests.ui.conftest import PASSWORDS
-from ui.dispositions import Status
-from ui.main_window import MainWindow
+from ui.review.dispositions import Status
+from ui.shell.main_window import MainWindow
 
 WAIT = 30_000
 BLOCK_TEXT = "绝密★长期"

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from ui.fonts import cjk_font_problem, missing_cjk_font_message, pick_cjk_family
+from ui.shell.fonts import cjk_font_problem, missing_cjk_font_message, pick_cjk_family
 
 
 def test_no_families_names_the_font_package() -> None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QTabBar
 
 from tests import builders
 from tests.ui.flow import open_file
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def visible_close_buttons(bar: QTabBar) -> list[QAbstractButton]:

@@ -8,8 +8,8 @@ import pytest
 
 from app.users.model import Role
 from tests.ui.flow import WAIT, login
-from ui import user_admin
-from ui.main_window import MainWindow
+from ui.review import user_admin
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

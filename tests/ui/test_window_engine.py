@@ -11,7 +11,7 @@ from app.scan import Engine
 
 
 def _window_lexicons(qtbot, settings, home: Path) -> list[str]:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     win = MainWindow(settings=settings, data_dir=str(home))
     qtbot.addWidget(win)

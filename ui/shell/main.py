@@ -14,8 +14,8 @@ def create_app(argv: list[str] | None = None):
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from ui.fonts import apply_app_font
-    from ui.settings import Settings
+    from ui.shell.fonts import apply_app_font
+    from ui.shell.settings import Settings
 
     app = QApplication.instance()
     if app is None:
@@ -28,7 +28,7 @@ def create_app(argv: list[str] | None = None):
     install_qt_translations(app)
     settings = Settings()
     apply_app_font(app, settings.font_family or None, settings.font_size)
-    from ui.fonts import cjk_font_problem
+    from ui.shell.fonts import cjk_font_problem
 
     problem = cjk_font_problem()
     if problem and not getattr(app, "_mishen_font_warned", False):
@@ -59,7 +59,7 @@ def install_qt_translations(app) -> list:
 def run(paths: list[str], data_dir: str | None) -> int:
     """Open the window on `paths`; returns the exit status."""
     app = create_app()
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     if data_dir:
         os.environ.setdefault("MISHEN_HOME", data_dir)

@@ -16,9 +16,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.model import DocumentReport, Finding
-from ui import worker
-from ui.dispositions import Disposition, Status
-from ui.errors import friendly_message
+from ui.review.dispositions import Disposition, Status
+from ui.shell import worker
+from ui.shell.errors import friendly_message
 
 
 @dataclass(frozen=True)

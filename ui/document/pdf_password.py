@@ -19,7 +19,7 @@ def scan_with_password(path: str, password: str, holder: Any) -> DocumentReport:
     with `error`/`error_code` like any scan."""
     from app.errors import MishenError
     from app.readers import read_document
-    from ui.document_view import prepare_layout
+    from ui.document.document_view import prepare_layout
 
     try:  # the same bounded reader as every scan (regular files only, size checked before reading)
         document = read_document(path, password=password)

@@ -11,9 +11,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from ui import worker
-from ui.review_controller import dismissals
-from ui.review_dialogs import _Base
+from ui.review.review_controller import dismissals
+from ui.review.review_dialogs import _Base
+from ui.shell import worker
 
 FILTER = "文稿 (*.docx *.pdf *.txt *.html *.htm *.xlsx *.doc *.wps *.et *.rtf *.odt);;所有文件 (*)"
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.ledger_models import (
+from ui.ledger.ledger_models import (
     APPROVAL_HEADERS,
     AUDIT_HEADERS,
     ROW_ROLE,
@@ -32,7 +32,7 @@ from ui.ledger_models import (
     approval_table,
     audit_table,
 )
-from ui.screen_fit import fit_window
+from ui.shell.screen_fit import fit_window
 
 
 def load_tables(ledger: Any) -> dict[str, Any]:

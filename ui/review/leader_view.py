@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Severity
-from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
-from ui.review_models import level_rows
-from ui.screen_fit import fit_window
+from ui.review.review_models import level_rows
+from ui.shell.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
+from ui.shell.screen_fit import fit_window
 
 PREFERRED_SIZE = QSize(1200, 800)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.review_models import RouteColumn, RouteModel
+from ui.review.review_models import RouteColumn, RouteModel
 
 
 def next_action(review: Any, session: Any, page: Any = None) -> tuple[str, str, int | None]:

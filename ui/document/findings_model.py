@@ -14,8 +14,8 @@ from PySide6.QtGui import QBrush, QFont
 
 from app.model import Category, DocumentReport, Finding, Severity
 from app.scan import location_label
-from ui.dispositions import Dispositions, Status, status_name
-from ui.labels import SEVERITY_ORDER, category_name, flowing_text, severity_fg, severity_name
+from ui.review.dispositions import Dispositions, Status, status_name
+from ui.shell.labels import SEVERITY_ORDER, category_name, flowing_text, severity_fg, severity_name
 
 Index = QModelIndex | QPersistentModelIndex
 

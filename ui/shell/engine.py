@@ -58,7 +58,7 @@ def scan_events(paths: Sequence[str], holder: EngineHolder, *, prepare_view: boo
     """`app.scan.scan_batch` over `paths`, loading the engine first (in the calling worker);
     `prepare_view` also lays out each document's text for the view while still in the worker."""
     from app.scan import scan_batch
-    from ui.document_view import prepare_layout
+    from ui.document.document_view import prepare_layout
 
     engine = holder.get()
     for event in scan_batch(list(paths), engine):

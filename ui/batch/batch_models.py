@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush
 
 from app.model import Category, DocumentReport, Severity
-from ui.labels import SEVERITY_ORDER, category_name, severity_bg, severity_name
+from ui.shell.labels import SEVERITY_ORDER, category_name, severity_bg, severity_name
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import DocumentReport
-from ui import worker
-from ui.batch_models import REPORT_ROLE, BatchFilesModel, CategoryModel, FileColumn
-from ui.engine import EngineHolder, scan_events
-from ui.errors import ErrorSink, friendly_message
-from ui.screen_fit import fit_window
-from ui.settings import Settings
+from ui.batch.batch_models import REPORT_ROLE, BatchFilesModel, CategoryModel, FileColumn
+from ui.shell import worker
+from ui.shell.engine import EngineHolder, scan_events
+from ui.shell.errors import ErrorSink, friendly_message
+from ui.shell.screen_fit import fit_window
+from ui.shell.settings import Settings
 
 
 class BatchWindow(QWidget):
@@ -157,7 +157,7 @@ class BatchWindow(QWidget):
             self.export(path)
 
     def export(self, path: str) -> bool:
-        from ui.batch_export import export_batch_xlsx
+        from ui.batch.batch_export import export_batch_xlsx
 
         try:
             out = export_batch_xlsx(self.files.reports, path, self.root)

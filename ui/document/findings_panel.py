@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.model import Category, DocumentReport, Finding, Severity
 from app.scan import location_label
-from ui.dispositions import Dispositions, Status, status_name
-from ui.errors import friendly_message
-from ui.finding_navigation import StepOrder, navigation_order, step_target
-from ui.findings_model import Column, FindingFilter, FindingsModel
-from ui.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, flowing_text, severity_name
-from ui.notices import attention_lines
-from ui.reason_dialog import ReasonDialog
+from ui.document.finding_navigation import StepOrder, navigation_order, step_target
+from ui.document.findings_model import Column, FindingFilter, FindingsModel
+from ui.review.dispositions import Dispositions, Status, status_name
+from ui.review.reason_dialog import ReasonDialog
+from ui.shell.errors import friendly_message
+from ui.shell.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, flowing_text, severity_name
+from ui.shell.notices import attention_lines
 
 WAIVE_MIN_LEVEL = 3
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import DocumentReport, Finding, Part
-from ui.dispositions import Dispositions
-from ui.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
-from ui.pdf_pages import PdfLayout, load_layout, render_page, search_rects
-from ui.worker import Job, run_call
+from ui.document.pdf_pages import PdfLayout, load_layout, render_page, search_rects
+from ui.review.dispositions import Dispositions
+from ui.shell.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
+from ui.shell.worker import Job, run_call
 
 PAGE_GAP = 12.0          # points between pages
 KEEP_AROUND = 3          # rendered pages kept beyond the visible ones
@@ -106,7 +106,7 @@ class PdfView(QWidget):
         return self.layout_info is not None
 
     def _layout_failed(self, exc: BaseException) -> None:
-        from ui.errors import friendly_message
+        from ui.shell.errors import friendly_message
 
         text = self.scene.addText(self.tr("无法显示页面：{0}").format(friendly_message(exc)))
         text.setDefaultTextColor(QColor("white"))

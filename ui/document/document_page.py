@@ -7,9 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.model import DocumentReport, Finding
-from ui.dispositions import Dispositions
-from ui.document_view import TextDocumentView
-from ui.pdf_view import PdfView
+from ui.document.document_view import TextDocumentView
+from ui.document.pdf_view import PdfView
+from ui.review.dispositions import Dispositions
 
 
 class DocumentPage(QWidget):

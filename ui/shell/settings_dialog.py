@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.fonts import apply_app_font, cjk_families_installed
-from ui.screen_fit import fit_window
-from ui.settings import Settings
+from ui.shell.fonts import apply_app_font, cjk_families_installed
+from ui.shell.screen_fit import fit_window
+from ui.shell.settings import Settings
 
 
 class SettingsDialog(QDialog):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QImage
 
 from app.model import Document, Finding, Part
-from ui.text_offsets import finding_pieces
+from ui.document.text_offsets import finding_pieces
 
 Rect = tuple[float, float, float, float]      # left, top, right, bottom in page points, y down
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from app.model import Category, DocumentReport, Severity
 from app.scan import location_label
-from ui.batch_models import file_status, severity_counts
-from ui.labels import SEVERITY_ORDER, category_name, severity_name
+from ui.batch.batch_models import file_status, severity_counts
+from ui.shell.labels import SEVERITY_ORDER, category_name, severity_name
 
 
 def export_batch_xlsx(reports: Sequence[DocumentReport], path: str | Path, root: str = "") -> Path:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import user_admin
+from ui.review import user_admin
 
 HEADERS = ("姓名", "角色", "单位", "密钥指纹", "状态")
 

@@ -26,9 +26,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from app.model import Document, DocumentReport, Finding, Part, Segment
-from ui.dispositions import Dispositions
-from ui.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
-from ui.text_offsets import display_text, finding_pieces
+from ui.document.text_offsets import display_text, finding_pieces
+from ui.review.dispositions import Dispositions
+from ui.shell.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
 
 
 def _tr(text: str) -> str:
@@ -328,7 +328,7 @@ class TextDocumentView(QWidget):
         return self._positions[segment] + k + bisect_left(self._astral[segment], k)
 
     def finding_ranges(self, f: Finding) -> list[tuple[int, int]]:
-        """The view ranges of a finding, one per segment it covers (ui.text_offsets mapping)."""
+        """The view ranges of a finding, one per segment it covers (ui.document.text_offsets mapping)."""
         doc = self.report.document if self.report else None
         if doc is None:
             return []

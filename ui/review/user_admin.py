@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from ui import worker
+from ui.shell import worker
 
 
 def _tr(text: str) -> str:

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser, QWidget
 
 from app.model import Severity
-from ui.labels import severity_name
-from ui.review_dialogs import _Base
-from ui.screen_fit import fit_window
+from ui.review.review_dialogs import _Base
+from ui.shell.labels import severity_name
+from ui.shell.screen_fit import fit_window
 
 
 def signing_summary(review: Any, page: Any) -> str:

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QPushButton, QScrollArea
 
-from ui.review_controller import ReviewController
-from ui.review_panel import ReviewPanel
+from ui.review.review_controller import ReviewController
+from ui.review.review_panel import ReviewPanel
 
 
 def attach_review(window: Any) -> ReviewIntegration:
@@ -35,7 +35,7 @@ class ReviewIntegration(QObject):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.panel)
         self.dock.setWidget(scroll)
-        from ui.main_window import DOCK_FEATURES
+        from ui.shell.main_window import DOCK_FEATURES
 
         self.dock.setFeatures(DOCK_FEATURES)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
@@ -118,14 +118,14 @@ class ReviewIntegration(QObject):
             self.leader_view.set_page(page)
 
     def record_decision(self, finding: Any, status: Any, reason: str, password: str) -> None:
-        """ui.findings_panel.DecisionRecorder: false alarms and waivers go to the ledger."""
+        """ui.document.findings_panel.DecisionRecorder: false alarms and waivers go to the ledger."""
         page = self.current_page()
         if page is not None:
             self.controller.record_decision(page, finding, status, reason, password)
 
     # --- dialogs ---------------------------------------------------------------------------------------
     def ask_login(self) -> Any:
-        from ui.review_dialogs import LoginDialog
+        from ui.review.review_dialogs import LoginDialog
 
         self.controller.load_users()
         dialog = LoginDialog(self.controller, self.window)
@@ -135,7 +135,7 @@ class ReviewIntegration(QObject):
         return dialog
 
     def ask_open_review(self) -> Any:
-        from ui.review_dialogs import OpenReviewDialog
+        from ui.review.review_dialogs import OpenReviewDialog
 
         page = self.current_page()
         if page is None:
@@ -150,7 +150,7 @@ class ReviewIntegration(QObject):
 
     def ask_sign(self, level: int | None = None) -> Any:
         from app.review import review_state
-        from ui.sign_dialog import SignDialog
+        from ui.review.sign_dialog import SignDialog
 
         page = self.current_page()
         if page is None or page.review is None:
@@ -167,10 +167,10 @@ class ReviewIntegration(QObject):
         return dialog
 
     def ask_users(self) -> Any:
-        from ui.users_dialog import UsersDialog
+        from ui.review.users_dialog import UsersDialog
 
         dialog = UsersDialog(self.controller, self.window)
-        from ui.screen_fit import fit_window
+        from ui.shell.screen_fit import fit_window
 
         fit_window(dialog, dialog.size())
         self.dialog = dialog
@@ -178,7 +178,7 @@ class ReviewIntegration(QObject):
         return dialog
 
     def ask_resubmit(self) -> Any:
-        from ui.resubmit import ResubmitDialog
+        from ui.review.resubmit import ResubmitDialog
 
         page = self.current_page()
         if page is None or page.review is None:
@@ -193,7 +193,7 @@ class ReviewIntegration(QObject):
         return dialog
 
     def _resubmit(self, page: Any, path: str, done: Any) -> None:
-        from ui.resubmit import resubmit
+        from ui.review.resubmit import resubmit
 
         def finished(ok: bool, text: str, result: Any) -> None:
             if ok:
@@ -204,7 +204,7 @@ class ReviewIntegration(QObject):
 
     def _show_version(self, old_page: Any, report: Any, review: Any, decided: Any) -> None:
         """Show the new version in a tab of its own file, replacing the old version's tab."""
-        from ui.review_controller import _alive
+        from ui.review.review_controller import _alive
 
         page = self.window.add_report(report)
         page.review = review
@@ -218,7 +218,7 @@ class ReviewIntegration(QObject):
         self.controller.changed.emit()
 
     def open_leader_view(self) -> Any:
-        from ui.leader_view import LeaderView
+        from ui.review.leader_view import LeaderView
 
         if self.leader_view is None:
             self.leader_view = LeaderView(self.controller, self.window)
@@ -229,7 +229,7 @@ class ReviewIntegration(QObject):
         return self.leader_view
 
     def open_ledger(self) -> Any:
-        from ui.ledger_window import LedgerWindow
+        from ui.ledger.ledger_window import LedgerWindow
 
         if self.ledger_window is None:
             self.ledger_window = LedgerWindow(self.controller, self.window)

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import DocumentReport, Finding
-from ui import worker
-from ui.document_page import DocumentPage
-from ui.engine import EngineHolder, default_factory, scan_events
-from ui.errors import ErrorSink, friendly_message
-from ui.findings_panel import FindingsPanel
-from ui.screen_fit import fit_window, keep_inside
-from ui.settings import Settings
+from ui.document.document_page import DocumentPage
+from ui.document.findings_panel import FindingsPanel
+from ui.shell import worker
+from ui.shell.engine import EngineHolder, default_factory, scan_events
+from ui.shell.errors import ErrorSink, friendly_message
+from ui.shell.screen_fit import fit_window, keep_inside
+from ui.shell.settings import Settings
 
 PREFERRED_SIZE = QSize(1400, 900)
 #: docks can be moved, floated and hidden (a dock that cannot close greys out its 查看 toggle)
@@ -254,9 +254,9 @@ class MainWindow(QMainWindow):
         self.toolbar = tools
 
     def _build_review_dock(self) -> None:
-        """The review panel (route, sign-off) is added by ui.review_integration when available."""
+        """The review panel (route, sign-off) is added by ui.review.review_integration when available."""
         try:
-            from ui.review_integration import attach_review
+            from ui.review.review_integration import attach_review
         except ImportError:
             return
         self.review = attach_review(self)
@@ -334,7 +334,7 @@ class MainWindow(QMainWindow):
 
     # --- password-protected PDFs -----------------------------------------------------------------
     def _ask_next_password(self) -> None:
-        from ui.pdf_password import PasswordPrompt
+        from ui.document.pdf_password import PasswordPrompt
 
         if self.password_prompt is not None or not self._locked:
             return
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         self._ask_next_password()
 
     def _open_with_password(self, path: str, password: str) -> None:
-        from ui.pdf_password import scan_with_password
+        from ui.document.pdf_password import scan_with_password
 
         self.password_prompt = None
         holder = self.engine
@@ -530,7 +530,7 @@ class MainWindow(QMainWindow):
 
     # --- other windows ---------------------------------------------------------------------------------
     def open_batch(self, folder: str | None = None) -> QWidget:
-        from ui.batch_window import BatchWindow
+        from ui.batch.batch_window import BatchWindow
 
         if self.batch_window is None:
             self.batch_window = BatchWindow(self.engine, self.settings, parent=self)
@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
         return self.review.open_leader_view()
 
     def open_settings(self) -> QWidget:
-        from ui.settings_dialog import SettingsDialog
+        from ui.shell.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self, data_dir=self.data_dir)
         dialog.lexicons_changed.connect(self._lexicons_changed)
