@@ -13,7 +13,7 @@ from app import __version__
 
 def _gui(args: argparse.Namespace) -> int:
     try:
-        from ui.main import run  # loads Qt: libGL/libEGL/libxkbcommon/libfontconfig
+        from ui.shell.main import run  # loads Qt: libGL/libEGL/libxkbcommon/libfontconfig
     except (ImportError, OSError) as exc:  # PySide6 missing or a Qt system library missing
         from app.gui_requirements import qt_failure_message
 
