@@ -17,6 +17,8 @@ APT_PACKAGES=(
   libxcb-shape0 libxkbcommon-x11-0
   # reading .doc/.wps/.et/.rtf/.odt drafts (converted to docx/xlsx offline)
   libreoffice-writer-nogui libreoffice-calc-nogui
+  # the patrol report checked in headless Chromium (tests/app/patrol)
+  chromium
   # the frozen build's archive (scripts/build.sh)
   zstd
 )
@@ -46,7 +48,7 @@ fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "bootstrap: installing Python packages into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip >&2
-  .venv/bin/python -m pip install -q -e ".[dev]" >&2
+  .venv/bin/python -m pip install -q -e ".[dev,cluster]" >&2
   echo "$want" > "$stamp"
 fi
 
