@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.ledger.errors import LedgerError
 from app.ledger.lock import LedgerLock
+from app.ledger.sqlite_uri import sqlite_file_uri
 from app.ledger.store import Ledger, ledger_path
 from app.ledger.verify import verify_ledger
 from app.paths import PRIVATE_FILE, make_private_dir
@@ -76,7 +77,7 @@ def restore(source: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
                 _copy(cur, dest.with_name(f"{dest.name}.replaced-{n}"))
             finally:
                 cur.close()
-        s = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+        s = sqlite3.connect(sqlite_file_uri(src, "mode=ro"), uri=True)
         try:
             _copy(s, tmp)
         finally:

@@ -26,6 +26,7 @@ from app.ledger.lock import LedgerLock
 from app.ledger.model import GENESIS_HASH, WORKSTATION, Head, LedgerEvent, event_digest
 from app.ledger.policy import POLICY_VERSION
 from app.ledger.schema import REQUIRED_TRIGGERS, SCHEMA_VERSION, check_supported, migrate, schema_version
+from app.ledger.sqlite_uri import sqlite_file_uri
 from app.paths import PRIVATE_FILE, make_private, make_private_dir
 from app.paths import data_dir as default_data_dir
 
@@ -85,7 +86,7 @@ def connect_read_only(path: Path, timeout: float, *, immutable: bool | None = No
     if immutable is None:
         immutable = not os.access(path.parent, os.W_OK)
     query = "mode=ro&immutable=1" if immutable and not wal.exists() else "mode=ro"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=timeout,
+    conn = sqlite3.connect(sqlite_file_uri(path, query), uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return conn
