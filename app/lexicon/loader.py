@@ -44,10 +44,10 @@ CATEGORY_ALIASES = {
     "提法": Category.WORDING, "规范表述": Category.WORDING, "错别字": Category.TYPO,
     "隐藏内容": Category.HIDDEN_CONTENT,
 }
-_TRUE = frozenset({"1", "是", "yes", "y", "true", "t", "√", "✓", "允许"})
+TRUE_WORDS = frozenset({"1", "是", "yes", "y", "true", "t", "√", "✓", "允许"})
 _FALSE = frozenset({"", "0", "否", "no", "n", "false", "f"})
 _META = re.compile(r"^#\s*(name|version|名称|版本)\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
-_OPTION_SPLIT = re.compile(r"[\s|,，、]+")
+OPTION_SPLIT = re.compile(r"[\s|,，、]+")
 
 Row = tuple[int, list[str]]  # (1-based line or spreadsheet row number, cells)
 
@@ -92,16 +92,16 @@ def parse_lexicon(p: Path, data: bytes, sha: str | None = None) -> Lexicon:
     meta: dict[str, str] = {}
     columns: Columns | None = None
     if suffix == ".xlsx":
-        columns = columns_of(_parse_table(p, _xlsx_rows(p, data), meta))
+        columns = columns_of(_parse_table(p, openpyxl_rows(p, data), meta))
     else:
-        text = _decode(p, data)
+        text = decode_text(p, data)
         if suffix == ".txt":
             columns = columns_of(_parse_txt(p, text, meta))
         else:
             columns = _fast_csv(p, text, meta)
             if columns is None:  # anything unusual: the row-by-row parser (and its exact errors)
                 meta.clear()
-                columns = columns_of(_parse_table(p, _csv_rows(text, meta, p), meta))
+                columns = columns_of(_parse_table(p, csv_rows(text, meta, p), meta))
     count = len(columns[0])
     info = LexiconInfo(meta.get("name") or p.stem, meta.get("version") or "unversioned", sha, count)
     return Lexicon(info, LazyEntries(columns))
@@ -109,7 +109,8 @@ def parse_lexicon(p: Path, data: bytes, sha: str | None = None) -> Lexicon:
 
 # --- decoding and row sources ------------------------------------------------------------------
 
-def _decode(p: Path, data: bytes) -> str:
+def decode_text(p: Path, data: bytes) -> str:
+    """A lexicon file's text: UTF-8 (BOM dropped) or GB18030; LexiconError naming the line otherwise."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,7 +156,7 @@ class _Lines(Iterator[str]):
         raise StopIteration
 
 
-def _csv_rows(text: str, meta: dict[str, str], p: Path | None = None) -> Iterator[Row]:
+def csv_rows(text: str, meta: dict[str, str], p: Path | None = None) -> Iterator[Row]:
     lines = _Lines(text, meta)
     reader = csv.reader(lines)
     while True:
@@ -175,7 +176,7 @@ def _csv_rows(text: str, meta: dict[str, str], p: Path | None = None) -> Iterato
         yield lines.numbers[before], cells
 
 
-def _xlsx_rows(p: Path, data: bytes) -> Iterator[Row]:
+def openpyxl_rows(p: Path, data: bytes) -> Iterator[Row]:
     from app.errors import ReadError
     from app.readers.guards import open_zip
 
@@ -265,9 +266,9 @@ def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> L
     if category is None:
         raise LexiconError(f"{where}：未知类别“{get('category')}”（可用：{'、'.join(c.value for c in Category)}）。")
     allow_text = get("allow").lower()
-    if allow_text not in _TRUE and allow_text not in _FALSE:
+    if allow_text not in TRUE_WORDS and allow_text not in _FALSE:
         raise LexiconError(f"{where}：白名单列应为 1/是 或 0/否，而不是“{get('allow')}”。")
-    allow = allow_text in _TRUE
+    allow = allow_text in TRUE_WORDS
     severity_text = get("severity")
     if allow and not severity_text:
         severity = Severity.LOW
@@ -276,7 +277,7 @@ def _entry(p: Path, number: int, cells: list[str], columns: dict[str, int]) -> L
             severity = Severity.parse(severity_text)
         except ValueError:
             raise LexiconError(f"{where}：未知级别“{severity_text}”（可用：low/medium/high/block 或 提示/中/高/禁止）。") from None
-    options = frozenset(o.lower() for o in _OPTION_SPLIT.split(get("options")) if o)
+    options = frozenset(o.lower() for o in OPTION_SPLIT.split(get("options")) if o)
     return LexiconEntry(get("id") or f"{p.stem}-{number}", term, category, severity, get("basis") or TXT_BASIS,
                         get("suggestion"), get("note"), allow, options)
 
@@ -387,7 +388,7 @@ def _fast_csv(p: Path, text: str, meta: dict[str, str]) -> Columns | None:
     allow_lower = tuple(map(str.lower, col["allow"]))
     allow_of: dict[str, int] = {}
     for value in set(allow_lower):
-        if value in _TRUE:
+        if value in TRUE_WORDS:
             allow_of[value] = 1
         elif value in _FALSE:
             allow_of[value] = 0
@@ -414,7 +415,7 @@ def _fast_csv(p: Path, text: str, meta: dict[str, str]) -> Columns | None:
 
     option_of: dict[str, str] = {}
     for value in set(col["options"]):
-        option_of[value] = " ".join(sorted({o.lower() for o in _OPTION_SPLIT.split(value) if o}))
+        option_of[value] = " ".join(sorted({o.lower() for o in OPTION_SPLIT.split(value) if o}))
     options = tuple(map(option_of.__getitem__, col["options"]))
 
     ids = col["id"]

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from app.errors import LexiconError
 from app.lexicon.loader import (
-    _OPTION_SPLIT,
-    _TRUE,
     MAX_TERM_CHARS,
-    _csv_rows,
-    _decode,
+    OPTION_SPLIT,
+    TRUE_WORDS,
+    csv_rows,
+    decode_text,
     parse_category,
     read_lexicon_bytes,
 )
@@ -136,12 +136,12 @@ def category_of(text: str) -> Category | None:
 def _records(p: Path, data: bytes, problems: list[str]) -> Iterable[tuple[int, dict[str, str]]]:
     suffix = p.suffix.lower()
     if suffix == ".txt":
-        for n, line in enumerate(_decode(p, data).splitlines(), start=1):
+        for n, line in enumerate(decode_text(p, data).splitlines(), start=1):
             text = line.strip()
             if text and not text.startswith("#"):
                 yield n, {"term": text}
         return
-    source = xlsx_rows(p, data) if suffix == ".xlsx" else _csv_rows(_decode(p, data), {}, p)
+    source = xlsx_rows(p, data) if suffix == ".xlsx" else csv_rows(decode_text(p, data), {}, p)
     columns: dict[str, int] | None = None
     for n, cells in source:
         if cells and cells[0].lstrip().startswith("#"):
@@ -192,13 +192,13 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
             except ValueError:
                 problems.append(f"{where}：未知级别“{cells['severity']}”（可用：提示/中/高/禁止 或 low/medium/high/block）。")
                 continue
-        allow = cells.get("allow", "").lower() in _TRUE
+        allow = cells.get("allow", "").lower() in TRUE_WORDS
         entry_id = cells.get("id") or f"{pack_id}-{len(entries) + 1:05d}"
         if entry_id in ids:
             problems.append(f"{where}：编号“{entry_id}”重复（{ids[entry_id]}已使用）。")
             continue
         ids[entry_id] = where
-        options = tuple(sorted({o.lower() for o in _OPTION_SPLIT.split(cells.get("options", "")) if o}))
+        options = tuple(sorted({o.lower() for o in OPTION_SPLIT.split(cells.get("options", "")) if o}))
         entries.append(PackEntry(entry_id, term, category.value, severity.value,
                                  cells.get("basis") or defaults.basis, cells.get("suggestion", ""),
                                  cells.get("note") or cells.get("reason", ""), allow, options,

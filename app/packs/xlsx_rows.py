@@ -26,7 +26,7 @@ class _Fallback(Exception):
 
 
 def xlsx_rows(p: Path, data: bytes) -> Iterator[Row]:
-    from app.lexicon.loader import _xlsx_rows
+    from app.lexicon.loader import openpyxl_rows
     from app.readers.guards import open_zip
 
     try:
@@ -42,7 +42,7 @@ def xlsx_rows(p: Path, data: bytes) -> Iterator[Row]:
     finally:
         zf.close()
     if rows is None:
-        yield from _xlsx_rows(p, data)
+        yield from openpyxl_rows(p, data)
         return
     yield from rows
 

@@ -24,10 +24,10 @@ ROWS = ("x,内部掌握,sensitive_term,high,b,,,,\n"
 def eager(p: Path) -> list[LexiconEntry]:
     """The row-by-row parser, bypassing the fast path."""
     meta: dict[str, str] = {}
-    text = loader._decode(p, p.read_bytes())
+    text = loader.decode_text(p, p.read_bytes())
     if p.suffix == ".txt":
         return loader._parse_txt(p, text, meta)
-    return loader._parse_table(p, loader._csv_rows(text, meta), meta)
+    return loader._parse_table(p, loader.csv_rows(text, meta), meta)
 
 
 def test_fast_csv_equals_row_parser(tmp_path: Path) -> None:

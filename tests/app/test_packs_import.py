@@ -139,7 +139,7 @@ def test_bundled_lexicons_import_as_the_first_pack_and_scan_the_same(tmp_path: P
 def test_streamed_xlsx_rows_equal_the_openpyxl_rows(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
-    from app.lexicon.loader import _xlsx_rows
+    from app.lexicon.loader import openpyxl_rows
     from app.packs.xlsx_rows import xlsx_rows
 
     book = Workbook()                      # the normal (not write-only) mode: shared strings, as Excel
@@ -164,7 +164,7 @@ def test_streamed_xlsx_rows_equal_the_openpyxl_rows(tmp_path: Path) -> None:
         return out
 
     ours = list(xlsx_rows(path, data))
-    assert trimmed(ours) == trimmed(list(_xlsx_rows(path, data)))
+    assert trimmed(ours) == trimmed(list(openpyxl_rows(path, data)))
     assert (9, ["", "", "", "", "", "", "远处的格"]) in ours and (4, ["", "", "3", "4.5", "True"]) in ours
 
 
