@@ -1,5 +1,8 @@
-"""Entry script of the frozen `mishen-gui` executable (build.spec); not imported by anything."""
+"""Entry script of the frozen `mishen-gui` executable (build.spec); not imported by anything. The
+executable is windowed, so it has no console streams: app.windowed gives it a log file and shows a
+failed start in a message box."""
 
+from app.windowed import run_windowed
 from ui.__main__ import main
 
-raise SystemExit(main())
+raise SystemExit(run_windowed(main))
