@@ -86,6 +86,9 @@ class PatrolItem:
     linked_from: tuple[str, ...] = ()  # paths of up to a few pages that link here (attachments)
     approval: str | None = None     # filled by app.patrol.approval: "approved" / "changed" / "unreviewed"
     approval_detail: str | None = None  # filled by app.patrol.approval: e.g. the added text
+    approval_added: tuple[str, ...] = ()    # filled by app.patrol.approval: text (and links) added since approval
+    approval_removed: tuple[str, ...] = ()  # filled by app.patrol.approval: approved text no longer there
+    approval_review: str | None = None      # filled by app.patrol.approval: the approved version it was compared with
 
     @property
     def worst(self) -> Severity | None:
@@ -98,6 +101,8 @@ class PatrolItem:
                 "error": self.error, "error_code": self.error_code, "scanned": self.scanned,
                 "duplicate_of": self.duplicate_of, "linked_from": list(self.linked_from),
                 "approval": self.approval, "approval_detail": self.approval_detail,
+                "approval_added": list(self.approval_added), "approval_removed": list(self.approval_removed),
+                "approval_review": self.approval_review,
                 "findings": [{**f.to_json(), "part": finding_part(f, self.kind)} for f in self.findings]}
 
 
