@@ -34,6 +34,22 @@ out=$(run "$app/mishen" --version 2>"$tmp/err") || { cat "$tmp/err" >&2; fail "-
 check_err "$tmp/err" "--version"
 echo "ok  --version: $out"
 
+# 1b. UTF-8 mode is built in: under a GBK locale (as on a Chinese Windows console) a Chinese file
+#     name and the JSON output are still UTF-8. The locale is compiled into $tmp (localedef); where
+#     that is not possible the check says so and is skipped.
+printf '本文件为机密级，请勿外传。\n' > "$work/机密通知.txt"
+if command -v localedef >/dev/null && mkdir -p "$tmp/locale" && localedef -i zh_CN -f GBK "$tmp/locale/zh_CN.GBK" 2>/dev/null; then
+  (cd "$work" && env -i HOME="$home" PATH=/usr/bin:/bin LOCPATH="$tmp/locale" LANG=zh_CN.GBK LC_ALL=zh_CN.GBK \
+    "$app/mishen" scan --format json 机密通知.txt >"$tmp/utf8.json" 2>"$tmp/err") || true
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8')); s=json.dumps(d,ensure_ascii=False); assert '机密通知.txt' in s and '机密' in s, s[:300]" \
+    "$tmp/utf8.json" || { cat "$tmp/err" >&2; fail "scan under a GBK locale is not UTF-8 (utf8_mode missing in build.spec?)"; }
+  check_err "$tmp/err" "scan under a GBK locale"
+  echo "ok  UTF-8 mode: Chinese file name and UTF-8 JSON under LANG=zh_CN.GBK"
+else
+  echo "--  UTF-8 mode check skipped: cannot compile the zh_CN.GBK locale here"
+fi
+rm -f "$work/机密通知.txt"
+
 # 2. scan over the shared corpus, compared with the source tree
 corpus=${MISHEN_CORPUS-$repo/../shared/eval/corpus}   # MISHEN_CORPUS= (empty) skips the comparison
 if [ -d "$corpus" ]; then
