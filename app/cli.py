@@ -29,12 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", default=None, help="数据目录（台帐、文档副本、密钥）；默认见 MISHEN_HOME 或系统用户数据目录")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from app import cli_lexicon, cli_peers, cli_review, cli_scan
+    from app import cli_lexicon, cli_patrol, cli_peers, cli_review, cli_scan
 
     cli_scan.register(sub)
     cli_review.register(sub)
     cli_peers.register(sub)
     cli_lexicon.register(sub)
+    cli_patrol.register(sub)
 
     gui = sub.add_parser("gui", help="打开审查工作站窗口")
     gui.add_argument("paths", nargs="*", help="要打开的文稿")
