@@ -198,20 +198,28 @@ def _review_dismiss(args: argparse.Namespace) -> int:
 
 
 def _review_show(args: argparse.Namespace) -> int:
+    from app.cli_consult import consultation_json, consultation_lines
+    from app.review.consult import consultations_for, settle_overdue
     from app.review.show import review_json, review_text
 
     with _open(args) as ledger:
+        settle_overdue(ledger, review_id=args.id.strip())  # 视为同意 once the due date has passed
+        consulted = consultations_for(ledger, args.id.strip())
         if args.format == "json":
-            print(json.dumps(review_json(ledger, args.id), ensure_ascii=False, indent=2))
+            data = review_json(ledger, args.id)
+            data["consultations"] = [consultation_json(c) for c in consulted]
+            print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            print(review_text(ledger, args.id))
+            print("\n".join([review_text(ledger, args.id), *consultation_lines(consulted)]))
     return 0
 
 
 def _review_list(args: argparse.Namespace) -> int:
     from app.review import list_reviews, review_state
+    from app.review.consult import settle_overdue
 
     with _open(args) as ledger:
+        settle_overdue(ledger)  # 视为同意 once a consultation's due date has passed
         for r in list_reviews(ledger):
             print(printable(f"{r.id}\t{r.title}\t{r.current.info_class.label}\t{review_state(r).message}"))
     return 0
@@ -415,6 +423,9 @@ def register(sub: Any) -> None:
     p = rs.add_parser("import-package", help="导入审核包（核验全部内容，拒绝被改动的包）")
     p.add_argument("file")
     p.set_defaults(func=_guard(_import_package))
+    from app import cli_consult
+
+    cli_consult.register(rs)  # consult, consult-read, consult-reply, consult-import, consultations
 
     ledger = sub.add_parser("ledger", help="审计台帐：核验、检查点、导出、备份")
     ls = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
