@@ -167,15 +167,29 @@ def _statement_base(tx: Transaction, review: Review, user_role: str, unit: str, 
             "signer": signer.actor, "signer_role": user_role, "signer_unit": unit, "signer_key": signer.public_key}
 
 
+def outside_blockers(ledger: Ledger, review: Review, level: int) -> list[Verdict]:
+    """Refusals from other ledger records that stop a level from approving (hook point: issue 9b
+    adds its open-consultation check here). Empty means nothing outside the review blocks."""
+    from app.review.consult import consultation_verdicts
+
+    return consultation_verdicts(ledger, review)
+
+
 def sign_review(ledger: Ledger, review_id: str, *, level: int, user: str, password: str, decision: Decision,
                 opinion: str = "") -> SignOff:
     """Sign one level. Raises AuthError (password), ReviewError (a gating code), DocumentError."""
     _plain("签署意见", opinion)
     who, signer = unlock(ledger, user, password, attempt=f"签署审核单 {review_id} 第 {level} 级")
+    from app.review.consult import settle_overdue
+
+    settle_overdue(ledger, review_id=review_id)  # 视为同意 after the due date, recorded before the sign-off
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         read_stored(ledger.data_dir, review.current.sha256)
         _refuse(check_sign(review, level, who.role, decision, opinion, _disk_sha(review)))
+        if decision in (Decision.APPROVE, Decision.ESCALATE):
+            for refusal in outside_blockers(ledger, review, level):
+                _refuse(refusal)
         statement = {"type": "signoff", "level": level, "decision": decision.value, "opinion": opinion.strip(),
                      **_statement_base(tx, review, who.role.value, who.unit, signer)}
         tx.append("signed", {"review_id": review.id, "statement": statement,
