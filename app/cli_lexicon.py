@@ -231,6 +231,68 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_add(args: argparse.Namespace) -> int:
+    from app.ledger import Ledger
+    from app.model import Severity
+    from app.packs.errors import PackInputError
+    from app.packs.format import PackEntry
+    from app.packs.importer import category_of
+    from app.packs.local import add_local
+
+    category = category_of(args.category)
+    if category is None:
+        raise PackInputError(f"未知类别“{args.category}”。", code="usage")
+    try:
+        severity = Severity.parse(args.severity) if args.severity else (Severity.LOW if args.allow else Severity.HIGH)
+    except ValueError:
+        raise PackInputError(f"未知级别“{args.severity}”。", code="usage") from None
+    options = tuple(sorted({o.lower() for o in (args.option or [])}))
+    entry = PackEntry("", args.term, category.value, severity.value, args.basis or "本单位词库", args.suggestion or "",
+                      args.note or args.reason or "", args.allow, options, args.scope or "", args.reason or "")
+    data_dir = _data_dir(args)
+    with Ledger.open(data_dir) as ledger:
+        added = add_local(ledger, data_dir, entry, _signer(args, ledger, "修改本单位词库"))
+    kind = "白名单" if added.allow else "词条"
+    print(f"已加入本单位词库：{kind}“{added.term}”（{added.id}，{added.category}/{added.severity}，已记入台帐）")
+    return 0
+
+
+def _local_remove(args: argparse.Namespace) -> int:
+    from app.ledger import Ledger
+    from app.packs.local import remove_local
+
+    data_dir = _data_dir(args)
+    with Ledger.open(data_dir) as ledger:
+        gone = remove_local(ledger, data_dir, args.key, _signer(args, ledger, "修改本单位词库"))
+    print(f"已从本单位词库删除“{gone.term}”（{gone.id}，已记入台帐）")
+    return 0
+
+
+def _local_list(args: argparse.Namespace) -> int:
+    from app.packs.local import read_local
+
+    layer = read_local(_data_dir(args))
+    if not layer.entries:
+        print("本单位词库为空。")
+        return 0
+    print(f"本单位词库（第 {layer.revision} 版，{len(layer.entries)} 条）：")
+    for e in layer.entries:
+        kind = "白名单" if e.allow else "词条"
+        extra = f"  理由：{e.reason}" if e.reason else ""
+        print(printable(f"  {e.id}  {kind}  “{e.term}”  {e.category}/{e.severity}{extra}"))
+    return 0
+
+
+def _proposals(args: argparse.Namespace) -> int:
+    from app.ledger import Ledger
+    from app.packs.proposals import export_proposals
+
+    with Ledger.open(_data_dir(args)) as ledger:
+        path, count = export_proposals(ledger, args.output)
+    print(f"已导出误报建议 {count} 条：{path}（可用 mishen lexicon import 或词库管理窗口导入为候选白名单）")
+    return 0
+
+
 def _password_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（每行一个）")
 
@@ -294,3 +356,31 @@ def register(sub: Any) -> None:
     p.add_argument("pack", metavar="PACK")
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     p.set_defaults(func=_guard(_export))
+    # additions beyond the contract commands: the unit's own layer, false-alarm proposals
+    p = ls.add_parser("local", help="本单位词库：在保密局词库之后、--lexicon 之前生效的本单位词条和白名单")
+    loc = p.add_subparsers(dest="local_command", metavar="ACTION", required=True)
+    q = loc.add_parser("add", help="加入一条本单位词条或白名单")
+    q.add_argument("term", metavar="TERM")
+    q.add_argument("--category", default="敏感事项", help="类别（默认 敏感事项）")
+    q.add_argument("--severity", help="级别（默认 高；白名单 提示）")
+    q.add_argument("--allow", action="store_true", help="白名单（例外）：放行同类别、被其覆盖的命中")
+    q.add_argument("--basis", help="依据（默认 本单位词库）")
+    q.add_argument("--suggestion", help="建议")
+    q.add_argument("--note", help="说明")
+    q.add_argument("--scope", help="白名单的适用范围")
+    q.add_argument("--reason", help="白名单的理由（如已确认的误报）")
+    q.add_argument("--option", action="append", choices=("word", "context_lower", "not_in_title"),
+                   help="选项，可重复")
+    q.add_argument("--by", metavar="ADMIN")
+    _password_flag(q)
+    q.set_defaults(func=_guard(_local_add))
+    q = loc.add_parser("remove", help="按编号或词条删除一条本单位词条")
+    q.add_argument("key", metavar="ID_OR_TERM")
+    q.add_argument("--by", metavar="ADMIN")
+    _password_flag(q)
+    q.set_defaults(func=_guard(_local_remove))
+    q = loc.add_parser("list", help="列出本单位词库")
+    q.set_defaults(func=_guard(_local_list))
+    p = ls.add_parser("proposals", help="把审核人员标记的误报导出为建议白名单（CSV，可再导入）")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    p.set_defaults(func=_guard(_proposals))

@@ -11,7 +11,7 @@ import os
 import stat
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +29,12 @@ from app.model import (
     ScanReport,
     Severity,
 )
+from app.ocr.options import OcrOptions
 from app.rules.base import Hit, ScanContext
 
 if TYPE_CHECKING:
     from app.lexicon.matcher import Matcher
+    from app.lexicon.rule_params import RuleParams
     from app.rules.base import Rule
 
 CONTEXT_CHARS = 20
@@ -50,40 +52,65 @@ _HIDDEN_TEXT = {
 class Engine:
     """Lexicons and rules, ready to scan. Build once, scan many documents."""
 
-    def __init__(self, matcher: Matcher, rules: Sequence[Rule]) -> None:
+    def __init__(self, matcher: Matcher, rules: Sequence[Rule], *, params: RuleParams | None = None,
+                 layers: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
         self.matcher = matcher
         self.rules = tuple(rules)
+        self.params = params                # rule vocabularies of the active packs (None: bundled)
+        self.warnings = tuple(warnings)     # e.g. an active pack past its expiry date
+        # entry id → layer for the small layers marked in findings (the unit's own, per-run files)
+        self._layer_of: dict[str, str] = {}
+        for lexicon, layer in zip(matcher.lexicons, layers, strict=False):
+            if layer in ("local", "run"):
+                self._layer_of.update((e.id, layer) for e in lexicon.entries)
 
     @classmethod
     def load(cls, extra_lexicons: Sequence[str | os.PathLike[str]] = (), *,
-             use_defaults: bool = True, cache_dir: Path | None = None, data_dir: Path | None = None) -> Engine:
-        """Load the lexicons — the active packs of `data_dir` when it has any (app.packs), else the
-        bundled ones — then any extra files. Raises LexiconError on a bad file (PackCheckError on
-        an installed pack altered on disk)."""
+             use_defaults: bool = True, cache_dir: Path | None = None, data_dir: Path | None = None,
+             params: RuleParams | None = None) -> Engine:
+        """Load the lexicons in layers — the active packs of `data_dir` when it has any
+        (app.packs), else the bundled ones; then the unit's own layer of `data_dir`
+        (app.packs.local); then any extra files. The rule vocabularies are `params`, else those
+        the active packs carry, else the bundled ones. Raises LexiconError on a bad file
+        (PackCheckError on an installed pack altered on disk)."""
         from app.lexicon.loader import default_lexicon_paths
         from app.lexicon.matcher import Matcher
         from app.paths import cache_dir as default_cache_dir
         from app.rules import all_rules
 
         packs = []
+        local = None
         if use_defaults and data_dir is not None:
             from app.packs.layers import active_packs
+            from app.packs.local import local_lexicon
 
             packs = active_packs(data_dir)
+            local = local_lexicon(data_dir)
         base = [p.csv for p in packs] if packs else (default_lexicon_paths() if use_defaults else [])
-        paths = [*base, *(Path(p) for p in extra_lexicons)]
+        layers = ["pack" if packs else "bundled"] * len(base)
+        if local is not None:
+            base.append(local)
+            layers.append("local")
+        extra = [Path(p) for p in extra_lexicons]
+        paths = [*base, *extra]
+        layers += ["run"] * len(extra)
         matcher = Matcher.load(paths, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+        warnings: list[str] = []
         if packs:
-            from app.packs.layers import relabel
+            from app.packs.layers import expired, relabel, rule_params
 
             matcher.infos = relabel(matcher.infos, packs)
-        return cls(matcher, all_rules())
+            if params is None:
+                params = rule_params(packs)
+            warnings = expired(packs)
+        return cls(matcher, all_rules(), params=params, layers=layers, warnings=warnings)
 
     @property
     def lexicons(self) -> tuple[LexiconInfo, ...]:
         return self.matcher.infos
 
-    def scan_file(self, path: str | os.PathLike[str]) -> DocumentReport:
+    def scan_file(self, path: str | os.PathLike[str], ocr: OcrOptions | None = None) -> DocumentReport:
+        """`ocr`: when to recognise scanned pages and images (default `auto`, app.ocr.options)."""
         from app.readers import read_document
 
         p = str(path)
@@ -91,7 +118,7 @@ class Engine:
         # its traceback (which may keep a huge parse alive after a MemoryError) are released.
         failure: tuple[str, str]
         try:
-            document = read_document(p)
+            document = read_document(p, ocr=ocr)
         except MishenError as exc:
             failure = (exc.message, exc.code)
         except Exception as exc:  # a reader bug (or MemoryError, RecursionError) must not take the batch down
@@ -116,7 +143,7 @@ class Engine:
 
         norm = normalize_document(document)
         lexicon_hits = tuple(self.matcher.find(norm.text))
-        ctx = ScanContext(document, norm, lexicon_hits, detect_kind(norm.text))
+        ctx = ScanContext(document, norm, lexicon_hits, detect_kind(norm.text), self.params)
         hits: list[Hit] = []
         for rule in self.rules:
             hits.extend(rule.find(ctx))
@@ -126,6 +153,9 @@ class Engine:
         findings.extend(with_national_basis(_hidden_content(document)))  # national law first
         findings.sort(key=lambda f: (f.start, -f.severity.rank, f.category.value))
         findings = group_identical(findings)  # identical findings: one, with every occurrence
+        if self._layer_of:  # findings of the unit's own layer and of per-run files say so
+            layer_of = self._layer_of
+            findings = [replace(f, layer=layer_of[f.rule]) if f.rule in layer_of else f for f in findings]
         return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
                               findings=tuple(findings), notices=document.notices, document=document,
                               kind=ctx.kind)
@@ -141,19 +171,21 @@ class ScanEvent:
     report: DocumentReport | None
 
 
-def scan_batch(paths: Sequence[str | os.PathLike[str]], engine: Engine) -> Iterator[ScanEvent]:
+def scan_batch(paths: Sequence[str | os.PathLike[str]], engine: Engine, *,
+               ocr: OcrOptions | None = None) -> Iterator[ScanEvent]:
     """Yield a start event and a done event per document. Stop iterating to cancel."""
     total = len(paths)
     for i, path in enumerate(paths):
         yield ScanEvent(i, total, str(path), None)
-        yield ScanEvent(i, total, str(path), engine.scan_file(path))
+        yield ScanEvent(i, total, str(path), engine.scan_file(path, ocr))
 
 
 def build_report(engine: Engine, reports: Iterable[DocumentReport]) -> ScanReport:
-    return ScanReport(__version__, engine.lexicons, tuple(reports))
+    return ScanReport(__version__, engine.lexicons, tuple(reports), engine.warnings)
 
 
-SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt")
+SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt",
+                      ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -206,7 +238,8 @@ def _to_findings(ctx: ScanContext, hits: list[Hit]) -> list[Finding]:
             id=f"{doc.sha256[:8]}-{hit.rule}-{start}",
             category=hit.category, severity=hit.severity,
             text=original[start:end], context=_context(original, seg.start, seg.end, start, end),
-            start=start, end=end, segment=seg_index, location=seg.location, rule=hit.rule,
+            start=start, end=end, segment=seg_index, location=seg.location_of(start - seg.start, end - seg.start),
+            rule=hit.rule,
             basis=hit.basis, message=hit.message, suggestion=hit.suggestion))
     return findings
 

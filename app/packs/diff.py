@@ -17,10 +17,12 @@ class PackDiff:
     changed: tuple[tuple[PackEntry, PackEntry, tuple[str, ...]], ...]   # old, new, fields
     vectors_added: int
     vectors_removed: int
+    sections: tuple[str, ...] = ()     # optional sections that differ: "rules", "calendar"
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.vectors_added or self.vectors_removed)
+        return not (self.added or self.removed or self.changed or self.vectors_added or self.vectors_removed
+                    or self.sections)
 
 
 def diff_packs(old: Pack, new: Pack) -> PackDiff:
@@ -37,7 +39,8 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
     new_v = {(v.text, v.category, v.min_severity) for v in (*new.must_flag, *new.must_not_flag)}
     return PackDiff(tuple(after[k] for k in sorted(after.keys() - before.keys())),
                     tuple(before[k] for k in sorted(before.keys() - after.keys())),
-                    tuple(changed), len(new_v - old_v), len(old_v - new_v))
+                    tuple(changed), len(new_v - old_v), len(old_v - new_v),
+                    tuple(name for name in ("rules", "calendar") if old.body().get(name) != new.body().get(name)))
 
 
 def _label(e: PackEntry) -> str:
@@ -52,6 +55,8 @@ def diff_lines(old: Pack, new: Pack, d: PackDiff) -> list[str]:
     for a, b, fields in d.changed:
         what = "；".join(f"{f}: {getattr(a, f)!s} → {getattr(b, f)!s}" for f in fields)
         lines.append(f"~ 修改 {_label(b)}：{what}")
+    names = {"rules": "规则参数（rules）", "calendar": "工作日历（calendar）"}
+    lines += [f"~ {names[name]}有变化" for name in d.sections]
     lines.append(f"合计：新增 {len(d.added)}，删除 {len(d.removed)}，修改 {len(d.changed)}；"
                  f"测试用例新增 {d.vectors_added}，删除 {d.vectors_removed}")
     return lines

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from app.ledger.canonical import canonical_bytes, canonical_json
+from app.lexicon.rule_params import RuleParams
 from app.model import Category, Severity
 from app.packs.errors import PackCheckError, PackInputError
 
 FORMAT = "mishen-lexicon-pack"
 FORMAT_VERSION = 1
 MAX_PACK_BYTES = 256 * 1024 * 1024
+MAX_CALENDAR_BYTES = 4 * 1024 * 1024
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -111,12 +113,19 @@ class Pack:
     signature: Signature | None = None
     sha256: str = ""               # of the file it was read from (empty when built in memory)
     raw_body: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # as read (== body())
+    rules: RuleParams | None = None            # optional `rules` section: the rules' vocabularies
+    calendar: dict[str, Any] | None = None     # optional `calendar` section (app/calendar reads it)
 
     def body(self) -> dict[str, Any]:
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "manifest": self.manifest.to_json(),
-                "entries": [e.to_json() for e in self.entries],
-                "vectors": {"must_flag": [v.to_json() for v in self.must_flag],
-                            "must_not_flag": [v.to_json() for v in self.must_not_flag]}}
+        out: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                               "manifest": self.manifest.to_json(), "entries": [e.to_json() for e in self.entries],
+                               "vectors": {"must_flag": [v.to_json() for v in self.must_flag],
+                                           "must_not_flag": [v.to_json() for v in self.must_not_flag]}}
+        if self.rules is not None:
+            out["rules"] = self.rules.to_json()
+        if self.calendar is not None:
+            out["calendar"] = self.calendar
+        return out
 
     def signed_bytes(self) -> bytes:
         """What the signature covers."""
@@ -133,10 +142,16 @@ class Pack:
 def layout(body: dict[str, Any], signature: Signature | None) -> bytes:
     """The one file layout: sorted keys, one entry or vector per line, UTF-8, final newline."""
     out = ["{"]
+    if "calendar" in body:
+        out.append(f'"calendar":{canonical_json(body["calendar"])},')
     out.append(f'"entries":[\n{_lines(body["entries"])}\n],' if body["entries"] else '"entries":[],')
     out.append(f'"format":{canonical_json(body["format"])},')
     out.append(f'"format_version":{canonical_json(body["format_version"])},')
     out.append(f'"manifest":{canonical_json(body["manifest"])},')
+    if "rules" in body:  # one vocabulary per line
+        rules = body["rules"]
+        inner = ",\n".join(f"{canonical_json(k)}:{canonical_json(rules[k])}" for k in sorted(rules))
+        out.append(f'"rules":{{\n{inner}\n}},' if rules else '"rules":{},')
     if signature is not None:
         out.append(f'"signature":{canonical_json(signature.to_json())},')
     vectors = body["vectors"]
@@ -190,7 +205,7 @@ def parse_pack(data: bytes, name: str = "词库包") -> Pack:
     if layout(body, pack.signature) != data:
         raise PackCheckError(f"词库包 {name} 的内容与规范格式不一致：文件在生成后被改动过。", code="pack_altered")
     return Pack(pack.manifest, pack.entries, pack.must_flag, pack.must_not_flag, pack.signature,
-                hashlib.sha256(data).hexdigest(), body)
+                hashlib.sha256(data).hexdigest(), body, pack.rules, pack.calendar)
 
 
 def _str(obj: dict[str, Any], key: str) -> str:
@@ -201,6 +216,7 @@ def _str(obj: dict[str, Any], key: str) -> str:
 
 
 _TOP = frozenset({"format", "format_version", "manifest", "entries", "vectors"})
+_OPTIONAL = frozenset({"rules", "calendar"})
 _MANIFEST = ("id", "version", "issuer", "effective", "expires", "min_mishen", "changelog")
 _ENTRY = frozenset({"id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options",
                     "scope", "reason"})
@@ -215,7 +231,7 @@ def _exact(obj: object, keys: frozenset[str], what: str) -> dict[str, Any]:
 
 
 def _from_json(doc: dict[str, Any]) -> Pack:
-    if doc.keys() - {"signature"} != _TOP:
+    if not _TOP <= doc.keys() - {"signature"} <= _TOP | _OPTIONAL:
         raise ValueError("顶层字段不符")
     m = _exact(doc["manifest"], frozenset(_MANIFEST), "manifest")
     manifest = Manifest(*(_str(m, k) for k in _MANIFEST))
@@ -243,7 +259,14 @@ def _from_json(doc: dict[str, Any]) -> Pack:
     if sig is not None:
         _exact(sig, frozenset({"algorithm", "public_key", "value"}), "signature")
         signature = Signature(_str(sig, "public_key"), _str(sig, "value"))
-    return Pack(manifest, tuple(entries), flag, quiet, signature)
+    rules = RuleParams.from_json(doc["rules"], f"{manifest.id} {manifest.version}") if "rules" in doc else None
+    calendar = doc.get("calendar")
+    if calendar is not None:
+        if not isinstance(calendar, dict):
+            raise ValueError("工作日历（calendar）应为对象")
+        if len(canonical_bytes(calendar)) > MAX_CALENDAR_BYTES:
+            raise ValueError("工作日历（calendar）过大")
+    return Pack(manifest, tuple(entries), flag, quiet, signature, rules=rules, calendar=calendar)
 
 
 def check_manifest(m: Manifest) -> None:

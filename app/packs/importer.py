@@ -20,6 +20,7 @@ from app.lexicon.loader import (
     parse_category,
     read_lexicon_bytes,
 )
+from app.lexicon.rule_params import RuleParams
 from app.lexicon.terms import normalize_terms
 from app.model import Category, Severity
 from app.packs.errors import PackInputError
@@ -82,8 +83,12 @@ def import_pack(sources: Sequence[str | os.PathLike[str]], manifest: Manifest,
     flag: list[Vector] = []
     quiet: list[Vector] = []
     problems: list[str] = []
+    sections: dict[str, object] = {}
     for source in sources:
         p = Path(source)
+        if p.suffix.lower() == ".json":
+            _sections(p, sections, problems)
+            continue
         try:
             data = read_lexicon_bytes(p)
             records = list(_records(p, data, problems))
@@ -94,9 +99,47 @@ def import_pack(sources: Sequence[str | os.PathLike[str]], manifest: Manifest,
         else:
             rows.extend((p.name, n, cells) for n, cells in records)
     entries = _entries(rows, manifest.id, defaults, problems)
+    rules = None
+    if "rules" in sections:
+        try:
+            rules = RuleParams.from_json(sections["rules"], f"{manifest.id} {manifest.version}")
+        except ValueError as exc:
+            problems.append(f"规则参数：{exc}。")
+    calendar = sections.get("calendar")
     if problems:
         raise ImportFailed(problems)
-    return Pack(manifest, tuple(entries), tuple(flag), tuple(quiet))
+    return Pack(manifest, tuple(entries), tuple(flag), tuple(quiet), rules=rules,
+                calendar=calendar if isinstance(calendar, dict) else None)
+
+
+SECTION_FILE_KEYS = frozenset({"rules", "calendar"})
+MAX_SECTION_BYTES = 8 * 1024 * 1024
+
+
+def _sections(p: Path, sections: dict[str, object], problems: list[str]) -> None:
+    """A JSON source holds the pack's optional sections: {"rules": {...}, "calendar": {...}}
+    (rule vocabularies, docs/lexicon-packs.md; the working-day calendar as app/calendar reads it)."""
+    import json
+
+    try:
+        if p.stat().st_size > MAX_SECTION_BYTES:
+            raise PackInputError(f"{p.name} 过大（上限 {MAX_SECTION_BYTES // (1024 * 1024)} MB）。")
+        doc = json.loads(p.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise PackInputError(f"无法读取 {p}：{exc.strerror or exc}") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        problems.append(f"{p.name}：不是有效的 JSON（{exc}）。")
+        return
+    if not isinstance(doc, dict) or not doc or not doc.keys() <= SECTION_FILE_KEYS:
+        problems.append(f"{p.name}：应为含 rules（规则参数）和/或 calendar（工作日历）的 JSON 对象。")
+        return
+    for key, value in doc.items():
+        if key in sections:
+            problems.append(f"{p.name}：{key} 已由另一个文件给出。")
+        elif key == "calendar" and not isinstance(value, dict):
+            problems.append(f"{p.name}：calendar 应为对象。")
+        else:
+            sections[key] = value
 
 
 def _vectors(name: str, records: list[tuple[int, dict[str, str]]], flag: list[Vector], quiet: list[Vector],

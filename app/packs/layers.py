@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from app.model import LexiconInfo
 from app.packs.errors import PackCheckError
 
 if TYPE_CHECKING:  # `mishen scan` imports this module: it must not pull in the ledger (sqlite-utils)
+    from app.lexicon.rule_params import RuleParams
     from app.packs.format import Pack
 
 PACKS_DIR = "lexicon-packs"
@@ -35,6 +37,8 @@ class ActivePack:
     sha256: str                    # of the signed pack file
     csv: Path
     csv_sha256: str
+    params: Path | None = None     # `<version>.params.json`: the pack's rules and calendar sections
+    expires: str = ""              # YYYY-MM-DD or empty (recorded at install)
 
 
 def packs_root(data_dir: Path) -> Path:
@@ -57,6 +61,20 @@ def lexicon_csv(pack: Pack) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def params_json(pack: Pack) -> bytes | None:
+    """The pack's optional sections (`rules`, `calendar`) as the file installed beside it, or None."""
+    from app.ledger.canonical import canonical_bytes
+
+    if pack.rules is None and pack.calendar is None:
+        return None
+    body: dict[str, Any] = {}
+    if pack.rules is not None:
+        body["rules"] = pack.rules.to_json()
+    if pack.calendar is not None:
+        body["calendar"] = pack.calendar
+    return canonical_bytes(body) + b"\n"
+
+
 def read_active(data_dir: Path) -> dict[str, dict[str, Any]]:
     path = packs_root(data_dir) / ACTIVE_FILE
     try:
@@ -69,6 +87,20 @@ def read_active(data_dir: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(packs, dict):
         raise PackCheckError(f"词库包启用记录 {path} 已损坏。", code="pack_state_corrupt")
     return packs
+
+
+def lexicon_state(data_dir: Path) -> bytes:
+    """What decides the data directory's lexicons (the active-pack record and the unit's own
+    layer), as bytes to key a cached engine by; empty when neither exists."""
+    from app.packs.local import local_lexicon
+
+    parts = []
+    for path in (packs_root(data_dir) / ACTIVE_FILE, local_lexicon(data_dir)):
+        try:
+            parts.append(path.read_bytes() if path is not None else b"")
+        except OSError:
+            parts.append(b"")
+    return b"" if not any(parts) else b"\0".join(parts)
 
 
 def write_active(data_dir: Path, packs: dict[str, dict[str, Any]]) -> None:
@@ -84,7 +116,10 @@ def active_packs(data_dir: Path) -> list[ActivePack]:
     out: list[ActivePack] = []
     for pack_id, rec in sorted(read_active(data_dir).items()):
         version = str(rec["version"])
-        for suffix, key in ((".json", "sha256"), (".csv", "csv_sha256")):
+        files = [(".json", "sha256"), (".csv", "csv_sha256")]
+        if rec.get("params_sha256"):
+            files.append((".params.json", "params_sha256"))
+        for suffix, key in files:
             path = pack_file(data_dir, pack_id, version, suffix)
             try:
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -93,9 +128,70 @@ def active_packs(data_dir: Path) -> list[ActivePack]:
             if sha != rec.get(key):
                 raise PackCheckError(f"已启用的词库包 {pack_id} {version} 的文件 {path.name} 缺失或被改动，"
                                      "已拒绝使用；请重新安装或回退。", code="pack_altered")
+        params = pack_file(data_dir, pack_id, version, ".params.json") if rec.get("params_sha256") else None
         out.append(ActivePack(pack_id, version, str(rec["sha256"]), pack_file(data_dir, pack_id, version, ".csv"),
-                              str(rec["csv_sha256"])))
+                              str(rec["csv_sha256"]), params, str(rec.get("expires", ""))))
     return out
+
+
+def _params_of(packs: Sequence[ActivePack]) -> list[tuple[ActivePack, dict[str, Any]]]:
+    out = []
+    for p in packs:
+        if p.params is None:
+            continue
+        try:
+            data = json.loads(p.params.read_text("utf-8"))
+        except (OSError, ValueError) as exc:  # checked against its hash a moment ago
+            raise PackCheckError(f"词库包 {p.id} {p.version} 的参数文件无法读取（{exc}）。", code="pack_altered") from None
+        out.append((p, data))
+    return out
+
+
+def rule_params(packs: Sequence[ActivePack]) -> RuleParams | None:
+    """The rule vocabularies of the active packs (in id order, a later pack's vocabulary replacing
+    an earlier one's), or None when no active pack carries a `rules` section (the bundled ones)."""
+    from app.lexicon.rule_params import RuleParams
+
+    found: RuleParams | None = None
+    for p, data in _params_of(packs):
+        if "rules" not in data:
+            continue
+        try:
+            params = RuleParams.from_json(data["rules"], f"{p.id} {p.version}")
+        except ValueError as exc:
+            raise PackCheckError(f"词库包 {p.id} {p.version} 的规则参数无效：{exc}。", code="pack_altered") from None
+        found = params if found is None else params.over(found)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PackCalendar:
+    """The working-day calendar an active pack carries: `path` holds the installed JSON file of
+    the pack's optional sections, `data` the `calendar` object itself."""
+
+    pack_id: str
+    version: str
+    path: Path
+    data: dict[str, Any]
+
+
+def active_calendar(data_dir: Path) -> PackCalendar | None:
+    """The working-day calendar of the active packs (the last one by id that carries one), or
+    None: then the calendar that ships with MiShen applies (app.calendar.load_calendar(None))."""
+    found: PackCalendar | None = None
+    for p, data in _params_of(active_packs(data_dir)):
+        calendar = data.get("calendar")
+        if isinstance(calendar, dict) and p.params is not None:
+            found = PackCalendar(p.id, p.version, p.params, calendar)
+    return found
+
+
+def expired(packs: Sequence[ActivePack], today: date | None = None) -> list[str]:
+    """One Chinese warning per active pack past its expiry date (it stays in use until the bureau's
+    next version is installed; install itself refuses an expired pack)."""
+    day = (today or date.today()).isoformat()
+    return [f"词库包 {p.id} {p.version} 已于 {p.expires} 过期，仍在使用；请向保密局索取并安装新版本。"
+            for p in packs if p.expires and day > p.expires]
 
 
 def relabel(infos: Sequence[LexiconInfo], packs: Sequence[ActivePack]) -> tuple[LexiconInfo, ...]:

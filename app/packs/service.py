@@ -20,9 +20,19 @@ from app.ledger.crypto import KeySigner
 from app.ledger.errors import AuthError
 from app.ledger.store import Ledger
 from app.ledger.trust import fingerprint
+from app.lexicon.rule_params import RuleParams
 from app.packs.errors import PackCheckError, PackInputError
 from app.packs.format import Pack, parse_pack, version_key
-from app.packs.layers import active_packs, lexicon_csv, pack_file, packs_root, read_active, write_active
+from app.packs.layers import (
+    active_packs,
+    lexicon_csv,
+    pack_file,
+    packs_root,
+    params_json,
+    read_active,
+    rule_params,
+    write_active,
+)
 from app.packs.signing import signature_valid
 from app.users.model import Role
 from app.users.service import unlock
@@ -104,18 +114,31 @@ def check_pack(ledger: Ledger, pack: Pack, data_dir: Path, today: date | None = 
                                  code="version_reused")
 
 
-def build_engine(pack_csvs: list[Path], cache_dir: Path | None = None) -> Any:
+def build_engine(pack_csvs: list[Path], cache_dir: Path | None = None, params: RuleParams | None = None) -> Any:
     from app.paths import cache_dir as default_cache_dir
     from app.scan import Engine
 
-    return Engine.load(pack_csvs, use_defaults=False, cache_dir=cache_dir or default_cache_dir())
+    return Engine.load(pack_csvs, use_defaults=False, cache_dir=cache_dir or default_cache_dir(), params=params)
 
 
-def candidate_engine(data_dir: Path, pack: Pack, csv_path: Path) -> Any:
-    """The engine the workstation would run with `pack` active (its other active packs kept)."""
-    layers = [(p.id, p.csv) for p in active_packs(data_dir) if p.id != pack.manifest.id]
+def candidate_engine(data_dir: Path, pack: Pack, csv_path: Path, *, with_local: bool = False) -> Any:
+    """The engine the workstation would run with `pack` active (its other active packs kept; the
+    unit's own layer only `with_local` — the vectors test the bureau's pack alone)."""
+    others = [p for p in active_packs(data_dir) if p.id != pack.manifest.id]
+    layers = [(p.id, p.csv) for p in others]
     layers.append((pack.manifest.id, csv_path))
-    return build_engine([path for _, path in sorted(layers)])  # the order scan uses: by pack id
+    vocab = [(p.id, rule_params([p])) for p in others] + [(pack.manifest.id, pack.rules)]
+    params: RuleParams | None = None
+    for _, given in sorted(vocab, key=lambda v: v[0]):  # the order scan uses: by pack id
+        if given is not None:
+            params = given if params is None else given.over(params)
+    paths = [path for _, path in sorted(layers)]
+    if with_local:
+        from app.packs.local import local_lexicon
+
+        local = local_lexicon(data_dir)
+        paths += [local] if local is not None else []
+    return build_engine(paths, params=params)
 
 
 def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | None = None,
@@ -149,6 +172,9 @@ def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | Non
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_bytes(data)
     csv_path.write_bytes(csv_bytes)
+    extra = params_json(pack)
+    if extra is not None:
+        pack_file(data_dir, m.id, m.version, ".params.json").write_bytes(extra)
     previous = None if current is None else str(current["version"])
     with ledger.transaction() as tx:
         # under the ledger's write lock: another install may have activated a version meanwhile
@@ -157,7 +183,7 @@ def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | Non
                                  code="concurrent_change")
         tx.append("lexicon_pack_installed", _event(pack, entries=len(pack.entries),
                                                    vectors=len(pack.must_flag) + len(pack.must_not_flag)), who)
-        _activate(data_dir, pack.manifest.id, pack.manifest.version, pack.sha256, csv_bytes)
+        _activate(data_dir, pack, csv_bytes, extra)
         tx.append("lexicon_pack_activated", _event(pack, previous=previous), who)
     return pack, [summary([], pack)]
 
@@ -179,9 +205,14 @@ def _staging(data_dir: Path) -> Path:
     return root
 
 
-def _activate(data_dir: Path, pack_id: str, version: str, sha: str, csv_bytes: bytes) -> None:
+def _activate(data_dir: Path, pack: Pack, csv_bytes: bytes, extra: bytes | None) -> None:
     state = read_active(data_dir)
-    state[pack_id] = {"version": version, "sha256": sha, "csv_sha256": hashlib.sha256(csv_bytes).hexdigest()}
+    m = pack.manifest
+    record: dict[str, Any] = {"version": m.version, "sha256": pack.sha256,
+                              "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(), "expires": m.expires}
+    if extra is not None:
+        record["params_sha256"] = hashlib.sha256(extra).hexdigest()
+    state[m.id] = record
     write_active(data_dir, state)
 
 
@@ -225,8 +256,11 @@ def rollback(ledger: Ledger, data_dir: Path, to: str | None, pack_id: str | None
         raise PackCheckError(f"词库包 {pack_id} {target.version} 的已安装文件被改动，不能回退到该版本。", code="pack_altered")
     csv_bytes = lexicon_csv(pack)
     pack_file(data_dir, pack_id, target.version, ".csv").write_bytes(csv_bytes)
+    extra = params_json(pack)
+    if extra is not None:
+        pack_file(data_dir, pack_id, target.version, ".params.json").write_bytes(extra)
     with ledger.transaction() as tx:
-        _activate(data_dir, pack_id, target.version, pack.sha256, csv_bytes)
+        _activate(data_dir, pack, csv_bytes, extra)
         tx.append("lexicon_pack_rolled_back", _event(pack, previous=current), who)
     return pack_id, current, target.version
 

@@ -36,6 +36,7 @@ def run_test(pack: Pack, docs: Sequence[str], data_dir: Path, out: TextIO) -> in
         staged = Path(tmp) / f"{pack.manifest.version}.csv"  # as installed: one cache entry
         staged.write_bytes(lexicon_csv(pack))
         candidate = candidate_engine(data_dir, pack, staged)
+        with_local = candidate_engine(data_dir, pack, staged, with_local=True) if docs else candidate
     failures = vector_failures(pack, candidate)
     out.write(f"词库包 {pack.label}：{summary(failures, pack)}\n")
     for line in failures:
@@ -47,7 +48,7 @@ def run_test(pack: Pack, docs: Sequence[str], data_dir: Path, out: TextIO) -> in
         out.write(f"对照：已启用（{current}） ↔ 候选（{pack.label}）\n")
         changed = 0
         for path in paths:
-            appear, vanish = compare(installed.scan_file(path), candidate.scan_file(path))
+            appear, vanish = compare(installed.scan_file(path), with_local.scan_file(path))
             if not appear and not vanish:
                 continue
             changed += 1

@@ -49,15 +49,10 @@ _WITH_PACKS: dict[tuple[Path, bytes], Scanner] = {}
 
 def default_scanner(data_dir: Path | None = None) -> Scanner:
     """The bundled lexicons and rules, loaded once per process — or, when `data_dir` has active
-    lexicon packs (app.packs), those packs, loaded once per data directory and set of packs."""
-    from app.packs.layers import ACTIVE_FILE, packs_root
+    lexicon packs or a local layer (app.packs), those, loaded once per data directory and state."""
+    from app.packs.layers import lexicon_state
 
-    state = b""
-    if data_dir is not None:
-        try:
-            state = (packs_root(data_dir) / ACTIVE_FILE).read_bytes()
-        except OSError:
-            state = b""
+    state = lexicon_state(data_dir) if data_dir is not None else b""
     if data_dir is not None and state:
         key = (data_dir, state)
         if key not in _WITH_PACKS:

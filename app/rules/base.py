@@ -20,6 +20,7 @@ from app.normalize import NormalizedText
 
 if TYPE_CHECKING:
     from app.lexicon.model import LexiconHit
+    from app.lexicon.rule_params import RuleParams
 
 # Sentence ends in normalised text (NFKC has turned ，；：！？ into , ; : ! ?).
 SENTENCE_ENDS = frozenset("。!?;\n")
@@ -44,10 +45,20 @@ class ScanContext:
     norm: NormalizedText
     lexicon_hits: tuple[LexiconHit, ...] = ()
     kind: DocKind = DEFAULT_KIND     # what the document is (app/doc_kind.py), set by the pipeline
+    params: RuleParams | None = None  # the active pack's rule vocabularies (None: the bundled ones)
 
     @property
     def text(self) -> str:
         return self.norm.text
+
+    @property
+    def vocab(self) -> RuleParams:
+        """The rule vocabularies to use (app.lexicon.rule_params)."""
+        if self.params is not None:
+            return self.params
+        from app.lexicon.rule_params import bundled_params
+
+        return bundled_params()
 
     def allowed(self, category: Category, start: int, end: int) -> bool:
         """True when an allow-list entry of `category` covers the normalised span [start, end)

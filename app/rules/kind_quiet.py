@@ -27,7 +27,6 @@ from app.doc_kind import BULLETIN, JUDGMENT, LAW, WORK_REPORT
 from app.model import Category, Severity
 from app.rules.base import Hit, ScanContext
 from app.rules.common import HIDDEN_OR_CHROME_PARTS, line_bounds
-from app.rules.stat_vocab import STRONG_CUE_RE
 
 _REASON = {
     BULLETIN: "本文为已发布的统计公报或统计部门分析，所列数据已公开",
@@ -65,7 +64,7 @@ def _legitimate(ctx: ScanContext, kind: str, h: Hit) -> bool:
     if kind == WORK_REPORT:
         if cat is not Category.UNPUBLISHED_STATISTIC:
             return False
-        return STRONG_CUE_RE.search(text, s, e) is None
+        return ctx.vocab.strong_cue_re.search(text, s, e) is None
     if cat is Category.HARMFUL_CONTENT:
         # the name of an offence in an article or in the facts of a case — never a site's or a
         # brand's vocabulary (bet365, 信誉线上, 皇冠体育 stay loud in any document)

@@ -26,7 +26,7 @@ PROHIBITIVE_WORDS = (
     "切勿", "不要参与", "受骗", "诈骗", "反对", "揭批", "批判", "谴责", "邪教", "处置", "预防", "化解",
     "破获", "抓获", "打掉", "查办", "诱骗", "骗局", "陷阱", "收缴", "没收",
 )
-_PROHIBITIVE = re.compile("|".join(sorted(map(re.escape, PROHIBITIVE_WORDS), key=len, reverse=True)))
+PROHIBITIVE_RE = re.compile("|".join(sorted(map(re.escape, PROHIBITIVE_WORDS), key=len, reverse=True)))
 
 DEFAULT_MESSAGES = {
     Category.WORDING: "提法不规范，可能与权威部门公开发布的表述不一致。",
@@ -139,7 +139,7 @@ def prohibitive_context(ctx: ScanContext, start: int, end: int) -> str | None:
     s, e = ctx.sentence(start, end, _CONTEXT_ENDS)
     text = ctx.text
     for part in (text[max(s, start - CONTEXT_BEFORE):start], text[end:min(e, end + CONTEXT_AFTER)]):
-        m = _PROHIBITIVE.search(part)
+        m = ctx.vocab.prohibitive_re.search(part)
         if m:
             return m.group(0)
     return None

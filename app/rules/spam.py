@@ -70,16 +70,27 @@ def parse_morphemes(data: str) -> tuple[Morpheme, ...]:
     return tuple(out.values())
 
 
-@cache
-def _table() -> tuple[dict[str, Morpheme], re.Pattern[str]]:
-    path = morphemes_path()
-    found = parse_morphemes(path.read_text(encoding="utf-8-sig")) if path.is_file() else ()
-    by_term = {m.term: m for m in found}
+def build_table(rows: Iterable[tuple[str, str, int]]) -> tuple[dict[str, Morpheme], re.Pattern[str]]:
+    """(normalised term → Morpheme, alternation) from (term, group, weight) rows (a later row of
+    the same normalised term wins, as in the CSV)."""
+    by_term: dict[str, Morpheme] = {}
+    for raw, group, weight in rows:
+        term = normalize(raw.strip()).text.replace(" ", "")
+        if term:
+            by_term[term] = Morpheme(term, group.strip(), weight)
     if not by_term:
         return by_term, re.compile(r"(?!)")
     # a plain alternation of literals (lookarounds would cost 8x); ASCII boundaries are checked
     # on each match instead
     return by_term, re.compile("|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True)))
+
+
+@cache
+def bundled_table() -> tuple[dict[str, Morpheme], re.Pattern[str]]:
+    """The table of `lexicons/spam/morphemes.csv`."""
+    path = morphemes_path()
+    found = parse_morphemes(path.read_text(encoding="utf-8-sig")) if path.is_file() else ()
+    return build_table((m.term, m.group, m.weight) for m in found)
 
 
 @dataclass
@@ -121,7 +132,7 @@ class SpamRule:
     id = "spam"
 
     def find(self, ctx: ScanContext) -> Iterable[Hit]:
-        by_term, pattern = _table()
+        by_term, pattern = ctx.vocab.spam_table
         if not by_term:
             return []
         return list(self._runs(ctx, by_term, pattern))

@@ -19,12 +19,9 @@ from app.rules.base import Hit, ScanContext
 from app.rules.common import BASIS_ART8, RuleMeta, segment_span
 from app.rules.stat_vocab import (
     BARE_NUMBER_RE,
-    CUE_RE,
     FUTURE_RE,
-    INDICATOR_RE,
     PUBLISHED_RE,
     QUANTITY_RE,
-    STRONG_CUE_RE,
     UNIT_HINT_RE,
     YEAR_RE,
 )
@@ -39,8 +36,8 @@ class StatisticRule:
     def find(self, ctx: ScanContext) -> Iterable[Hit]:
         text = ctx.text
         grids = _grids(ctx)
-        in_text = CUE_RE.search(text) is not None
-        if not in_text and not any(CUE_RE.search(g.title) for g in grids):
+        in_text = ctx.vocab.cue_re.search(text) is not None
+        if not in_text and not any(ctx.vocab.cue_re.search(g.title) for g in grids):
             return []
         # a published statistical bulletin is quieted by its document kind (app/rules/kind_quiet.py)
         return [*(self._prose(ctx) if in_text else ()), *(h for g in grids for h in g.hits(ctx))]
@@ -50,17 +47,17 @@ class StatisticRule:
     def _prose(self, ctx: ScanContext) -> Iterator[Hit]:
         text = ctx.text
         seen: set[int] = set()
-        for cue in CUE_RE.finditer(text):
+        for cue in ctx.vocab.cue_re.finditer(text):
             s, e = ctx.sentence(cue.start(), cue.end())
             if s in seen:
                 continue
             seen.add(s)
             if PUBLISHED_RE.search(text, s, e):
                 continue
-            strong = STRONG_CUE_RE.search(text, s, e) is not None
+            strong = ctx.vocab.strong_cue_re.search(text, s, e) is not None
             if not strong and FUTURE_RE.search(text, s, e):
                 continue  # a target or projection, not a measured figure
-            indicators = [m.start() for m in INDICATOR_RE.finditer(text, s, e)]
+            indicators = [m.start() for m in ctx.vocab.indicator_re.finditer(text, s, e)]
             if not indicators:
                 continue
             claimed: set[int] = set()
@@ -76,7 +73,7 @@ class StatisticRule:
                     sev = Severity.MEDIUM
                 else:
                     continue
-                cue_word = (STRONG_CUE_RE.search(text, s, e) or cue)[0]
+                cue_word = (ctx.vocab.strong_cue_re.search(text, s, e) or cue)[0]
                 yield META.hit(q.start(), q.end(), sev, "prose",
                                f"“{q[0]}”所在句含“{cue_word}”，疑为尚未正式发布的统计数据。", _SUGGESTION)
 
@@ -113,13 +110,13 @@ class _Grid:
             row_head = self.cells.get((r, header_col))
             col_head = self.cells.get((header_row, c)) if header_row is not None else None
             heads = " ".join([title, row_head.text if row_head else "", col_head.text if col_head else ""])
-            cue = CUE_RE.search(heads)
+            cue = ctx.vocab.cue_re.search(heads)
             if cue is None or PUBLISHED_RE.search(heads):
                 continue
-            strong = STRONG_CUE_RE.search(heads) is not None
+            strong = ctx.vocab.strong_cue_re.search(heads) is not None
             if not strong and FUTURE_RE.search(heads):
                 continue
-            indicator = INDICATOR_RE.search(heads) or INDICATOR_RE.search(cell.text)
+            indicator = ctx.vocab.indicator_re.search(heads) or ctx.vocab.indicator_re.search(cell.text)
             sev = Severity.HIGH if strong and indicator else Severity.MEDIUM
             for s, e, shown in _quantities(cell, heads):
                 yield META.hit(s, e, sev, "table",
