@@ -26,6 +26,21 @@ PROPERTY_NAMES: dict[str, str] = {
     "company": "单位", "manager": "经理", "creator": "创建工具", "producer": "生成工具",
     "description": "备注", "lastmodifiedby": "最后修改者",
 }
+#: Severities as the forms print them (the 审查单's words), loudest first.
+SEVERITY_NAMES: dict[str, str] = {"block": "禁止发布", "high": "高风险", "medium": "需核实", "low": "提示"}
+
+
+def category_name(value: str) -> str:
+    """"secret_mark" -> "密级标志" (the rule names' words); an unknown value unchanged."""
+    from app.model import Category
+    from app.rule_names import CATEGORY_NAMES
+
+    try:
+        return CATEGORY_NAMES[Category(value)]
+    except ValueError:
+        return value
+
+
 _PREFIXES = {"core": "", "app": "", "custom": "自定义属性 "}
 _RC = re.compile(r"^R(\d+)C(\d+)$")
 
