@@ -48,12 +48,34 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     walker.blocks(body)
     segments = list(walker.segments)
     rels = {rel.rId: rel for rel in main.rels.values()}
-    segments += _headers_footers(body, rels)
+    walkers = [walker]
+    segments += _headers_footers(body, rels, walkers)
     segments += _notes(main, rels, "footnotes", Part.FOOTNOTE, "脚注", walker.refs["footnote"])
     segments += _notes(main, rels, "endnotes", Part.ENDNOTE, "尾注", walker.refs["endnote"])
-    segments += _comments(main, rels, walker.refs["comment"])
+    comment_ids: dict[int, str] = {}
+    segments += _comments(main, rels, walker.refs["comment"], comment_ids)
     segments += metadata_segments(package)
-    return Document.build(str(path), "docx", sha256, segments)
+    document = Document.build(str(path), "docx", sha256, segments)
+    return _with_structure(document, segments, walkers, body, rels, comment_ids)
+
+
+def _with_structure(document: Document, segments: list[Segment], walkers: list[Walker], body: Any,
+                    rels: dict[str, Any], comment_ids: dict[int, str]) -> Document:
+    """The document with its layout for viewers; without it when the layout cannot be worked out
+    (the text and the scan never depend on it)."""
+    from dataclasses import replace
+
+    from app.readers import docx_structure
+    from app.readers.word_styles import StyleSheet
+
+    try:
+        styles = [_element(p, str(p.partname)) for p in _related(rels, "styles")]
+        numbering = [_element(p, str(p.partname)) for p in _related(rels, "numbering")]
+        sheet = StyleSheet(styles[0] if styles else None, numbering[0] if numbering else None)
+        structure = docx_structure.build(document, segments, walkers, body, sheet, comment_ids)
+    except (ValueError, KeyError, AttributeError, TypeError, IndexError, ReadError):
+        return document
+    return replace(document, structure=structure)
 
 
 def _open(data: bytes) -> Any:
@@ -92,7 +114,7 @@ def _related(rels: dict[str, Any], kind: str) -> list[Any]:
     return [rel.target_part for rel in rels.values() if rel.reltype == _RT + kind and not rel.is_external]
 
 
-def _headers_footers(body: Any, rels: dict[str, Any]) -> list[Segment]:
+def _headers_footers(body: Any, rels: dict[str, Any], walkers: list[Walker]) -> list[Segment]:
     segments: list[Segment] = []
     seen: set[str] = set()
     sections = [p.find(W + "pPr/" + W + "sectPr") for p in body.iter(P)]
@@ -111,19 +133,21 @@ def _headers_footers(body: Any, rels: dict[str, Any]) -> list[Segment]:
                 continue
             seen.add(rid or "")
             name = _HF_NAMES.get((kind, ref.get(W + "type", "default")), kind)
-            segments += _walk_part(rel.target_part, kind, f"第{number}节 {name}")
+            segments += _walk_part(rel.target_part, kind, f"第{number}节 {name}", walkers)
     for rid, rel in rels.items():  # parts in the file that no section uses are still in the file
         kind = rel.reltype.removeprefix(_RT)
         if kind in ("header", "footer") and rid not in seen and not rel.is_external:
-            segments += _walk_part(rel.target_part, kind, f"未使用的{'页眉' if kind == 'header' else '页脚'}")
+            segments += _walk_part(rel.target_part, kind, f"未使用的{'页眉' if kind == 'header' else '页脚'}",
+                                   walkers)
     return segments
 
 
-def _walk_part(part: Any, kind: str, label: str) -> list[Segment]:
+def _walk_part(part: Any, kind: str, label: str, walkers: list[Walker]) -> list[Segment]:
     root = _element(part, str(part.partname))
     p = Part.HEADER if kind == "header" else Part.FOOTER
     walker = Walker(p, p, label)
     walker.blocks(root)
+    walkers.append(walker)
     return walker.segments
 
 
@@ -143,13 +167,16 @@ def _notes(main: Any, rels: dict[str, Any], kind: str, part: Part, name: str,
     return segments
 
 
-def _comments(main: Any, rels: dict[str, Any], refs: dict[str, int]) -> list[Segment]:
+def _comments(main: Any, rels: dict[str, Any], refs: dict[str, int], ids: dict[int, str]) -> list[Segment]:
+    """`ids` receives id(comment text segment) -> the comment's w:id (where it is anchored)."""
     segments: list[Segment] = []
     for comments_part in _related(rels, "comments"):
         root = _element(comments_part, str(comments_part.partname))
         for comment in root.iter(W + "comment"):
             author = (comment.get(W + "author") or "").strip() or "未署名"
-            segments += _joined(comment, Part.COMMENT, f"批注 作者：{author}", refs.get(comment.get(W + "id", "")))
+            joined = _joined(comment, Part.COMMENT, f"批注 作者：{author}", refs.get(comment.get(W + "id", "")))
+            ids[id(joined[0])] = comment.get(W + "id", "")
+            segments += joined
     return segments
 
 

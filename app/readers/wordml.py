@@ -45,16 +45,24 @@ class _Para:
     main: list[str] = field(default_factory=list)
     side: list[tuple[int, list[str]]] = field(default_factory=list)
     boxes: list[Any] = field(default_factory=list)   # w:txbxContent elements met inside
+    # layout only (app.readers.docx_structure): where each side chunk sits in the main text, and
+    # the segment holding the main text with the offset at which this paragraph starts in it
+    main_len: int = 0
+    side_at: list[int] = field(default_factory=list)
+    host: Segment | None = None
+    base: int = 0
 
     def add(self, kind: int, text: str) -> None:
         if kind == _MAIN:
             self.main.append(text)
+            self.main_len += len(text)
             self._last = _MAIN
             return
         if self.side and self._last == kind and self.side[-1][0] == kind:
             self.side[-1][1].append(text)
         else:
             self.side.append((kind, [text]))
+            self.side_at.append(self.main_len)
         self._last = kind
 
     _last: int = _MAIN
@@ -66,6 +74,9 @@ class Walker:
     `para_part` is the part of plain paragraphs (BODY, HEADER, ...); `cell_part` that of table
     cells (TABLE in the body, else the same as `para_part`). `label` is copied into every location.
     `refs` collects, per footnote/endnote/comment id, the paragraph number that refers to it.
+    For viewers (never for the text): `origin` maps id(segment) to where it came from —
+    ("p", w:p), ("tc", w:tc) or ("side", host paragraph, offset in its main text) — and
+    `comment_at` each comment id to its anchor (paragraph, offset in its main text).
     """
 
     def __init__(self, para_part: Part, cell_part: Part, label: str | None = None) -> None:
@@ -76,6 +87,9 @@ class Walker:
         self.paragraphs = 0
         self.tables = 0
         self.refs: dict[str, dict[str, int]] = {"footnote": {}, "endnote": {}, "comment": {}}
+        self.origin: dict[int, tuple[Any, ...]] = {}
+        self.comment_at: dict[str, tuple[_Para, int]] = {}
+        self._cell_paras: list[tuple[int, _Para]] = []
 
     # --- block level -------------------------------------------------------------------------
 
@@ -116,8 +130,17 @@ class Walker:
         texts: list[str] = []
         side: list[Segment] = []
         nested: list[Any] = []
+        self._cell_paras = []
         self._cell_blocks(tc, loc, texts, side, nested)
-        self.segments.append(Segment("\n".join(t for t in texts if t), loc))
+        seg = Segment("\n".join(t for t in texts if t), loc)
+        self.segments.append(seg)
+        self.origin[id(seg)] = ("tc", tc)
+        bases, base = [], 0
+        for t in texts:
+            bases.append(base)
+            base += len(t) + 1 if t else 0
+        for index, para in self._cell_paras:
+            para.host, para.base = seg, bases[index]
         self.segments.extend(side)
         for tbl in nested:
             self.table(tbl)
@@ -129,6 +152,7 @@ class Walker:
             if tag == P:
                 para = self.paragraph(child)
                 texts.append("".join(para.main))
+                self._cell_paras.append((len(texts) - 1, para))
                 side.extend(self._side_segments(para, loc))
             elif tag == TBL:
                 nested.append(child)
@@ -137,11 +161,16 @@ class Walker:
 
     def _emit_paragraph(self, p: Any, loc: Location) -> None:
         para = self.paragraph(p)
-        self.segments.append(Segment("".join(para.main), loc))
+        seg = Segment("".join(para.main), loc)
+        self.segments.append(seg)
+        self.origin[id(seg)] = ("p", p)
+        para.host = seg
         self.segments.extend(self._side_segments(para, loc))
 
     def _side_segments(self, para: _Para, loc: Location) -> list[Segment]:
         out = [Segment("".join(chunks), replace(loc, part=_SIDE_PART[kind])) for kind, chunks in para.side]
+        for seg, at in zip(out, para.side_at, strict=True):
+            self.origin[id(seg)] = ("side", para, at)
         for box in para.boxes:
             sub = Walker(Part.TEXTBOX, Part.TEXTBOX, self.label)
             sub.blocks(box)
@@ -169,6 +198,7 @@ class Walker:
                 self._inline(child, _DELK, para)
             elif tag == W + "commentRangeStart":
                 self._ref("comment", child)
+                self._comment_anchor(child, para)
             elif tag in _SKIP or not isinstance(tag, str):
                 continue
             elif tag == MC + "AlternateContent":
@@ -203,8 +233,14 @@ class Walker:
                 self._ref("endnote", child)
             elif tag == W + "commentReference":
                 self._ref("comment", child)
+                self._comment_anchor(child, para)
             elif tag in (W + "drawing", W + "pict", W + "object", MC + "AlternateContent"):
                 para.boxes.extend(_text_boxes(child))
+
+    def _comment_anchor(self, el: Any, para: _Para) -> None:
+        cid = el.get(W + "id")
+        if cid is not None:
+            self.comment_at.setdefault(cid, (para, para.main_len))
 
     def _ref(self, kind: str, el: Any) -> None:
         rid = el.get(W + "id")

@@ -11,12 +11,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from app.model import Document, Location, Part, Segment
 from app.readers import guards
+from app.structure import Block, BlockKind, SheetShape, Structure
 
 _KIND = "Excel（xlsx）"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -37,13 +39,35 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         raise guards.corrupt(_KIND, "内部文件无法解压") from exc
     formulas = _formulas(data) if has_formulas else {}
     segments: list[Segment] = []
+    shapes: list[SheetShape] = []
     try:
         for ws in wb.worksheets:
             segments += _sheet(ws, formulas.get(ws.title, {}))
+            shapes.append(SheetShape(ws.title, ws.max_row or 0, ws.max_column or 0, ws.sheet_state != "visible"))
         segments += _properties(wb)
     finally:
         wb.close()
-    return Document.build(str(path), "xlsx", sha256, segments)
+    document = Document.build(str(path), "xlsx", sha256, segments)
+    return replace(document, structure=_structure(document, shapes))
+
+
+def _structure(document: Document, shapes: list[SheetShape]) -> Structure:
+    """Each cell (and cell comment) as a block at its sheet, row and column, for the sheet grid."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    blocks: list[Block] = []
+    for index, seg in enumerate(document.segments):
+        loc = seg.location
+        if loc.sheet is None or not loc.cell:
+            continue
+        try:
+            column, row = coordinate_from_string(loc.cell)
+        except ValueError:
+            continue
+        kind: BlockKind = "comment" if loc.part is Part.COMMENT else "sheet-cell"
+        blocks.append(Block(kind, index, seg.start, seg.end, sheet=loc.sheet, row=row,
+                            col=column_index_from_string(column)))
+    return Structure(tuple(blocks), sheets=tuple(shapes))
 
 
 def _sheet(ws: Any, formulas: dict[str, str]) -> list[Segment]:
