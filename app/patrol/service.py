@@ -166,6 +166,7 @@ def patrol(sources: Sequence[str | os.PathLike[str]], *, spec: EngineSpec, lexic
             entries.append(f)
             if len(entries) % 500 == 0:
                 yield PatrolProgress(len(entries), 0, f.path, "walk")
+    yield PatrolProgress(len(entries), len(entries), "", "walk")  # the listing is complete
 
     # 2. hash
     total = len(entries)
