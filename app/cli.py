@@ -35,7 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     cli_review.register(sub)
     cli_peers.register(sub)
     cli_lexicon.register(sub)
+    from app import cli_stats
+
+    cli_stats.register(sub)
     cli_patrol.register(sub)
+    from app import cli_redact  # redact, sanitize (issue 12)
+
+    cli_redact.register(sub)
 
     gui = sub.add_parser("gui", help="打开审查工作站窗口")
     gui.add_argument("paths", nargs="*", help="要打开的文稿")

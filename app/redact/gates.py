@@ -1,0 +1,131 @@
+"""The two leak checks every copy passes before it is written.
+
+Gate 1: re-extract the copy with MiShen's own reader and with a second extractor (pdfplumber for
+PDF; the raw XML — every text node and attribute — of every part of an Office package; the raw
+decoded text for txt/html) and find none of the withheld strings, whitespace- and
+line-break-insensitively. Gate 2 (PDF): no extractable character (pdfium character boxes) inside
+any redaction box."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.redact.match import contains_any, squeeze
+from app.redact.model import Box
+
+
+@dataclass
+class GateReport:
+    problems: list[str] = field(default_factory=list)      # Chinese, one per failure
+    pages: set[int] = field(default_factory=set)           # PDF pages that failed
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _short(needles: Sequence[str]) -> str:
+    return "、".join(f"“{n[:2]}…”（{len(squeeze(n))} 字）" for n in needles)
+
+
+def own_reader(path: Path, needles: Sequence[str], report: GateReport) -> None:
+    from app.errors import ReadError
+    from app.readers import read_document
+
+    try:
+        doc = read_document(path)
+    except ReadError as exc:
+        report.problems.append(f"本软件无法重新读取生成的副本：{exc.message}")
+        return
+    found = contains_any(doc.text, needles)
+    if found:
+        report.problems.append(f"用本软件重新读取副本，仍能读出被遮盖的内容：{_short(found)}")
+        for seg in doc.segments:
+            if seg.location.page is not None and contains_any(seg.text, needles):
+                report.pages.add(seg.location.page)
+
+
+def pdf_gates(path: Path, needles: Sequence[str], boxes: dict[int, list[Box]]) -> GateReport:
+    import pdfplumber
+
+    from app.redact.pdf_locate import chars_in_boxes
+
+    report = GateReport()
+    own_reader(path, needles, report)
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            text = page.extract_text() or ""
+            text += "".join(str(c.get("text", "")) for c in page.chars)   # order-free: every char
+            found = contains_any(text, needles)
+            if found:
+                report.problems.append(f"用 pdfplumber 重新读取副本，第 {number} 页仍能读出被遮盖的内容：{_short(found)}")
+                report.pages.add(number)
+    inside = chars_in_boxes(path, boxes)
+    for number, chars in sorted(inside.items()):
+        report.problems.append(f"副本第 {number} 页的遮盖框内仍有 {len(chars)} 个可提取的字符")
+        report.pages.add(number)
+    return report
+
+
+def _xml_text(data: bytes) -> str | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    parts = ["".join(root.itertext())]
+    for el in root.iter():
+        parts.extend(str(v) for v in el.attrib.values())
+        if el.tag is etree.Comment or el.tag is etree.PI:
+            parts.append(str(el.text or ""))
+    return "\n".join(parts)
+
+
+_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "gb18030")
+
+
+def raw_hits(data: bytes, needles: Sequence[str]) -> list[str]:
+    """Needles whose bytes (in any common encoding, whitespace kept out) occur in `data`."""
+    out = []
+    for needle in needles:
+        flat = squeeze(needle)
+        if not flat:
+            continue
+        for enc in _ENCODINGS:
+            try:
+                if flat.encode(enc) in data:
+                    out.append(needle)
+                    break
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+def package_gates(path: Path, needles: Sequence[str]) -> GateReport:
+    """Office packages: MiShen's reader, then every part of the zip — XML parsed (all text and
+    attribute values, split runs joined), anything else searched as raw bytes."""
+    report = GateReport()
+    own_reader(path, needles, report)
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            text = _xml_text(data) if info.filename.endswith((".xml", ".rels", ".vml")) or data[:5] == b"<?xml" else None
+            found = contains_any(text, needles) if text is not None else []
+            found = sorted(set(found) | set(raw_hits(data, needles)))
+            if found:
+                report.problems.append(f"副本的部件 {info.filename} 中仍有被遮盖的内容：{_short(found)}")
+    return report
+
+
+def text_gates(path: Path, needles: Sequence[str], encoding: str) -> GateReport:
+    report = GateReport()
+    own_reader(path, needles, report)
+    data = path.read_bytes()
+    found = contains_any(data.decode(encoding, errors="replace"), needles) + raw_hits(data, needles)
+    if found:
+        report.problems.append(f"副本的原始文字中仍有被遮盖的内容：{_short(sorted(set(found)))}")
+    return report
