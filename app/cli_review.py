@@ -148,27 +148,63 @@ def _review_open(args: argparse.Namespace) -> int:
 
 
 def _review_resubmit(args: argparse.Namespace) -> int:
-    from app.review import InfoClass, resubmit
+    from app.review import InfoClass, review_state
+    from app.review.diff_text import diff_text
+    from app.review.service import submit_revision
 
     info_class = InfoClass.parse(args.info_class) if args.info_class else None
     with _open(args) as ledger:
-        review = resubmit(ledger, args.id, args.path, info_class=info_class)
-    print(f"已提交第 {review.current.number} 版，须从第 1 级重新审核。")
+        review, diff = submit_revision(ledger, args.id, args.path, info_class=info_class)
+    print(printable(diff_text(diff)))
+    state = review_state(review)
+    if diff.level:
+        print(f"已提交第 {review.current.number} 版。当前状态：{state.message}")
+    else:
+        print(f"已提交第 {review.current.number} 版，须从第 1 级重新审核。")
     return 0
+
+
+def _review_diff(args: argparse.Namespace) -> int:
+    from app.review import load_review
+    from app.review.diff_text import diff_text
+    from app.review.revision import version_diff
+
+    with _open(args) as ledger:
+        review = load_review(ledger, args.id)
+        to = args.to or review.current.number
+        diff = version_diff(ledger.data_dir, review, args.from_version or to - 1, to)
+    print(printable(diff_text(diff)))
+    return 0
+
+
+def _review_check(args: argparse.Namespace) -> int:
+    from app.review.file_check import check_file
+
+    with _open(args) as ledger:
+        result = check_file(ledger, args.file)
+    print(printable(result.message()))
+    return 0 if result.approved is not None else 1
 
 
 def _review_sign(args: argparse.Namespace) -> int:
     from app.review import Decision, load_review, review_state, sign_review
+    from app.review.dispositions import parse_decide, parse_decide_file
 
     decision = Decision.parse(args.decision)
+    decisions = [parse_decide(spec) for spec in args.decide or ()]
+    if args.decide_file:
+        decisions += parse_decide_file(args.decide_file)
     with _open(args) as ledger:
         s = sign_review(ledger, args.id, level=args.level, user=args.user, password=_password(args),
-                        decision=decision, opinion=args.opinion or "")
+                        decision=decision, opinion=args.opinion or "", decisions=decisions)
         state = review_state(load_review(ledger, args.id))
         entry = ledger.event(s.seq)
     from app.ledger.receipt import receipt_for
 
-    print(f"第 {s.level} 级已签署：{s.decision.label}（{s.signer}，{s.time}）。当前状态：{state.message}")
+    print(printable(f"第 {s.level} 级已签署：{s.decision.label}（{s.signer}，{s.time}），意见：{s.opinion}"))
+    for d in s.dispositions:
+        print(printable(f"  问题 {d.finding_id}“{d.finding_text[:30]}”：{d.label}"))
+    print(f"当前状态：{state.message}")
     if entry is not None:
         print(f"回执：{receipt_for(entry)}（请记在纸面审查单上；mishen ledger verify --receipt 可据此核验台帐未被截断或改写）")
     return 0
@@ -377,7 +413,7 @@ def register(sub: Any) -> None:
     p.add_argument("--by", metavar="ADMIN", required=True, help="办理登记的保密管理员")
     _pw(p)
     p.set_defaults(func=_guard(_review_route_register))
-    p = rs.add_parser("resubmit", help="提交修改后的新版本（重新扫描，从第 1 级重新审核）")
+    p = rs.add_parser("resubmit", help="提交修改后的新版本（重新扫描；有条件同意后核验修改稿，否则从第 1 级重新审核）")
     p.add_argument("id")
     p.add_argument("path")
     p.add_argument("--class", dest="info_class")
@@ -387,9 +423,20 @@ def register(sub: Any) -> None:
     p.add_argument("--level", type=int, required=True)
     p.add_argument("--user", required=True)
     p.add_argument("--decision", required=True, help="approve|revise|return|reject|escalate（同意/修改后发布/退回修改/不予发布/报上级审核）")
-    p.add_argument("--opinion")
+    p.add_argument("--opinion", help="意见/批示（第 3、4 级必填；第 1、2 级不填时记为“经审核，同意。”等简短意见）")
+    p.add_argument("--decide", action="append", metavar="FINDING_ID=agree:理由|change:须修改的内容",
+                   help="对一处问题的处理：agree（同意公开）或 change（须修改）；决定级别同意前每处高风险问题都须处理（可多次给出）")
+    p.add_argument("--decide-file", metavar="FILE", help="处理意见文件：每行 问题编号=agree:理由，或 JSON")
     _pw(p)
     p.set_defaults(func=_guard(_review_sign))
+    p = rs.add_parser("diff", help="两个版本之间的差异（文字增删、问题消失/新出现）")
+    p.add_argument("id")
+    p.add_argument("--from", dest="from_version", type=int, help="旧版本号（默认：新版本的前一版）")
+    p.add_argument("--to", type=int, help="新版本号（默认：当前版本）")
+    p.set_defaults(func=_guard(_review_diff))
+    p = rs.add_parser("check", help="核对一个文件是否正是经批准发布的版本（0 是，1 否）")
+    p.add_argument("file")
+    p.set_defaults(func=_guard(_review_check))
     p = rs.add_parser("waive", help="豁免一处禁止发布的问题（第三级及以上，须说明理由）")
     p.add_argument("id")
     p.add_argument("--finding", required=True)

@@ -40,12 +40,15 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
     for i, f in enumerate(data["findings"], start=1):
         w = f["waived"]
         fa = f["false_alarm"]
+        d = f["disposition"]
+        parts = []
+        if d:
+            parts.append(f"第 {d['level']} 级{d['label']}：{d['text']}（{d['by']}，{local_time(d['time'])}）")
         if w:
-            disposition = f"已豁免：{w['by']}，{w['reason']}（{local_time(w['time'])}）"
-        elif fa:
-            disposition = f"标为误报：{fa['by']}，{fa['reason']}（{local_time(fa['time'])}）"
-        else:
-            disposition = "未处理" if f["severity"] == "block" else "经审核人签署"
+            parts.append(f"已豁免：{w['by']}，{w['reason']}（{local_time(w['time'])}）")
+        if fa:
+            parts.append(f"标为误报：{fa['by']}，{fa['reason']}（{local_time(fa['time'])}）")
+        disposition = "；".join(parts) or ("未处理" if f["severity"] in ("block", "high") else "未单独处理")
         findings.append([i, SEVERITY_LABELS.get(f["severity"], f["severity"]), f["text"], message_text(f["message"]),
                          f["where"],
                          disposition])

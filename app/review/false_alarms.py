@@ -57,9 +57,17 @@ def mark_false_alarm(ledger: Ledger, review: Review, *, finding_id: str, reason:
 def false_alarms(ledger: Ledger, review: Review) -> dict[str, FalseAlarm]:
     """False alarms recorded on the review's current version, by finding id (latest wins)."""
     out: dict[str, FalseAlarm] = {}
-    for ev in ledger.events(kinds=(KIND,), review_id=review.id):
+    for ev in ledger.events(kinds=(KIND, "draft_marks_recorded"), review_id=review.id):
         p = ev.payload
         if p.get("document_sha256") != review.current.sha256:
+            continue
+        if ev.kind == "draft_marks_recorded":  # marked before the review existed (app.review.drafts)
+            for m in p.get("marks", []):
+                st = m.get("statement", {}) if isinstance(m, dict) else {}
+                if st.get("kind") == "false_alarm":
+                    out[str(m["finding_id"])] = FalseAlarm(str(m["finding_id"]), str(st.get("reason", "")),
+                                                           str(st.get("user", "")), str(st.get("time", ev.time)),
+                                                           int(p.get("version", 0)), str(p["document_sha256"]))
             continue
         out[str(p["finding_id"])] = FalseAlarm(str(p["finding_id"]), str(p.get("reason", "")), ev.actor,
                                                ev.time, int(p.get("version", 0)), str(p["document_sha256"]))

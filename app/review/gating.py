@@ -5,11 +5,11 @@ Every check returns a `Verdict`: allowed, or a stable code and a Chinese reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from app.model import Severity
-from app.review.model import Decision, FindingRef, InfoClass, Review, Status
+from app.review.model import Decision, DispositionKind, FindingDecision, FindingRef, InfoClass, Review, Status
 from app.review.routes import Route
 from app.users.model import Role
 
@@ -107,6 +107,14 @@ def review_state(review: Review) -> ReviewState:
     if any(s.decision is Decision.REJECT for s in review.signoffs):
         return ReviewState(Status.REJECTED, None, required, signed, blocks, "已决定不予发布")
     last = signoffs[-1] if signoffs else None
+    from app.review.dispositions import pending_condition
+
+    waiting = pending_condition(review)
+    if waiting is not None:
+        n = len(waiting.changes)
+        what = f"须修改 {n} 处" if n else "批示要求修改"
+        return ReviewState(Status.AWAITING_VERIFICATION, None, required, signed, blocks,
+                           f"第 {waiting.level} 级同意（{what}），待提交修改稿核验")
     if last is not None and last.decision in (Decision.RETURN, Decision.REVISE):
         what = "退回修改" if last.decision is Decision.RETURN else "同意修改后发布"
         return ReviewState(Status.AWAITING_REVISION, None, required, signed, blocks,
@@ -121,7 +129,9 @@ def review_state(review: Review) -> ReviewState:
         if blocks:
             msg += f"；尚有 {len(blocks)} 处禁止发布的内容未处理"
         return ReviewState(Status.IN_REVIEW, nxt, required, signed, blocks, msg)
-    return ReviewState(Status.APPROVED, None, required, signed, blocks, "审核通过，可以发布")
+    verified = review.check_into(review.current.number)
+    note = "（修改稿已核验）" if verified is not None and verified.passed else ""
+    return ReviewState(Status.APPROVED, None, required, signed, blocks, f"审核通过，可以发布{note}")
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -134,14 +144,49 @@ def _closed(state: ReviewState) -> Verdict | None:
     return None
 
 
+def sign_blockers(review: Review, level: int, decision: Decision,
+                  outside: Iterable[Verdict] = ()) -> tuple[Verdict, ...]:
+    """Everything besides the review itself that stops `level` from signing `decision` now, as
+    refusals. `outside` carries checks computed from other ledger records by the caller
+    (`app.review.service.outside_blockers`, e.g. consultations still open); a refusal there
+    stops an approval or an escalation, never a return or a rejection."""
+    if decision not in (Decision.APPROVE, Decision.ESCALATE):
+        return ()
+    return tuple(v for v in outside if not v.allowed)
+
+
+def check_dispositions(review: Review, level: int, decision: Decision,
+                       dispositions: Mapping[str, FindingDecision]) -> Verdict:
+    """At a deciding level an approval needs a disposition for every `high` item."""
+    from app.review.dispositions import deciding, undecided
+
+    current = {f.id for f in review.current.findings}
+    stray = [fid for fid in dispositions if fid not in current]
+    if stray:
+        return _no("no_such_finding", f"当前版本（第 {review.current.number} 版）中没有编号为 {stray[0]} 的问题。")
+    if decision is not Decision.APPROVE or not deciding(review, level):
+        return ALLOWED
+    missing = undecided(review, dispositions)
+    if missing:
+        items = "；".join(f"{f.id}“{f.text[:30]}”" for f in missing[:5]) + ("……" if len(missing) > 5 else "")
+        return _no("undecided", f"第 {level} 级同意前须对每一处高风险问题作出处理（同意公开并说明理由，或须修改并写明"
+                                f"修改内容）：尚有 {len(missing)} 处未处理：{items}")
+    return ALLOWED
+
+
 def check_sign(review: Review, level: int, role: Role, decision: Decision, opinion: str,
-               disk_sha256: str | None = None) -> Verdict:
+               disk_sha256: str | None = None, dispositions: Mapping[str, FindingDecision] | None = None,
+               outside: Iterable[Verdict] = ()) -> Verdict:
     """May a user holding `role` sign `level` with `decision`? `disk_sha256` is the hash of the file
-    at the version's source path now (None when that file is no longer there)."""
+    at the version's source path now (None when that file is no longer there); `dispositions`
+    the items this signature decides; `outside` see `sign_blockers`."""
+    decided = dispositions or {}
     state = review_state(review)
     closed = _closed(state)
     if closed:
         return closed
+    if state.status is Status.AWAITING_VERIFICATION:
+        return _no("awaiting_verification", f"{state.message}（mishen review resubmit 提交修改后的文稿）。")
     if state.status is Status.AWAITING_REVISION:
         return _no("awaiting_revision", f"{state.message}；原有签署不适用于修改后的文稿。")
     route: Route = review.route
@@ -165,9 +210,16 @@ def check_sign(review: Review, level: int, role: Role, decision: Decision, opini
         return _no("opinion_required", f"第 {level} 级（{lv.name}）须填写批示意见。")
     if decision is Decision.ESCALATE and level >= route.top:
         return _no("cannot_escalate", "已是最高审核级别，不能再报上级审核。")
+    verdict = check_dispositions(review, level, decision, decided)
+    if not verdict.allowed:
+        return verdict
+    for refusal in sign_blockers(review, level, decision, outside):
+        return refusal
     if decision is Decision.APPROVE:
-        if state.open_blocks:
-            return _no("blocked", f"尚有 {len(state.open_blocks)} 处禁止发布的内容未处理"
+        to_change = {fid for fid, d in decided.items() if d.kind is DispositionKind.CHANGE}
+        blocks_left = [f for f in state.open_blocks if f.id not in to_change or not lv.decides]
+        if blocks_left:
+            return _no("blocked", f"尚有 {len(blocks_left)} 处禁止发布的内容未处理"
                                   "（须由第三级及以上审核人豁免并说明理由，或修改文稿）。")
         if has_high(review) and level < 3 and not any(n >= 3 for n in route_levels(route)):
             return _no("needs_level3", "存在高风险问题，须经第三级（主要负责人）签署，但本流程没有第三级。")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -84,6 +84,7 @@ DISCLOSURE_LABELS = {Disclosure.PROACTIVE: "主动公开", Disclosure.ON_REQUEST
 class Status(str, Enum):
     IN_REVIEW = "in_review"
     AWAITING_REVISION = "awaiting_revision"   # returned or approved subject to edits
+    AWAITING_VERIFICATION = "awaiting_verification"   # approved on condition: the revised file is checked
     APPROVED = "approved"
     REJECTED = "rejected"
 
@@ -92,8 +93,76 @@ class Status(str, Enum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {Status.IN_REVIEW: "审核中", Status.AWAITING_REVISION: "待提交修改稿", Status.APPROVED: "审核通过",
+STATUS_LABELS = {Status.IN_REVIEW: "审核中", Status.AWAITING_REVISION: "待提交修改稿",
+                 Status.AWAITING_VERIFICATION: "待核验修改稿", Status.APPROVED: "审核通过",
                  Status.REJECTED: "不予发布"}
+
+
+class DispositionKind(str, Enum):
+    """What a deciding level decided about one item."""
+
+    AGREE = "agree"      # 同意公开 (with the reason)
+    CHANGE = "change"    # 须修改 (what to change): the approval is conditional on the revised file
+
+    @property
+    def label(self) -> str:
+        return DISPOSITION_LABELS[self]
+
+    @classmethod
+    def parse(cls, value: str) -> DispositionKind:
+        text = value.strip()
+        for alias, kind in DISPOSITION_ALIASES.items():
+            if text.lower() == alias:
+                return kind
+        return parse_choice(cls, value, DISPOSITION_LABELS, "处理意见")
+
+
+DISPOSITION_LABELS = {DispositionKind.AGREE: "同意公开", DispositionKind.CHANGE: "须修改"}
+DISPOSITION_ALIASES = {"同意": DispositionKind.AGREE, "公开": DispositionKind.AGREE,
+                       "修改": DispositionKind.CHANGE, "须修改": DispositionKind.CHANGE}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDecision:
+    """One item's disposition, signed inside the sign-off statement that made it."""
+
+    finding_id: str
+    kind: DispositionKind
+    text: str                  # the reason (同意公开) or what to change (须修改)
+    severity: str = ""
+    finding_text: str = ""
+    rule: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"finding_id": self.finding_id, "kind": self.kind.value, "text": self.text,
+                "severity": self.severity, "finding_text": self.finding_text, "rule": self.rule}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> FindingDecision:
+        return FindingDecision(str(data["finding_id"]), DispositionKind(str(data["kind"])), str(data.get("text", "")),
+                               str(data.get("severity", "")), str(data.get("finding_text", "")),
+                               str(data.get("rule", "")))
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.label}：{self.text}" if self.text else self.kind.label
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionCheck:
+    """The check of a revised file after a conditional approval (`revision_checked`)."""
+
+    from_version: int
+    to_version: int
+    to_sha256: str
+    passed: bool
+    level: int                  # the deciding level whose conditional approval was checked
+    approval_signature: str     # statement signature of that approval
+    missing: tuple[str, ...]    # texts of 须修改 items still present
+    new_serious: tuple[str, ...]  # texts of new findings at high or above
+    time: str
+    seq: int
+    actor: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +229,11 @@ class SignOff:
     signature: str
     seq: int
     imported_from: str = ""     # ledger id of the workstation where it was signed, when imported
+    dispositions: tuple[FindingDecision, ...] = ()
+
+    @property
+    def changes(self) -> tuple[FindingDecision, ...]:
+        return tuple(d for d in self.dispositions if d.kind is DispositionKind.CHANGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +266,62 @@ class Review:
     signoffs: tuple[SignOff, ...]
     waivers: tuple[Waiver, ...]
     origin_ledger: str = ""     # set on a workstation that received this review in a package
+    checks: tuple[RevisionCheck, ...] = ()
 
     @property
     def current(self) -> DocumentVersion:
         return self.versions[-1]
 
+    def version(self, number: int) -> DocumentVersion | None:
+        return next((v for v in self.versions if v.number == number), None)
+
+    def check_into(self, number: int) -> RevisionCheck | None:
+        """The check that produced version `number` from a conditionally approved one, if any."""
+        return next((c for c in reversed(self.checks) if c.to_version == number), None)
+
+    def signoffs_of(self, number: int) -> tuple[SignOff, ...]:
+        """Sign-offs that count for version `number`: its own, plus those carried over from the
+        conditionally approved version it revised — all of them when the check passed, the levels
+        below the deciding one when it failed (the review goes back to the deciding level)."""
+        v = self.version(number)
+        if v is None:
+            return ()
+        own = tuple(s for s in self.signoffs if s.version == number and s.document_sha256 == v.sha256)
+        check = self.check_into(number)
+        if check is None:
+            return own
+        carried = self.signoffs_of(check.from_version)
+        if not check.passed:
+            carried = tuple(s for s in carried if s.level < check.level)
+        signed = {s.level for s in own}
+        return tuple(sorted((s for s in carried if s.level not in signed), key=lambda s: s.seq)) + own
+
+    def waivers_of(self, number: int) -> tuple[Waiver, ...]:
+        """Waivers of version `number`; after a passed check, waivers of the revised version carry
+        over to the same item (same rule and text) in the new one."""
+        v = self.version(number)
+        if v is None:
+            return ()
+        own = tuple(w for w in self.waivers if w.version == number and w.document_sha256 == v.sha256)
+        check = self.check_into(number)
+        old = self.version(check.from_version) if check is not None and check.passed else None
+        if check is None or old is None:
+            return own
+        old_by_id = {f.id: (f.rule, f.text) for f in old.findings}
+        new_by_key = {(f.rule, f.text): f.id for f in v.findings}
+        done = {w.finding_id for w in own}
+        carried = []
+        for w in self.waivers_of(check.from_version):
+            new_id = new_by_key.get(old_by_id.get(w.finding_id, ("", "")))
+            if new_id is not None and new_id not in done:
+                carried.append(replace(w, finding_id=new_id))
+                done.add(new_id)
+        return tuple(carried) + own
+
     @property
     def current_signoffs(self) -> tuple[SignOff, ...]:
-        v = self.current
-        return tuple(s for s in self.signoffs if s.version == v.number and s.document_sha256 == v.sha256)
+        return self.signoffs_of(self.current.number)
 
     @property
     def current_waivers(self) -> tuple[Waiver, ...]:
-        v = self.current
-        return tuple(w for w in self.waivers if w.version == v.number and w.document_sha256 == v.sha256)
+        return self.waivers_of(self.current.number)

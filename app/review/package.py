@@ -39,7 +39,7 @@ from app.peers.identity import UnitIdentity, unit_public_key
 from app.peers.service import find_peer
 from app.review.documents import read_stored, store_document
 from app.review.gating import Verdict, check_sign, check_waive
-from app.review.model import Decision, Review
+from app.review.model import Decision, FindingDecision, Review
 from app.review.projection import ReviewError, project
 from app.review.routes import Level
 from app.review.scanning import report_sha256
@@ -375,7 +375,10 @@ def _take_statements(tx: Any, ledger: Ledger, local: Review, events: list[Ledger
         role = Role(str(who["role"]))
         verdict: Verdict
         if ev.kind == "signed":
-            verdict = check_sign(review, int(st["level"]), role, Decision(st["decision"]), str(st.get("opinion", "")))
+            decided = {str(d["finding_id"]): FindingDecision.from_json(d)
+                       for d in st.get("dispositions") or () if isinstance(d, dict)}
+            verdict = check_sign(review, int(st["level"]), role, Decision(st["decision"]), str(st.get("opinion", "")),
+                                 dispositions=decided)
         else:
             verdict = check_waive(review, str(st["finding_id"]), role, str(st.get("reason", "")))
         if not verdict.allowed:

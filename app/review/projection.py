@@ -11,16 +11,18 @@ from app.review.model import (
     Decision,
     Disclosure,
     DocumentVersion,
+    FindingDecision,
     FindingRef,
     InfoClass,
     Review,
+    RevisionCheck,
     SignOff,
     Waiver,
 )
 from app.review.routes import Route
 from app.review.scanning import findings_json
 
-REVIEW_KINDS = ("review_opened", "scan_recorded", "signed", "finding_waived", "package_imported")
+REVIEW_KINDS = ("review_opened", "scan_recorded", "signed", "finding_waived", "package_imported", "revision_checked")
 
 
 class ReviewError(MishenError):
@@ -36,7 +38,15 @@ def _signoff(payload: dict[str, Any], seq: int, origin: str, unit: str = "") -> 
                    str(st.get("opinion", "")), str(st["signer"]), str(st.get("signer_role", "")),
                    unit or str(st.get("signer_unit", "")), str(st["signer_key"]), str(st["document_sha256"]),
                    str(st["scan_report_sha256"]), str(st["prev_hash"]), str(st["time"]),
-                   str(payload["statement_signature"]), seq, origin or str(payload.get("imported_from", "")))
+                   str(payload["statement_signature"]), seq, origin or str(payload.get("imported_from", "")),
+                   tuple(FindingDecision.from_json(d) for d in st.get("dispositions") or () if isinstance(d, dict)))
+
+
+def _check(payload: dict[str, Any], ev: LedgerEvent) -> RevisionCheck:
+    return RevisionCheck(int(payload["from_version"]), int(payload["to_version"]), str(payload["to_sha256"]),
+                         bool(payload["passed"]), int(payload["level"]), str(payload.get("approval_signature", "")),
+                         tuple(str(x) for x in payload.get("missing") or ()),
+                         tuple(str(x) for x in payload.get("new_serious") or ()), ev.time, ev.seq, ev.actor)
 
 
 def _waiver(payload: dict[str, Any], seq: int, origin: str) -> Waiver:
@@ -47,7 +57,7 @@ def _waiver(payload: dict[str, Any], seq: int, origin: str) -> Waiver:
                   origin or str(payload.get("imported_from", "")))
 
 
-def _version(payload: dict[str, Any], ev: LedgerEvent) -> DocumentVersion:
+def version_from_payload(payload: dict[str, Any], ev: LedgerEvent) -> DocumentVersion:
     doc, pinned = payload["document"], payload["report"]
     tool = pinned.get("tool") or {}
     return DocumentVersion(
@@ -64,6 +74,7 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
     versions: dict[int, DocumentVersion] = {}
     signoffs: list[SignOff] = []
     waivers: list[Waiver] = []
+    checks: list[RevisionCheck] = []
     seen: set[str] = set()
 
     def take(ev: LedgerEvent, origin: str, units: dict[str, str]) -> None:
@@ -74,8 +85,11 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
         if ev.kind == "review_opened" and opened is None:
             opened, opened_ev = payload, ev
         elif ev.kind == "scan_recorded":
-            v = _version(payload, ev)
+            v = version_from_payload(payload, ev)
             versions.setdefault(v.number, v)
+        elif ev.kind == "revision_checked":
+            if not any(c.to_version == int(payload["to_version"]) for c in checks):
+                checks.append(_check(payload, ev))
         elif ev.kind in ("signed", "finding_waived"):
             sig = str(payload.get("statement_signature"))
             if sig in seen:
@@ -102,4 +116,4 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
         route=Route.from_json(opened["route"]), disclosure=Disclosure(opened["disclosure"]),
         disclosure_reason=str(opened.get("disclosure_reason", "")), opened_time=opened_ev.time,
         opened_seq=opened_ev.seq, versions=tuple(versions[k] for k in sorted(versions)),
-        signoffs=tuple(signoffs), waivers=tuple(waivers), origin_ledger=origin_ledger)
+        signoffs=tuple(signoffs), waivers=tuple(waivers), origin_ledger=origin_ledger, checks=tuple(checks))

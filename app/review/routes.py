@@ -32,11 +32,21 @@ class Level:
     required_when: tuple[str, ...]
     opinion_required: bool = False
     in_ledger: bool = False        # opinions recorded in the 领导审批台帐
+    deciding: bool | None = None   # None: level 3 and above decide every high item (see `decides`)
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "name": self.name, "roles": [r.value for r in self.roles],
-                "required_when": list(self.required_when), "opinion_required": self.opinion_required,
-                "in_ledger": self.in_ledger}
+        out: dict[str, Any] = {"number": self.number, "name": self.name, "roles": [r.value for r in self.roles],
+                               "required_when": list(self.required_when), "opinion_required": self.opinion_required,
+                               "in_ledger": self.in_ledger}
+        if self.deciding is not None:  # only when the route says so: built-in routes stay byte-identical
+            out["deciding"] = self.deciding
+        return out
+
+    @property
+    def decides(self) -> bool:
+        """A deciding level gives every `high` item an explicit disposition (同意公开 / 须修改)
+        before it approves; unless the route marks levels itself, levels 3 and 4 decide."""
+        return self.number >= 3 if self.deciding is None else self.deciding
 
     @property
     def roles_label(self) -> str:
@@ -64,7 +74,9 @@ class Route:
         try:
             levels = tuple(Level(int(lv["number"]), str(lv["name"]), tuple(Role.parse(r) for r in lv["roles"]),
                                  tuple(str(c) for c in lv["required_when"]), bool(lv.get("opinion_required")),
-                                 bool(lv.get("in_ledger"))) for lv in data["levels"])
+                                 bool(lv.get("in_ledger")),
+                                 None if lv.get("deciding") is None else bool(lv.get("deciding")))
+                           for lv in data["levels"])
             route = Route(str(data["name"]), str(data.get("title", data["name"])), levels)
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"审核流程定义格式错误：{exc}", code="bad_route") from exc

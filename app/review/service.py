@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,19 @@ from app.review.gating import (
     review_state,
     suggest_class,
 )
-from app.review.model import Decision, Disclosure, FindingRef, InfoClass, Review, SignOff, Status, Waiver
-from app.review.projection import REVIEW_KINDS, ReviewError, project
+from app.review.model import (
+    Decision,
+    Disclosure,
+    DispositionKind,
+    FindingRef,
+    InfoClass,
+    Review,
+    SignOff,
+    Status,
+    Waiver,
+)
+from app.review.projection import REVIEW_KINDS, ReviewError, project, version_from_payload
+from app.review.revision import VersionDiff
 from app.review.route_registry import require_registered
 from app.review.routes import load_route
 from app.review.scanning import Scanner, ScanResult, default_scanner, findings_json
@@ -116,12 +128,18 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
     sha, _ = store_document(ledger.data_dir, data)
     review_id = new_review_id()
     signer = by or ledger.workstation_signer()
+    from app.review.drafts import keep_only, load_drafts, record_drafts
+
+    drafts = load_drafts(ledger.data_dir, sha)
     with ledger.transaction() as tx:
         _note_lexicons(ledger, tx, result, signer)
         tx.append("review_opened", {"review_id": review_id, "title": title.strip() or printable(p.stem), "unit": unit.strip(),
                                     "route": the_route.to_json(), "disclosure": disclosure.value,
                                     "disclosure_reason": reason.strip()}, signer)
-        tx.append("scan_recorded", _scan_payload(review_id, 1, p, data, sha, result, info_class), signer)
+        scan_ev = tx.append("scan_recorded", _scan_payload(review_id, 1, p, data, sha, result, info_class), signer)
+        refused = record_drafts(tx, review_id, version_from_payload(scan_ev.payload, scan_ev), drafts, signer)
+    if drafts:  # marks made before the review are in the ledger now; only refused ones stay on disk
+        keep_only(ledger.data_dir, sha, refused)
     return load_review(ledger, review_id)
 
 
@@ -129,13 +147,28 @@ def resubmit(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
              info_class: InfoClass | None = None, scanner: Scanner | None = None,
              by: KeySigner | None = None) -> Review:
     """A new version (after 退回修改 or 修改后发布, or an edit during review): scanned again, and it
-    goes through every level again; earlier sign-offs do not carry over. Signed by `by` (who
-    submitted it) or else by the workstation key."""
+    goes through every level again; earlier sign-offs do not carry over — except after a
+    conditional approval (待核验修改稿), see `submit_revision`. Signed by `by` (who submitted it)
+    or else by the workstation key."""
+    return submit_revision(ledger, review_id, path, info_class=info_class, scanner=scanner, by=by)[0]
+
+
+def submit_revision(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
+                    info_class: InfoClass | None = None, scanner: Scanner | None = None,
+                    by: KeySigner | None = None) -> tuple[Review, VersionDiff]:
+    """Record the revised file as the next version and return it with the version diff. When the
+    review waits for the revision of a conditional approval, the diff is also the check
+    (`revision_checked`, in the same transaction): passed — the approvals carry over to the new
+    version (可以发布 when no level is left); failed — the review goes back to the deciding level."""
+    from app.review.dispositions import pending_condition
+    from app.review.revision import compare_versions, stored_paragraphs
+
     p = Path(path)
     data = read_document_bytes(p)
     result = _scan(p, data, scanner, ledger.data_dir)
     sha, _ = store_document(ledger.data_dir, data)
     signer = by or ledger.workstation_signer()
+    new_text = ([s.text for s in result.report.document.segments] if result.report.document is not None else [])
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         state = review_state(review)
@@ -144,11 +177,26 @@ def resubmit(ledger: Ledger, review_id: str, path: str | os.PathLike[str], *,
                               code="review_closed")
         if sha == review.current.sha256:
             raise ReviewError("文稿与当前版本相同，未作修改。", code="unchanged")
-        cls = info_class or (review.current.info_class if review.current.class_overridden else None)
+        old = review.current
+        approval = pending_condition(review)
+        old_text = stored_paragraphs(ledger.data_dir, old)
+        cls = info_class or (old.info_class if old.class_overridden else None)
         _note_lexicons(ledger, tx, result, signer)
-        tx.append("scan_recorded", _scan_payload(review.id, review.current.number + 1, p, data, sha, result, cls),
-                  signer)
-    return load_review(ledger, review_id)
+        scan_ev = tx.append("scan_recorded", _scan_payload(review.id, old.number + 1, p, data, sha, result, cls),
+                            signer)
+        diff = compare_versions(review.id, old, old_text, version_from_payload(scan_ev.payload, scan_ev), new_text,
+                                approval)
+        if approval is not None:
+            tx.append("revision_checked", {
+                "review_id": review.id, "from_version": old.number, "to_version": old.number + 1,
+                "from_sha256": old.sha256, "to_sha256": sha, "level": approval.level,
+                "approval_signature": approval.signature, "approval_signer": approval.signer,
+                "passed": diff.passed, "required": [d.finding_id for d in diff.changes_required],
+                "missing": [d.finding_text for d in diff.changes_missing],
+                "new_serious": [f.text for f in diff.new_serious],
+                "added": diff.added_count, "removed": diff.removed_count,
+                "findings_gone": len(diff.findings_gone), "findings_new": len(diff.findings_new)}, signer)
+    return load_review(ledger, review_id), diff
 
 
 def _disk_sha(review: Review) -> str | None:
@@ -167,6 +215,19 @@ def _statement_base(tx: Transaction, review: Review, user_role: str, unit: str, 
             "signer": signer.actor, "signer_role": user_role, "signer_unit": unit, "signer_key": signer.public_key}
 
 
+#: The short opinion recorded at a level that does not require one when none was typed (the
+#: sign dialog shows it pre-filled; `review sign` prints it).
+DEFAULT_OPINIONS = {Decision.APPROVE: "经审核，同意。", Decision.REVISE: "经审核，修改后发布。",
+                    Decision.RETURN: "经审核，退回修改。", Decision.REJECT: "经审核，不予发布。",
+                    Decision.ESCALATE: "经审核，报上级审核。"}
+
+
+def default_opinion(review: Review, level: int, decision: Decision) -> str:
+    """"" where the level requires an opinion (批示), else the short default."""
+    lv = review.route.level(level)
+    return "" if lv is None or lv.opinion_required else DEFAULT_OPINIONS[decision]
+
+
 def outside_blockers(ledger: Ledger, review: Review, level: int) -> list[Verdict]:
     """Refusals from other ledger records that stop a level from approving (hook point: issue 9b
     adds its open-consultation check here). Empty means nothing outside the review blocks."""
@@ -176,9 +237,17 @@ def outside_blockers(ledger: Ledger, review: Review, level: int) -> list[Verdict
 
 
 def sign_review(ledger: Ledger, review_id: str, *, level: int, user: str, password: str, decision: Decision,
-                opinion: str = "") -> SignOff:
-    """Sign one level. Raises AuthError (password), ReviewError (a gating code), DocumentError."""
+                opinion: str = "", decisions: Iterable[tuple[str, DispositionKind, str]] = ()) -> SignOff:
+    """Sign one level. `decisions`: (finding id, 同意公开/须修改, reason or what to change) for the
+    items this level decides (required for every high item at a deciding level before 同意); they
+    are signed inside the statement. Raises AuthError (password), ReviewError (a gating code),
+    DocumentError."""
+    from app.review.dispositions import decisions_for
+
     _plain("签署意见", opinion)
+    items = list(decisions)
+    for _fid, _kind, text in items:
+        _plain("处理意见", text)
     who, signer = unlock(ledger, user, password, attempt=f"签署审核单 {review_id} 第 {level} 级")
     from app.review.consult import settle_overdue
 
@@ -186,12 +255,14 @@ def sign_review(ledger: Ledger, review_id: str, *, level: int, user: str, passwo
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
         read_stored(ledger.data_dir, review.current.sha256)
-        _refuse(check_sign(review, level, who.role, decision, opinion, _disk_sha(review)))
-        if decision in (Decision.APPROVE, Decision.ESCALATE):
-            for refusal in outside_blockers(ledger, review, level):
-                _refuse(refusal)
-        statement = {"type": "signoff", "level": level, "decision": decision.value, "opinion": opinion.strip(),
+        decided = decisions_for(review, items)
+        text = opinion.strip() or default_opinion(review, level, decision)
+        _refuse(check_sign(review, level, who.role, decision, text, _disk_sha(review), decided,
+                           outside_blockers(ledger, review, level)))
+        statement = {"type": "signoff", "level": level, "decision": decision.value, "opinion": text,
                      **_statement_base(tx, review, who.role.value, who.unit, signer)}
+        if decided:
+            statement["dispositions"] = [d.to_json() for d in decided.values()]
         tx.append("signed", {"review_id": review.id, "statement": statement,
                              "statement_signature": signer.sign(canonical_bytes(statement))}, signer)
     done = load_review(ledger, review_id)
@@ -217,5 +288,5 @@ def waive_finding(ledger: Ledger, review_id: str, *, finding_id: str, user: str,
     return load_review(ledger, review_id).waivers[-1]
 
 
-__all__ = ["REVIEW_KINDS", "ReviewError", "list_reviews", "load_review", "open_review", "resubmit",
-           "sign_review", "waive_finding"]
+__all__ = ["REVIEW_KINDS", "ReviewError", "default_opinion", "list_reviews", "load_review", "open_review",
+           "outside_blockers", "resubmit", "sign_review", "submit_revision", "waive_finding"]

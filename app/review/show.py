@@ -48,6 +48,16 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
     dismissed = false_alarms or {}
     v = review.current
     waived = {w.finding_id: w for w in review.current_waivers}
+    from app.review.dispositions import disposition_of
+
+    def decided(fid: str) -> dict[str, Any] | None:
+        found = disposition_of(review, fid)
+        if found is None:
+            return None
+        d, s = found
+        return {"kind": d.kind.value, "label": d.kind.label, "text": d.text, "level": s.level,
+                "by": signer_display(s.signer, s.signer_unit, s.signer_role, s.imported_from), "time": s.time,
+                "version": s.version}
     return {
         "id": review.id, "title": review.title, "unit": review.unit, "route": review.route.name,
         "route_title": review.route.title, "disclosure": review.disclosure.value,
@@ -68,7 +78,8 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
                                                                   "time": waived[f.id].time},
                       "false_alarm": None if f.id not in dismissed else {"by": dismissed[f.id].user,
                                                                          "reason": dismissed[f.id].reason,
-                                                                         "time": dismissed[f.id].time}}
+                                                                         "time": dismissed[f.id].time},
+                      "disposition": decided(f.id)}
                      for f in v.findings],
         "signoffs": [{"version": s.version, "level": s.level, "decision": s.decision.value,
                       "decision_label": s.decision.label, "opinion": s.opinion, "signer": s.signer,
@@ -76,9 +87,14 @@ def review_to_json(review: Review, head_seq: int, head_hash: str,
                       "foreign": bool(s.imported_from),
                       "role": s.signer_role, "role_label": role_label(s.signer_role), "unit": s.signer_unit, "time": s.time,
                       "current": s.version == v.number, "imported_from": s.imported_from,
-                      "receipt": (receipts or {}).get(s.signature, "")}
+                      "receipt": (receipts or {}).get(s.signature, ""),
+                      "dispositions": [d.to_json() for d in s.dispositions]}
                      for s in review.signoffs],
-        "versions": [{"number": x.number, "sha256": x.sha256, "name": x.name, "time": x.time}
+        "versions": [{"number": x.number, "sha256": x.sha256, "name": x.name, "time": x.time,
+                      "check": None if (c := review.check_into(x.number)) is None else {
+                          "passed": c.passed, "level": c.level, "from_version": c.from_version,
+                          "missing": list(c.missing), "new_serious": list(c.new_serious), "time": c.time,
+                          "by": c.actor}}
                      for x in review.versions],
         "ledger_head": {"seq": head_seq, "hash": head_hash},
     }
@@ -107,6 +123,9 @@ def review_text(ledger: Ledger, review_id: str) -> str:
         fa = f["false_alarm"]
         tail = f"  [已豁免：{waived['by']}，{waived['reason']}]" if waived else (
             f"  [标为误报：{fa['by']}，{fa['reason']}]" if fa else "")
+        if f["disposition"]:
+            d = f["disposition"]
+            tail += f"  [第 {d['level']} 级 {d['by']}：{d['label']}，{d['text']}]"
         lines.append(f"    [{f['severity']}] {f['id']} “{f['text']}” {f['message']}{tail}")
     lines.append("  签署记录：")
     for s in data["signoffs"]:
@@ -115,6 +134,12 @@ def review_text(ledger: Ledger, review_id: str) -> str:
         receipt = f"  回执 {s['receipt']}" if s.get("receipt") else ""
         who = s["signer_display"] if s["foreign"] else f"{s['signer']}（{s['role_label']}）"
         lines.append(f"    第 {s['level']} 级 {s['decision_label']} — {who}{s['time']}{opinion}{mark}{receipt}")
+    if len(data["versions"]) > 1:
+        lines.append("  版本：")
+        for x in data["versions"]:
+            c = x["check"]
+            note = "" if c is None else ("，修改稿核验通过" if c["passed"] else f"，修改稿核验未通过（退回第 {c['level']} 级）")
+            lines.append(f"    第 {x['number']} 版 {x['name']} {x['sha256'][:16]}… {x['time']}{note}")
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
     return printable("\n".join(lines))  # an escape sequence in an old opinion must not drive the terminal

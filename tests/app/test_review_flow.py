@@ -21,7 +21,15 @@ from app.review import (
     sign_review,
     waive_finding,
 )
-from tests.app.test_review_helpers import PASSWORD, PLANTED, cli, copy_template, real_scanner, write_doc
+from tests.app.test_review_helpers import (
+    PASSWORD,
+    PLANTED,
+    agree_all,
+    cli,
+    copy_template,
+    real_scanner,
+    write_doc,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +45,9 @@ def ledger(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Ledger:
 
 
 def sign(ledger: Ledger, rid: str, level: int, user: str, decision: Decision = Decision.APPROVE,
-         opinion: str = "", password: str = PASSWORD) -> None:
-    sign_review(ledger, rid, level=level, user=user, password=password, decision=decision, opinion=opinion)
+         opinion: str = "", password: str = PASSWORD, decisions: object = ()) -> None:
+    sign_review(ledger, rid, level=level, user=user, password=password, decision=decision, opinion=opinion,
+                decisions=decisions)  # type: ignore[arg-type]
 
 
 def test_full_four_level_flow_with_waiver(ledger: Ledger, tmp_path: Path) -> None:
@@ -58,9 +67,12 @@ def test_full_four_level_flow_with_waiver(ledger: Ledger, tmp_path: Path) -> Non
     sign(ledger, r.id, 2, "wang_fg")
     with pytest.raises(ReviewError, match="须填写批示意见"):
         sign(ledger, r.id, 3, "zhang_zy")
-    sign(ledger, r.id, 3, "zhang_zy", opinion="同意，报市政府办公室审核")
+    with pytest.raises(ReviewError) as undecided:   # the high item (the ID number) needs a disposition
+        sign(ledger, r.id, 3, "zhang_zy", opinion="同意，报市政府办公室审核")
+    assert undecided.value.code == "undecided"
+    sign(ledger, r.id, 3, "zhang_zy", opinion="同意，报市政府办公室审核", decisions=agree_all(ledger, r.id))
     assert review_state(load_review(ledger, r.id)).next_level == 4
-    sign(ledger, r.id, 4, "city_zhao", opinion="同意发布")
+    sign(ledger, r.id, 4, "city_zhao", opinion="同意发布", decisions=agree_all(ledger, r.id))
     done = load_review(ledger, r.id)
     assert review_state(done).status is Status.APPROVED
     assert [s.level for s in done.signoffs] == [1, 2, 3, 4]

@@ -101,3 +101,13 @@ def cli(monkeypatch: pytest.MonkeyPatch, data_dir: Path, *argv: str, password: s
     if password is not None:
         args.append("--password-stdin")
     return cli_review.main(args)
+
+
+def agree_all(ledger: Ledger, review_id: str, reason: str = "经核实可以公开") -> list[tuple[str, object, str]]:
+    """同意公开 for every high item of the review's current version (what a deciding level must
+    give before it approves), for tests whose subject is something else."""
+    from app.review import load_review
+    from app.review.dispositions import needs_disposition
+    from app.review.model import DispositionKind
+
+    return [(f.id, DispositionKind.AGREE, reason) for f in needs_disposition(load_review(ledger, review_id))]

@@ -56,7 +56,7 @@ from app.review import (
 from app.review.model import InfoClass
 from app.users import Role, add_user, revoke_user, unlock
 from tests.app.test_package_trust import ADMIN, do_import, export, make_unit, register
-from tests.app.test_review_helpers import PASSWORD, real_scanner, write_doc
+from tests.app.test_review_helpers import PASSWORD, agree_all, real_scanner, write_doc
 
 COLUMNS = "seq, time, actor, kind, payload, prev_hash, hash, signature"
 HISTORIES = 2
@@ -178,7 +178,8 @@ class _Story:
         with Ledger.open(self.a) as ledger:
             sign_review(ledger, rid, level=level, user=user, password=PASSWORD,
                         decision=Decision.REJECT if reject else Decision.APPROVE,
-                        opinion="不予发布" if reject else "同意")
+                        opinion="不予发布" if reject else "同意",
+                        decisions=agree_all(ledger, rid) if level >= 3 and not reject else ())
         self.ops.append(f"sign{level}" + ("-reject" if reject else ""))
         return True
 
@@ -188,7 +189,7 @@ class _Story:
         assert "市应急局" in do_import(self.b, export(self.a, rid, self.root / f"to-office{n}.mishen"))
         with Ledger.open(self.b) as ledger:
             sign_review(ledger, rid, level=4, user="city_zhao", password=PASSWORD, decision=Decision.APPROVE,
-                        opinion="同意发布")
+                        opinion="同意发布", decisions=agree_all(ledger, rid))
         assert "1 条" in do_import(self.a, export(self.b, rid, self.root / f"back{n}.mishen"))
         assert "没有新的" in do_import(self.b, export(self.a, rid, self.root / f"again{n}.mishen"))
         assert self._status(rid) is Status.APPROVED
