@@ -15,13 +15,15 @@ from pathlib import Path
 
 from app.errors import ReadError
 from app.model import Document
+from app.ocr.options import OcrOptions
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED_FORMATS", "detect_format", "is_readable_regular_file",
            "read_document"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
-SUPPORTED_FORMATS = "docx、pdf、txt、html/htm、xlsx，以及经 LibreOffice 转换的 doc、wps、rtf、odt、et、xls"
+SUPPORTED_FORMATS = ("docx、pdf、txt、html/htm、xlsx、图片（png、jpg、tif、bmp，经文字识别），"
+                     "以及经 LibreOffice 转换的 doc、wps、rtf、odt、et、xls")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONVERTED_SUFFIXES = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "docx",
@@ -29,9 +31,11 @@ _CONVERTED_SUFFIXES = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".odt": "
 _BINARY_SUFFIXES = {".docx": "Word（docx）", ".xlsx": "Excel（xlsx）", ".pdf": "PDF"}
 
 
-def read_document(path: str | os.PathLike[str], password: str | None = None) -> Document:
+def read_document(path: str | os.PathLike[str], password: str | None = None,
+                  ocr: OcrOptions | None = None) -> Document:
     """Read one file. Raises only `ReadError` (codes: see `app.errors.ReadError`). `password`: the
-    user password of an encrypted PDF (ignored for other formats; wrong or missing: "encrypted")."""
+    user password of an encrypted PDF (ignored for other formats; wrong or missing: "encrypted").
+    `ocr`: when to recognise pages without a text layer and images (default `auto`)."""
     p = Path(path)
     data = _load(p)
     sha = hashlib.sha256(data).hexdigest()
@@ -40,8 +44,8 @@ def read_document(path: str | os.PathLike[str], password: str | None = None) -> 
     try:
         other = _polyglot_other_half(p, kind, data)
         if other is not None:
-            return _read_polyglot(p, data, sha, kind, other, password)
-        return _dispatch(kind, p, data, sha, password)
+            return _read_polyglot(p, data, sha, kind, other, password, ocr)
+        return _dispatch(kind, p, data, sha, password, ocr)
     except ReadError:
         raise
     except MemoryError:
@@ -58,7 +62,7 @@ def read_document(path: str | os.PathLike[str], password: str | None = None) -> 
 
 
 def detect_format(path: Path, data: bytes) -> str:
-    """One of "docx", "xlsx", "pdf", "txt", "html", "office"; raises `ReadError` otherwise."""
+    """One of "docx", "xlsx", "pdf", "txt", "html", "office", "image"; raises `ReadError` otherwise."""
     suffix = path.suffix.lower()
     head = data[:1024]
     if head.startswith(b"%PDF-"):  # at offset 0 only: a text mentioning "%PDF-" is not a PDF
@@ -67,6 +71,14 @@ def detect_format(path: Path, data: bytes) -> str:
         return _zip_kind(path, data)
     if head.startswith(_OLE2):
         return _ole2_kind(path, data)
+    from app.readers.image import SUFFIXES as IMAGE_SUFFIXES
+    from app.readers.image import sniff as sniff_image
+
+    if sniff_image(path, head):
+        return "image"
+    if suffix in IMAGE_SUFFIXES:
+        raise ReadError(f"文件扩展名为 {suffix}，但内容不是图片，可能已损坏或被改了扩展名。请向来源重新获取文件。",
+                        code="corrupt")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "office"
     if suffix in _CONVERTED_SUFFIXES:
@@ -225,13 +237,13 @@ def _polyglot_other_half(p: Path, kind: str, data: bytes) -> str | None:
 
 
 def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str,
-                   password: str | None = None) -> Document:
+                   password: str | None = None, ocr: OcrOptions | None = None) -> Document:
     """Both halves read and scanned as one document, with a notice saying the file is suspect."""
     from app.model import Notice
 
-    first = _dispatch(kind, p, data, sha, password)
+    first = _dispatch(kind, p, data, sha, password, ocr)
     try:
-        second = _dispatch(other, p, data, sha, password)
+        second = _dispatch(other, p, data, sha, password, ocr)
     except ReadError:
         if other != "pdf":
             raise  # a valid zip package whose content cannot be read: nothing may go unseen
@@ -247,11 +259,16 @@ def _read_polyglot(p: Path, data: bytes, sha: str, kind: str, other: str,
                           notices=(notice, *first.notices, *second.notices), encoding=first.encoding)
 
 
-def _dispatch(kind: str, p: Path, data: bytes, sha: str, password: str | None = None) -> Document:
+def _dispatch(kind: str, p: Path, data: bytes, sha: str, password: str | None = None,
+              ocr: OcrOptions | None = None) -> Document:
     if kind == "pdf":
         from app.readers import pdf
 
-        return pdf.read(p, data, sha, password=password)
+        return pdf.read(p, data, sha, password=password, ocr=ocr)
+    if kind == "image":
+        from app.readers import image
+
+        return image.read(p, data, sha, ocr=ocr)
     if kind == "docx":
         from app.readers import docx
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.errors import ReadError
 from app.model import Document, Location, Notice, Part, Segment
+from app.ocr.options import OcrOptions
 from app.readers import guards
 
 PDFIUM_LOCK = threading.RLock()
@@ -28,8 +29,10 @@ _PLACEHOLDERS = frozenset({"anonymous", "untitled", "unspecified", "(anonymous)"
 _SPACE = frozenset(" \t\r\n\u3000\u00a0\x00\ufffd")
 
 
-def read(path: Path, data: bytes, sha256: str, password: str | None = None) -> Document:
-    """`password`: the user password of an encrypted PDF (wrong or missing: ReadError "encrypted")."""
+def read(path: Path, data: bytes, sha256: str, password: str | None = None,
+         ocr: OcrOptions | None = None) -> Document:
+    """`password`: the user password of an encrypted PDF (wrong or missing: ReadError "encrypted").
+    `ocr`: which pages to recognise (default: those without a text layer; app.readers.pdf_ocr)."""
     with PDFIUM_LOCK, _open(data, password) as pdf:
         count = len(pdf)
         if count > guards.MAX_PDF_PAGES:
@@ -49,7 +52,17 @@ def read(path: Path, data: bytes, sha256: str, password: str | None = None) -> D
                 blank.append(index + 1)
             segments.append(Segment(text, Location(Part.PAGE, page=index + 1), soft_breaks=True))
         segments += _metadata(pdf)
-    notices = (no_text_layer_notice(blank),) if blank else ()
+    notices: tuple[Notice, ...] = (no_text_layer_notice(blank),) if blank else ()
+    wanted = (ocr or OcrOptions()).pdf_pages(count, blank)
+    if wanted:
+        from app.ocr.pages import low_confidence_notice, read_notice
+        from app.readers.pdf_ocr import merge, recognise_pages
+
+        scanned = recognise_pages(data, password, wanted, ocr or OcrOptions())
+        segments = merge(segments, count, scanned)
+        low = low_confidence_notice(scanned)
+        notices = ((read_notice([p for p in scanned if p.page in blank]),) if blank else ()) + \
+            ((low,) if low else ())
     return Document.build(str(path), "pdf", sha256, segments, pages=count, notices=notices)
 
 

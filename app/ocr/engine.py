@@ -1,0 +1,217 @@
+"""One image in, recognised lines out: `ocr_image(image) -> OcrPage`.
+
+rapidocr (Apache-2.0) with onnxruntime, the models verified by `app.ocr.models` and passed by
+explicit path; rapidocr's downloader is disabled for the whole process. The engine is loaded once
+and used by one caller at a time (`OCR_LOCK`: it takes ~1 GB and both cores while it runs).
+Results are cached by the image's hash (`app.ocr.cache`).
+
+Coordinates are image pixels, origin top-left, y down. Lines judged to be noise (very low
+confidence, tiny fragments, the repeated digits and boxes a ruled form or grid produces) are
+not in `OcrPage.lines`; text-like lines too unsure to use are kept in `OcrPage.dropped`, so that
+the report can say that something on the page was not read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from app.ocr.models import ModelSet, OcrError, verify_models
+
+Box = tuple[float, float, float, float]           # left, top, right, bottom
+
+#: A line below this confidence is not used (reported as dropped).
+MIN_LINE_CONFIDENCE = 0.6
+#: A used line below this confidence is reported in a notice (it may be misread).
+LOW_CONFIDENCE = 0.8
+#: Repetitive lines (few distinct characters: grids, ruled forms, dotted leaders) and fragments
+#: of one or two characters must be at least this sure to be used.
+NOISE_CONFIDENCE = 0.9
+#: Bump when the filter or the output changes: part of the cache key.
+FORMAT_VERSION = 2
+
+OCR_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class OcrChar:
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    text: str
+    box: Box                                        # axis-aligned bounds of `quad`
+    confidence: float
+    quad: tuple[tuple[float, float], ...] = ()      # the detected (possibly tilted) quadrilateral
+    chars: tuple[OcrChar, ...] = ()                 # per character, when the engine gave them
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    width: int
+    height: int
+    lines: tuple[OcrLine, ...]
+    dropped: tuple[OcrLine, ...] = ()               # text-like but too unsure to use (noise is not kept)
+
+    @property
+    def mean_confidence(self) -> float | None:
+        """Character-weighted mean confidence of the used lines (None without any)."""
+        weight = sum(len(line.text) for line in self.lines)
+        if not weight:
+            return None
+        return sum(line.confidence * len(line.text) for line in self.lines) / weight
+
+    @property
+    def low_confidence(self) -> tuple[OcrLine, ...]:
+        return tuple(line for line in self.lines if line.confidence < LOW_CONFIDENCE)
+
+
+def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
+    """Recognise the text of `image` (a PIL image, or an H×W×3 uint8 RGB numpy array). Raises
+    `OcrError` when the models are missing or altered or the engine fails."""
+    import numpy as np
+
+    array = _rgb_array(image)
+    height, width = int(array.shape[0]), int(array.shape[1])
+    models = verify_models()
+    key = hashlib.sha256(b"mishen-ocr/%d|%s|%dx%d|" % (FORMAT_VERSION, models.digest.encode(), width, height)
+                         + np.ascontiguousarray(array).tobytes()).hexdigest()
+    if use_cache:
+        from app.ocr import cache
+
+        cached = cache.load(key)
+        if cached is not None:
+            return cached
+    with OCR_LOCK:
+        engine = _engine(models)
+        try:
+            result = engine(array, return_word_box=True, return_single_char_box=True)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise OcrError(f"文字识别失败（{type(exc).__name__}: {exc}）。", code="ocr_failed") from exc
+    page = _page(result, width, height)
+    if use_cache:
+        from app.ocr import cache
+
+        cache.store(key, page)
+    return page
+
+
+def _rgb_array(image: Any) -> Any:
+    import numpy as np
+
+    if hasattr(image, "convert") and hasattr(image, "mode"):   # PIL image
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        return np.asarray(image)
+    array = np.asarray(image)
+    if array.ndim == 2:
+        array = np.stack([array] * 3, axis=-1)
+    if array.ndim != 3 or array.shape[2] not in (3, 4) or array.dtype != np.uint8:
+        raise OcrError("文字识别的输入不是 RGB 图像。", code="ocr_failed")
+    return array[:, :, :3]
+
+
+_engines: dict[str, Any] = {}
+
+
+def _engine(models: ModelSet) -> Any:
+    """The rapidocr engine for `models` (built once; the caller holds OCR_LOCK)."""
+    engine = _engines.get(models.digest + str(models.directory))
+    if engine is not None:
+        return engine
+    try:
+        from rapidocr import RapidOCR
+    except Exception as exc:  # onnxruntime or OpenCV missing or broken
+        raise OcrError(f"文字识别组件无法加载（{type(exc).__name__}: {exc}），无法识别扫描件。请重新安装本软件。",
+                       code="ocr_unavailable") from exc
+    refuse_downloads()
+    params = {"Global.log_level": "error", "Global.model_root_dir": str(models.directory),
+              "Det.model_path": str(models.det), "Cls.model_path": str(models.cls),
+              "Rec.model_path": str(models.rec)}
+    try:
+        engine = RapidOCR(params=params)
+    except OcrError:
+        raise
+    except Exception as exc:
+        raise OcrError(f"文字识别模型无法加载（{type(exc).__name__}: {exc}）。请重新安装本软件。",
+                       code="ocr_unavailable") from exc
+    _engines[models.digest + str(models.directory)] = engine
+    return engine
+
+
+def refuse_downloads() -> None:
+    """Make rapidocr's downloader raise instead of fetching anything (models and character
+    dictionaries alike), for the whole process."""
+    from rapidocr.utils import download_file
+
+    def refuse(cls: Any, params: Any) -> None:
+        url = getattr(params, "file_url", "")
+        raise OcrError(f"文字识别组件试图联网下载文件（{url}），已阻止：本软件不联网下载任何模型。"
+                       f"请重新安装本软件。", code="ocr_model_missing")
+
+    download_file.DownloadFile.run = classmethod(refuse)  # type: ignore[method-assign,assignment]
+
+
+# --- result → OcrPage -------------------------------------------------------------------------
+
+def _page(result: Any, width: int, height: int) -> OcrPage:
+    boxes = getattr(result, "boxes", None)
+    txts = getattr(result, "txts", None)
+    scores = getattr(result, "scores", None)
+    if boxes is None or txts is None or scores is None:
+        return OcrPage(width, height, ())
+    words = tuple(getattr(result, "word_results", ()) or ())
+    kept: list[OcrLine] = []
+    dropped: list[OcrLine] = []
+    for i, (quad, text, score) in enumerate(zip(boxes, txts, scores, strict=False)):
+        points = tuple((float(x), float(y)) for x, y in quad)
+        line = OcrLine(str(text).strip(), _bounds(points), float(score), points,
+                       _chars(words[i] if i < len(words) else ()))
+        verdict = classify(line) if line.text else "noise"
+        if verdict == "keep":
+            kept.append(line)
+        elif verdict == "unsure":
+            dropped.append(line)
+    return OcrPage(width, height, tuple(kept), tuple(dropped))
+
+
+def _bounds(points: tuple[tuple[float, float], ...]) -> Box:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _chars(items: Any) -> tuple[OcrChar, ...]:
+    out: list[OcrChar] = []
+    for item in items or ():
+        try:
+            text, score, quad = item
+            if quad is None:
+                return ()
+            points = tuple((float(x), float(y)) for x, y in quad)
+        except (TypeError, ValueError):
+            return ()
+        out.append(OcrChar(str(text), _bounds(points), float(score)))
+    return tuple(out)
+
+
+def classify(line: OcrLine) -> str:
+    """"noise": what a blank area, a ruled form, a grid of boxes or a shaded block makes the
+    recogniser "read" — fragments of one or two characters, long runs of two or three characters
+    (8888日8, 曰曰曰, ……) — unless the engine is sure of them; dropped without a word.
+    "unsure": real-looking text below MIN_LINE_CONFIDENCE; dropped and reported.
+    "keep": used."""
+    chars = [ch for ch in line.text if not ch.isspace()]
+    if line.confidence < NOISE_CONFIDENCE:
+        if len(chars) <= 2:
+            return "noise"
+        if len(chars) >= 4 and len(set(chars)) <= max(2, min(4, len(chars) // 6)):
+            return "noise"
+    return "unsure" if line.confidence < MIN_LINE_CONFIDENCE else "keep"
