@@ -354,8 +354,30 @@ def classify_items(items: Iterable[PatrolItem], index: ApprovalIndex) -> Iterato
 
 
 def with_approvals(run: PatrolRun, index: ApprovalIndex) -> PatrolRun:
-    return dataclasses.replace(run, items=tuple(classify_items(run.items, index)))
+    """The run with every item classified; approved versions that could not be read are added
+    to the run's problems (they were compared by file hash only)."""
+    from app.patrol.model import PatrolProblem
+
+    extra = tuple(PatrolProblem("", "审核台帐", "approved_copy_unreadable", message) for message in index.problems)
+    return dataclasses.replace(run, items=tuple(classify_items(run.items, index)),
+                               problems=run.problems + extra,
+                               counts=dataclasses.replace(run.counts, problems=run.counts.problems + len(extra)))
+
+
+def index_for(data_dir: Path) -> ApprovalIndex:
+    """The approved versions of the data directory's ledger (none when it has no ledger yet)."""
+    from app.ledger.store import ledger_path
+
+    if not ledger_path(data_dir).exists():
+        return ApprovalIndex(())
+    with Ledger.open(data_dir, create=False) as ledger:
+        return ApprovalIndex.from_ledger(ledger)
+
+
+def annotate_run(run: PatrolRun, data_dir: Path) -> PatrolRun:
+    """`with_approvals` against the ledger of `data_dir` (what `mishen patrol` calls)."""
+    return with_approvals(run, index_for(data_dir))
 
 
 __all__ = ["APPROVAL_LABELS", "Approval", "ApprovalError", "ApprovalIndex", "ApprovalStatus", "ApprovedVersion",
-           "annotate", "classify_items", "diff_sentences", "with_approvals"]
+           "annotate", "annotate_run", "classify_items", "diff_sentences", "index_for", "with_approvals"]

@@ -17,8 +17,10 @@ ITEM_STATUS_NAMES = {ItemStatus.NEW.value: "新增", ItemStatus.CHANGED.value: "
                      ItemStatus.UNCHANGED.value: "未变", ItemStatus.REMOVED.value: "已删除"}
 APPROVAL_NAMES = {"approved": "与审核通过版本一致", "changed": "审核通过后被改动", "unreviewed": "未经审核"}
 KIND_NAMES = {ItemKind.PAGE.value: "网页", ItemKind.ATTACHMENT.value: "附件"}
-PROBLEM_NAMES = {"broken_link": "失效链接", "outside_link": "指向镜像之外的链接", "unlistable": "无法列出的目录",
-                 "repeated_link": "重复链接", "vanished": "文件在巡查中消失", "link_loop": "链接循环"}
+PROBLEM_NAMES = {"broken_link": "失效链接", "outside_link": "指向镜像之外的链接", "outside": "镜像之外的文件",
+                 "unlistable": "无法列出的目录", "repeated_link": "重复链接", "too_many_links": "链接过多",
+                 "vanished": "文件在巡查中消失", "changed_during_patrol": "文件在巡查中被改动",
+                 "link_loop": "链接循环", "approved_copy_unreadable": "审核通过版本的副本无法读取"}
 SEVERITY_ORDER = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 ROOT_SECTION = "（根目录）"
 _HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$", re.IGNORECASE)

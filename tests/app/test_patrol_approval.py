@@ -13,22 +13,22 @@ from app.ledger import Ledger
 from app.patrol.approval import ApprovalIndex, ApprovalStatus, diff_sentences, with_approvals
 from app.patrol.model import ItemKind
 from app.patrol.report_chrome import page_text
-from app.review import Decision, Status, load_review, open_review, review_state, sign_review
+from app.review import Status, load_review, open_review, review_state
 from tests.app.test_patrol_report_helpers import (
     ARTICLE,
     ARTICLE_TITLE,
     SPAM,
     SPAM_LINK,
+    approve,
     page,
     scan_run,
     sha,
     site,
     tamper,
 )
-from tests.app.test_review_helpers import PASSWORD, copy_template, real_scanner
+from tests.app.test_review_helpers import copy_template, real_scanner
 from tests.builders import build_simple_docx
 
-SIGNERS = {1: "xiao_li", 2: "wang_fg", 3: "zhang_zy", 4: "city_zhao"}
 DOCX_TITLE = "关于做好冬季安全生产工作的通知"
 DOCX_BODY = ["各乡镇、各部门：入冬以来，火灾风险上升，现就做好冬季安全生产工作通知如下。",
              "一、压实责任，开展隐患排查。", "二、加强值班值守，确保信息畅通。"]
@@ -37,21 +37,6 @@ DOCX_BODY = ["各乡镇、各部门：入冬以来，火灾风险上升，现就
 @pytest.fixture(autouse=True)
 def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
-
-
-def approve(ledger: Ledger, path: Path, title: str) -> str:
-    """Open a review of `path` and sign every required level with 同意 (the real flow)."""
-    review = open_review(ledger, path, title=title, unit="市体育局", scanner=real_scanner)
-    for _ in range(4):
-        state = review_state(load_review(ledger, review.id))
-        if state.status is Status.APPROVED:
-            return review.id
-        level = state.next_level
-        assert level is not None, state.message
-        sign_review(ledger, review.id, level=level, user=SIGNERS[level], password=PASSWORD,
-                    decision=Decision.APPROVE, opinion="同意发布")
-    assert review_state(load_review(ledger, review.id)).status is Status.APPROVED
-    return review.id
 
 
 @pytest.fixture(scope="module")

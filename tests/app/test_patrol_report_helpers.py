@@ -1,9 +1,11 @@
 """Shared helpers for the patrol approval and report tests (no tests here).
 
 `site(root)` writes a small saved website (html pages with page chrome, a docx and an xlsx
-attachment, a page with injected gambling spam, a broken link); `scan_run(root)` scans every file
-with the real engine (`Engine.load()`, once per session) and builds the `PatrolRun` a patrol
-would hand to the reports.
+attachment, a page whose title carries markup, a broken link); `tamper(page)` injects gambling
+spam; `approve(ledger, path)` takes a file through the real review flow to 审核通过;
+`scan_run(root)` scans every file with the real engine (`Engine.load()`, once per session) and
+builds the `PatrolRun` a patrol would hand to the reports; `patrolled(tmp)` runs the real
+`mishen patrol` service twice (before and after tampering) against a ledger with an approved page.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import html
 import os
 from pathlib import Path
 
+from app.ledger import Ledger
 from app.model import Severity
 from app.patrol.model import (
     ItemKind,
@@ -158,3 +161,61 @@ def unreadable(folder: Path) -> Path:
     p = folder / "broken.docx"
     p.write_bytes(b"PK\x03\x04 not really a zip" + os.urandom(16))
     return p
+
+
+SIGNERS = {1: "xiao_li", 2: "wang_fg", 3: "zhang_zy", 4: "city_zhao"}
+
+
+def approve(ledger: Ledger, path: Path, title: str) -> str:
+    """Open a review of `path` and sign every required level with 同意 (the real flow)."""
+    from app.review import Decision, Status, load_review, open_review, review_state, sign_review
+    from tests.app.test_review_helpers import PASSWORD, real_scanner
+
+    review = open_review(ledger, path, title=title, unit="市体育局", scanner=real_scanner)
+    for _ in range(4):
+        state = review_state(load_review(ledger, review.id))
+        if state.status is Status.APPROVED:
+            return review.id
+        level = state.next_level
+        assert level is not None, state.message
+        sign_review(ledger, review.id, level=level, user=SIGNERS[level], password=PASSWORD,
+                    decision=Decision.APPROVE, opinion="同意发布")
+    assert review_state(load_review(ledger, review.id)).status is Status.APPROVED
+    return review.id
+
+
+def run_patrol(sources: list[Path], db: Path, who: str | None = "bm_admin") -> PatrolRun:
+    """The real patrol service, one worker process."""
+    from app.patrol.service import EngineChoice, engine_spec, patrol
+
+    spec, lexicons = engine_spec(EngineChoice(None))
+    run = None
+    for step in patrol(sources, spec=spec, lexicons=lexicons, db_path=db, workers=1, who=who):
+        if isinstance(step, PatrolRun):
+            run = step
+    assert run is not None
+    return run
+
+
+def patrolled(tmp: Path, factory: object) -> tuple[PatrolRun, list[PatrolSummary], dict[str, Path]]:
+    """A ledger with `news/approved.html` approved; patrol the site, tamper with
+    `news/tampered.html` (a copy of the approved page), add an unreadable file, patrol again and
+    compare with the ledger. Returns the second run, its history and the site's files."""
+    from app.patrol.approval import annotate_run
+    from app.patrol.db import PatrolDb
+    from tests.app.test_review_helpers import copy_template
+
+    os.environ["MISHEN_TEST_FAST_KDF"] = "1"
+    home = copy_template(factory, tmp / "home")  # type: ignore[arg-type]
+    mirror = tmp / "mirror"
+    files = site(mirror)
+    with Ledger.open(home) as ledger:
+        approve(ledger, files["approved"], ARTICLE_TITLE)
+    db = tmp / "patrol.sqlite3"
+    run_patrol([mirror], db)
+    tamper(files["tampered"])
+    files["broken"] = unreadable(files["docx"].parent)
+    run = annotate_run(run_patrol([mirror], db), home)
+    with PatrolDb(db) as pdb:
+        past = list(pdb.history(run.sources, before=run.run_id))
+    return run, past, files
