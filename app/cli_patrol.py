@@ -70,7 +70,7 @@ def run_patrol(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     try:
         choice = EngineChoice(data_dir, tuple(args.lexicon))
-        spec, lexicons = engine_spec(choice, with_files=bool(args.cluster))
+        spec, lexicons = engine_spec(choice, for_cluster=bool(args.cluster))
         who, signer = _who(args, data_dir)
         run: PatrolRun | None = None
         show = sys.stderr.isatty()

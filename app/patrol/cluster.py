@@ -62,7 +62,10 @@ def cluster_runner(address: str) -> Any:
 def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) -> Iterator[ScanOutcome]:
     distributed = _distributed()
     try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        import dask
+
+        timeout = dask.config.get("distributed.comm.timeouts.connect", CONNECT_TIMEOUT)
+        client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"无法连接 Dask 集群调度器 {address}：{exc}。请确认 dask scheduler 已启动、地址和端口正确。",
                            code="cluster_unreachable") from exc
@@ -74,7 +77,7 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
         limit = IN_FLIGHT_PER_WORKER * workers
         finished: dict[int, ScanOutcome] = {}
         pending: dict[Any, ScanTask] = {}
-        queue = distributed.as_completed()
+        queue = distributed.as_completed(loop=client.loop)
         source = iter(tasks)
         next_index = 0
 

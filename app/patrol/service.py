@@ -54,37 +54,19 @@ class EngineChoice:
     use_defaults: bool = True
 
 
-def engine_spec(choice: EngineChoice, *, with_files: bool = False) -> tuple[EngineSpec, tuple[LexiconInfo, ...]]:
+def engine_spec(choice: EngineChoice, *, for_cluster: bool = False) -> tuple[EngineSpec, tuple[LexiconInfo, ...]]:
     """Load the engine once here (a bad lexicon is reported before any worker starts) and
-    describe it for the workers; `with_files` ships the lexicon bytes (for a cluster)."""
+    describe it for the workers; `for_cluster` ships the loaded engine itself (pickled)."""
+    import pickle
+
     from app.scan import Engine
 
     engine = Engine.load(list(choice.extra_lexicons), use_defaults=choice.use_defaults, data_dir=choice.data_dir)
     expected = tuple(info.sha256 for info in engine.lexicons)
-    files: tuple[tuple[str, bytes], ...] = ()
-    if with_files:
-        from app.lexicon.loader import read_lexicon_bytes
-
-        paths = lexicon_paths(choice)
-        files = tuple((p.name, read_lexicon_bytes(p)) for p in paths)
-        if tuple(hashlib.sha256(data).hexdigest() for _, data in files) != expected:
-            raise PatrolError("词库文件在加载过程中被修改，请重试。", code="engine_mismatch")
+    blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL) if for_cluster else b""
     spec = EngineSpec(expected, str(choice.data_dir) if choice.data_dir else None, choice.extra_lexicons,
-                      choice.use_defaults, files)
+                      choice.use_defaults, blob)
     return spec, engine.lexicons
-
-
-def lexicon_paths(choice: EngineChoice) -> list[Path]:
-    """The files `Engine.load` reads for this choice, in its order."""
-    from app.lexicon.loader import default_lexicon_paths
-
-    packs = []
-    if choice.use_defaults and choice.data_dir is not None:
-        from app.packs.layers import active_packs
-
-        packs = active_packs(choice.data_dir)
-    base = [p.csv for p in packs] if packs else (default_lexicon_paths() if choice.use_defaults else [])
-    return [*base, *(Path(p) for p in choice.extra_lexicons)]
 
 
 def _now() -> str:
