@@ -231,9 +231,16 @@ class ApprovalIndex:
             return -best[1], "sentences"
         if titled:
             return min(titled), "title"
-        if named:
-            return named[0], "name"
+        if named and _specific(self._entries[named[0]].version.name):
+            return named[0], "name"   # the same article page (t20261120_4711.html), its text replaced
         return None, ""
+
+
+def _specific(name: str) -> bool:
+    """A page name that identifies one article (a CMS id such as t20261120_4711.html), unlike
+    index.html or list_2.html, which every section has."""
+    stem = PurePosixPath(name).stem
+    return len(stem) >= 6 and sum(ch.isdigit() for ch in stem) >= 4
 
 
 def _title_keys(version: ApprovedVersion, text: PageText) -> set[str]:
@@ -350,7 +357,12 @@ def classify_items(items: Iterable[PatrolItem], index: ApprovalIndex) -> Iterato
         if item.status is ItemStatus.REMOVED or item.sha256 is None or item.error:
             yield item
             continue
-        yield annotate(item, index.classify(item.local_path, item.sha256, item.format, item.kind))
+        try:
+            approval = index.classify(item.local_path, item.sha256, item.format, item.kind)
+        except Exception as exc:  # one odd file must not cost the patrol its report
+            approval = Approval(ApprovalStatus.UNREVIEWED,
+                                error=f"与审核通过版本比对时出错（{type(exc).__name__}: {exc}），按未经审核列出")
+        yield annotate(item, approval)
 
 
 def with_approvals(run: PatrolRun, index: ApprovalIndex) -> PatrolRun:

@@ -151,7 +151,12 @@ def _html_without_chrome(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     if not text.strip():
         return b"", ()
     parser = lxml.html.HTMLParser(no_network=True, remove_pis=True, default_doctype=False, huge_tree=True)
-    root = lxml.html.document_fromstring(text, parser=parser)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except Exception:  # lxml gives up ("Document is empty"…): the reader decides what the page says
+        return data, ()
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        return data, ()  # nested too deep for libxml2's tree: the reader's event parser reads it whole
     _strip_chrome(root)
     for meta in list(root.iter("meta")):
         if meta.get("charset") is not None or (meta.get("http-equiv") or "").lower() == "content-type":
@@ -204,11 +209,15 @@ def page_text(path: Path, fmt: str | None, data: bytes | None = None) -> PageTex
     """The own text of one file: html without its chrome (from `data` when given, else the file),
     any other format through its reader. Raises `app.errors.ReadError` when it cannot be read."""
     if fmt == "html":
+        from app.errors import ReadError
         from app.readers.html import read
 
         raw = data if data is not None else _read_bytes(path)
-        cleaned, links = _html_without_chrome(raw)
-        doc = read(path, cleaned, hashlib.sha256(raw).hexdigest())
+        try:
+            cleaned, links = _html_without_chrome(raw)
+            doc = read(path, cleaned, hashlib.sha256(raw).hexdigest())
+        except (RecursionError, MemoryError, ValueError) as exc:
+            raise ReadError(f"网页无法解析（{type(exc).__name__}）", code="corrupt") from None
         title = next((s.text for s in doc.segments if s.location.part is Part.TITLE), "")
         return PageText(tuple(_sentences(doc, html=True)), links, title, True)
     from app.readers import read_document
