@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.patrol.approval import ApprovalIndex, ApprovalStatus, ApprovedVersion  # noqa: E402
-from app.patrol.model import ItemKind  # noqa: E402
-from app.patrol.report_chrome import page_text  # noqa: E402
-from tests.app.test_patrol_report_helpers import page, tamper  # noqa: E402
+from app.patrol.approval import ApprovalIndex, ApprovalStatus, ApprovedVersion
+from app.patrol.model import ItemKind
+from app.patrol.report_chrome import page_text
+from tests.app.test_patrol_report_helpers import page, tamper
 
-WORDS = "推进 全面 深化 改革 工作 会议 部署 落实 责任 安全 生产 统计 公报 全市 经济 发展 服务 群众 政务 公开".split()
+WORDS = ["推进", "全面", "深化", "改革", "工作", "会议", "部署", "落实", "责任", "安全", "生产", "统计", "公报", "全市", "经济", "发展", "服务", "群众", "政务", "公开"]
 
 
 def article(rng: random.Random, k: int) -> tuple[str, list[str]]:
