@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -116,17 +117,15 @@ WriteReport = Callable[["PatrolRun", Path, tuple["PatrolSummary", ...]], None]
 
 def _report_writers(args: argparse.Namespace) -> list[tuple[Path, WriteReport]] | str:
     """(path, writer(run, path, history)) for each report asked for, or a message why not."""
+    from app.patrol.report_html import write_html_report
+    from app.patrol.report_xlsx import write_xlsx_report
+
     out: list[tuple[Path, WriteReport]] = []
     if args.report:
-        write_html = _optional("app.patrol.report_html", "write_html_report")
-        if write_html is None:
-            return "HTML 巡查报告（--report）尚未提供，请去掉 --report 后重试。"
-        out.append((Path(args.report), write_html))
+        def html(run: PatrolRun, path: Path, history: tuple[PatrolSummary, ...]) -> None:
+            write_html_report(run, path, history)
+        out.append((Path(args.report), html))
     if args.xlsx:
-        write_xlsx_report = _optional("app.patrol.report_xlsx", "write_xlsx_report")
-        if write_xlsx_report is None:
-            return "xlsx 巡查报表（--xlsx）尚未提供，请去掉 --xlsx 后重试。"
-
         def xlsx(run: PatrolRun, path: Path, history: tuple[PatrolSummary, ...]) -> None:
             write_xlsx_report(run, path)
         out.append((Path(args.xlsx), xlsx))
@@ -136,16 +135,6 @@ def _report_writers(args: argparse.Namespace) -> list[tuple[Path, WriteReport]] 
         if not path.parent.is_dir():
             return f"报告所在的文件夹不存在：{path.parent}"
     return out
-
-
-def _optional(module: str, name: str) -> Callable[..., None] | None:
-    import importlib
-
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
 
 
 def _who(args: argparse.Namespace, data_dir: Path) -> tuple[str | None, object | None]:
@@ -171,16 +160,10 @@ def _who(args: argparse.Namespace, data_dir: Path) -> tuple[str | None, object |
 
 
 def _with_approvals(run: PatrolRun, data_dir: Path) -> PatrolRun:
-    """Approved / changed / never reviewed, from the ledger, when that part is available."""
-    try:
-        from app.patrol import approval
-    except ImportError:
-        return run
-    annotate = getattr(approval, "annotate_run", None)
-    if annotate is None:
-        return run
-    result: PatrolRun = annotate(run, data_dir)
-    return result
+    """Approved / changed after approval / never reviewed, from the ledger (app.patrol.approval)."""
+    from app.patrol.approval import annotate_run
+
+    return annotate_run(run, data_dir)
 
 
 def _history(db_path: Path, run: PatrolRun) -> tuple[PatrolSummary, ...]:
@@ -242,11 +225,16 @@ def write_text(run: PatrolRun, out: TextIO) -> None:
     if run.previous_run_id is not None:
         out.write(f"与上次相比：新增 {c.new}，改动 {c.changed}，删除 {c.removed}；新问题 {c.new_findings}，"
                   f"已消除 {c.resolved_findings}\n")
+    approvals = Counter(i.approval for i in run.items if i.approval)
+    if approvals:
+        from app.patrol.approval import APPROVAL_LABELS, ApprovalStatus
+
+        out.write("发布审批：" + "，".join(f"{APPROVAL_LABELS[s]} {approvals.get(s.value, 0)}" for s in ApprovalStatus) + "\n")
     for item in run.items:
         if item.status is ItemStatus.REMOVED:
             out.write(f"\n[已删除] {item.location}\n")
             continue
-        if not item.findings and not item.error:
+        if not item.findings and not item.error and item.approval != "changed":
             continue
         tag = {"new": "新增", "changed": "改动", "unchanged": ""}.get(item.status.value, "")
         out.write("\n" + "-" * 72 + "\n")

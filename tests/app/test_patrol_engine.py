@@ -3,6 +3,7 @@ links checked inside the mirror, incremental re-runs, the ledger record."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -134,9 +135,10 @@ def test_each_run_is_recorded_in_the_ledger_and_it_verifies(tmp_path: Path) -> N
     assert (home / "patrol.sqlite3").is_file()        # the default database is in the data directory
     with Ledger.open(home) as ledger:
         add_people(ledger, {}, "unused")
+    report, sheet = tmp_path / "巡查报告.html", tmp_path / "巡查报表.xlsx"
     result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(home), "patrol", str(mirror.root),
-                             "--by", ADMIN, "--password-stdin"], capture_output=True, text=True, cwd=REPO,
-                            timeout=300, input=ADMIN_PASSWORD + "\n")
+                             "--by", ADMIN, "--password-stdin", "--report", str(report), "--xlsx", str(sheet)],
+                            capture_output=True, text=True, cwd=REPO, timeout=300, input=ADMIN_PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
     assert "已记入台帐" in result.stdout
     with Ledger.open(home) as ledger:
@@ -145,6 +147,10 @@ def test_each_run_is_recorded_in_the_ledger_and_it_verifies(tmp_path: Path) -> N
     assert events[0].payload["run_id"] == first["run_id"]
     assert events[0].payload["counts"]["files"] == len(mirror.files)
     assert events[0].payload["sources"] == [str(mirror.root.resolve())]
+    assert events[0].payload["reports"] == []
+    assert events[1].payload["reports"] == [
+        {"file": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in (report, sheet)]
+    assert "<svg" in report.read_text(encoding="utf-8")
     verify = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(home), "ledger", "verify"],
                             capture_output=True, text=True, cwd=REPO, timeout=120)
     assert verify.returncode == 0, verify.stdout + verify.stderr
