@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.batch_window = None
         self.ledger_window = None
         self.leader_view = None
+        self.stats_window = None
         self.review = None       # ReviewController once the review core is available
 
         self.tabs = QTabWidget(self)
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.rescan_action = self._action(tr("重新审查"), self.rescan_current, "F5")
         self.batch_action = self._action(tr("批量审查…"), self.open_batch, "Ctrl+B")
         self.ledger_action = self._action(tr("审批台帐与审计记录…"), self.open_ledger, "Ctrl+L")
+        self.stats_action = self._action(tr("审查工作统计…"), self.open_stats)
         self.leader_action = self._action(tr("领导审批视图"), self.open_leader_view, "Ctrl+Shift+L")
         self.settings_action = self._action(tr("设置…"), self.open_settings, "Ctrl+,")
         self.quit_action = self._action(tr("退出"), self.close, QKeySequence.StandardKey.Quit)
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         review_menu = menu.addMenu(tr("审核(&R)"))
         review_menu.addAction(self.leader_action)
         review_menu.addAction(self.ledger_action)
+        review_menu.addAction(self.stats_action)
         self.review_menu = review_menu
 
         tools = QToolBar(tr("工具栏"), self)
@@ -546,6 +549,19 @@ class MainWindow(QMainWindow):
             self.errors.show(self.tr("审核与台帐模块尚不可用。"))
             return None
         return self.review.open_ledger()
+
+    def open_stats(self) -> QWidget | None:
+        if self.review is None:
+            self.errors.show(self.tr("审核与台帐模块尚不可用。"))
+            return None
+        from ui.stats.stats_window import StatsWindow
+
+        if self.stats_window is None:
+            self.stats_window = StatsWindow(self.review.controller, self)
+        self.stats_window.show()
+        self.stats_window.raise_()
+        self.stats_window.reload()
+        return self.stats_window
 
     def open_leader_view(self) -> QWidget | None:
         if self.review is None:
