@@ -23,7 +23,7 @@ _FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/true
 Box = tuple[float, float, float, float]
 
 
-def cjk_font(size: int):  # noqa: ANN201 - a PIL font
+def cjk_font(size: int):
     from PIL import ImageFont
 
     for path in _FONTS:
@@ -33,9 +33,8 @@ def cjk_font(size: int):  # noqa: ANN201 - a PIL font
 
 
 def scan_page(lines: list[tuple[str, tuple[int, int]]] | None = None, *, angle: float = 1.2,
-              noise: float = 16.0, size: int = 46, seed: int = 1):  # noqa: ANN201 - (PIL image, boxes)
+              noise: float = 16.0, size: int = 46, seed: int = 1):
     """A noised, slightly rotated A4 scan; returns (image, {text: pixel box as drawn})."""
-    import numpy as np
     from PIL import Image, ImageDraw
 
     if lines is None:
@@ -51,7 +50,7 @@ def scan_page(lines: list[tuple[str, tuple[int, int]]] | None = None, *, angle: 
     return add_noise(image, noise, seed), boxes
 
 
-def add_noise(image, noise: float = 16.0, seed: int = 1):  # noqa: ANN001, ANN201
+def add_noise(image, noise: float = 16.0, seed: int = 1):
     import numpy as np
     from PIL import Image
 
@@ -61,13 +60,13 @@ def add_noise(image, noise: float = 16.0, seed: int = 1):  # noqa: ANN001, ANN20
     return Image.fromarray(noisy)
 
 
-def blank_page():  # noqa: ANN201
+def blank_page():
     from PIL import Image
 
     return add_noise(Image.new("L", A4_PX, 250), 10.0, 2)
 
 
-def ruled_page():  # noqa: ANN201
+def ruled_page():
     """A form: ruled lines and a grid of empty boxes, no text."""
     from PIL import Image, ImageDraw
 
@@ -89,7 +88,7 @@ def to_points(box: Box) -> Box:
     return (box[0] * k, box[1] * k, box[2] * k, box[3] * k)
 
 
-def image_pdf(path: Path, images: list, *, text_first_page: str | None = FIRST_PAGE) -> Path:  # noqa: ANN001
+def image_pdf(path: Path, images: list, *, text_first_page: str | None = FIRST_PAGE) -> Path:
     """A PDF whose first page has a text layer (unless None) and whose other pages are only
     the given images, each filling an A4 page."""
     from reportlab.lib.pagesizes import A4

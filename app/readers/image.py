@@ -79,8 +79,8 @@ def _frames(data: bytes, kind: str) -> list[Any]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             frames = getattr(image, "n_frames", 1)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_big(what, str(exc)) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Pillow's own check
+        raise _too_big(what, f"像素数超过上限 {MAX_PIXELS // 1_000_000} 百万像素") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise guards.corrupt(what, "无法识别图像数据") from exc
     if frames > MAX_FRAMES:
@@ -114,7 +114,7 @@ def _prepared(frame: Any, number: int, kind: str) -> tuple[Any, float]:
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             page = image.convert("RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_big(f"图片（{kind}）", str(exc)) from exc
+        raise _too_big(f"图片（{kind}）", f"像素数超过上限 {MAX_PIXELS // 1_000_000} 百万像素") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise guards.corrupt(f"图片（{kind}）", f"第{number}页图像数据损坏或不完整") from exc
     if scale < 1.0:
