@@ -105,7 +105,7 @@ def _redact(args: argparse.Namespace) -> int:
         chosen = select(items, ids=args.finding or (), categories=args.category or (), min_severity=min_sev)
         if not chosen and not regions:
             raise MishenError("按所给条件没有要遮盖的问题，未生成副本。", code="nothing_selected")
-        result = redact_file(doc, chosen, args.output, regions=regions, revisions=args.revisions)
+        result = redact_file(doc, chosen, args.output, regions=regions, revisions=args.revisions, ocr=args.ocr)
         _print_result(result, args.format, "注意：未指定 --review，本副本未记入台帐。")
         return 0
     if not args.by:
@@ -131,7 +131,7 @@ def _redact(args: argparse.Namespace) -> int:
             recorded["seq"] = event.seq
 
         result = redact_file(doc, chosen, args.output, regions=regions, revisions=args.revisions,
-                             before_replace=record)
+                             before_replace=record, ocr=args.ocr)
     _print_result(result, args.format, f"已记入台帐：第 {recorded['seq']} 条（审核单 {review.id}，办理人 {args.by}）。")
     return 0
 
@@ -173,6 +173,8 @@ def register(sub: Any) -> None:
     p.add_argument("--category", nargs="+", action="extend", metavar="C", help="遮盖这些类别的问题（如 personal_info 或 个人信息）")
     p.add_argument("--region", action="append", metavar="PAGE:L,B,R,T", help="另行遮盖 PDF 某页的区域（如扫描页的图像区域）")
     p.add_argument("--revisions", choices=("accept", "reject"), default="reject", help="docx 修订：接受或拒绝（默认拒绝）")
+    p.add_argument("--ocr", choices=("auto", "on", "off"), default="auto",
+                   help="读取原文件和复查副本时的文字识别：auto（没有文字层的页面，默认）、on、off")
     p.add_argument("--by", metavar="USER", help="办理人（与 --review 一起使用，其签名记入台帐）")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
     p.add_argument("--format", choices=("text", "json"), default="text")

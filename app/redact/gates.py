@@ -31,12 +31,13 @@ def _short(needles: Sequence[str]) -> str:
     return "、".join(f"“{n[:2]}…”（{len(squeeze(n))} 字）" for n in needles)
 
 
-def own_reader(path: Path, needles: Sequence[str], report: GateReport) -> None:
+def own_reader(path: Path, needles: Sequence[str], report: GateReport, ocr: str = "auto") -> None:
     from app.errors import ReadError
+    from app.ocr.options import OcrOptions
     from app.readers import read_document
 
     try:
-        doc = read_document(path)
+        doc = read_document(path, ocr=OcrOptions(ocr))
     except ReadError as exc:
         report.problems.append(f"本软件无法重新读取生成的副本：{exc.message}")
         return
@@ -48,13 +49,14 @@ def own_reader(path: Path, needles: Sequence[str], report: GateReport) -> None:
                 report.pages.add(seg.location.page)
 
 
-def pdf_gates(path: Path, needles: Sequence[str], boxes: dict[int, list[Box]]) -> GateReport:
+def pdf_gates(path: Path, needles: Sequence[str], boxes: dict[int, list[Box]], ocr: str = "auto") -> GateReport:
+    """`ocr="auto"`: pages without a text layer (rasterised, scanned) are read by OCR as well."""
     import pdfplumber
 
     from app.redact.pdf_locate import chars_in_boxes
 
     report = GateReport()
-    own_reader(path, needles, report)
+    own_reader(path, needles, report, ocr)
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             text = page.extract_text() or ""

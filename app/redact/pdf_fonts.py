@@ -65,7 +65,9 @@ def font_info(font: Any) -> FontInfo:
     if subtype == "/Type0":
         encoding = font.get("/Encoding")
         if str(encoding) != "/Identity-H":
-            what = str(encoding) if encoding is not None and not hasattr(encoding, "read_bytes") else "内嵌 CMap"
+            import pikepdf
+
+            what = str(encoding) if isinstance(encoding, pikepdf.Name) else "内嵌 CMap"
             return FontInfo(False, f"CID 字体使用 {what.lstrip('/')} 编码")
         descendants = font.get("/DescendantFonts")
         if descendants is None or len(descendants) != 1:

@@ -7,24 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app.model import Document
 from app.redact.match import SPACE, find_spans
 from app.redact.model import Box
 
 PAD = 0.6   # points around each line box
-
-
-def page_texts(pdf: Any) -> list[str]:
-    out = []
-    for index in range(len(pdf)):
-        page = pdf[index]
-        tp = page.get_textpage()
-        try:
-            n = tp.count_chars()
-            out.append(tp.get_text_range(0, n) if n > 0 else "")
-        finally:
-            tp.close()
-            page.close()
-    return out
 
 
 def _char_boxes(textpage: Any, start: int, end: int) -> list[Box]:
@@ -92,6 +79,44 @@ def locate(path: Path, needles: Sequence[str], password: str | None = None) -> t
         finally:
             pdf.close()
     return boxes, found
+
+
+def locate_ocr(path: Path, doc: Document, needles: Sequence[str]) -> dict[int, list[Box]]:
+    """Boxes of the withheld strings in text MiShen read by OCR (segments with character boxes,
+    y down from the top of the page), turned into PDF page space. Pages whose box is offset or
+    rotated are left to the gates (which then refuse the copy rather than guess)."""
+    import pypdfium2 as pdfium
+
+    from app.readers.pdf import PDFIUM_LOCK
+
+    ocr = [s for s in doc.segments if s.boxes and s.location.page is not None]
+    if not ocr:
+        return {}
+    out: dict[int, list[Box]] = {}
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            for seg in ocr:
+                spans = find_spans(seg.text, needles)
+                if not spans:
+                    continue
+                number = seg.location.page
+                assert number is not None
+                page = pdf[number - 1]
+                try:
+                    height = float(page.get_size()[1])
+                    left0, bottom0, _r, _t = page.get_cropbox()
+                    if page.get_rotation() or abs(left0) > 0.01 or abs(bottom0) > 0.01:
+                        continue
+                finally:
+                    page.close()
+                for s, e in spans:
+                    chars = [Box(b[0], height - b[3], b[2], height - b[1]) for b in seg.boxes[s:e]
+                             if b[2] > b[0] and b[3] > b[1]]
+                    out.setdefault(number, []).extend(line_boxes(chars))
+        finally:
+            pdf.close()
+    return out
 
 
 def chars_in_boxes(path: Path, boxes: dict[int, list[Box]], shrink: float = 0.2) -> dict[int, str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.errors import ReadError
+from app.model import Document
 from app.redact.gates import GateReport
 from app.redact.model import Action, Box, GateError, RedactError, RedactionResult, Region, Withheld
 
@@ -28,17 +29,24 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def source_format(path: Path) -> tuple[str, str | None]:
-    """("pdf" | "docx" | "xlsx" | "txt" | "html", the text encoding) — by content, as the scan reads it."""
+def read_source(path: Path, ocr: str = "auto") -> Document:
+    """The document as the scan reads it (format by content; OCR as `ocr`: auto|on|off)."""
+    from app.ocr.options import OcrOptions
     from app.readers import read_document
 
     try:
-        doc = read_document(path)
+        doc = read_document(path, ocr=OcrOptions(ocr))
     except ReadError as exc:
         raise RedactError(f"无法读取原文件：{exc.message}", code=exc.code) from exc
     if doc.format not in _FORMATS:
         raise RedactError(f"{doc.format} 格式不能直接制作副本；请先另存为 docx、xlsx 或 PDF 后再处理。",
                           code="unsupported")
+    return doc
+
+
+def source_format(path: Path) -> tuple[str, str | None]:
+    """("pdf" | "docx" | "xlsx" | "txt" | "html", the text encoding)."""
+    doc = read_source(path)
     return doc.format, doc.encoding
 
 
@@ -46,13 +54,11 @@ def _needles(withheld: Sequence[Withheld]) -> list[str]:
     return sorted({w.text.strip() for w in withheld if w.text.strip()}, key=lambda s: (-len(s), s))
 
 
-def _unlocated(path: Path, fmt: str, needles: list[str], on_pages: set[str]) -> list[str]:
+def _unlocated(doc: Document, needles: list[str], on_pages: set[str]) -> list[str]:
     """Needles found neither where the rewriter looks nor anywhere MiShen's reader reads."""
-    from app.readers import read_document
     from app.redact.match import contains_any
 
-    text = read_document(path).text
-    present = set(contains_any(text, needles))
+    present = set(contains_any(doc.text, needles))
     return [n for n in needles if n not in present and n not in on_pages]
 
 
@@ -63,16 +69,19 @@ def _fail(report: GateReport) -> GateError:
 
 def redact_file(source: str | Path, withheld: Sequence[Withheld], output: str | Path, *,
                 regions: Sequence[Region] = (), revisions: str = "reject",
-                before_replace: BeforeReplace | None = None) -> RedactionResult:
+                before_replace: BeforeReplace | None = None, ocr: str = "auto") -> RedactionResult:
     """Write the partial-disclosure copy of `source` to `output` (see module doc).
-    `before_replace(tmp, result)` runs after both gates passed and before the move (ledger)."""
+    `before_replace(tmp, result)` runs after both gates passed and before the move (ledger).
+    `ocr` (auto|on|off): how the source and, in gate 1, the copy are read — with `auto`, pages
+    without a text layer are read by OCR, so text left in an image is found too."""
     from app.exports.atomic import atomic_write
 
     started = time.monotonic()
     src, out = Path(source), Path(output)
     if src.resolve() == out.resolve():
         raise RedactError("输出文件不能与原文件相同。", code="usage")
-    fmt, encoding = source_format(src)
+    doc = read_source(src, ocr)
+    fmt = doc.format
     needles = _needles(withheld)
     if not needles and not regions:
         raise RedactError("没有要遮盖的内容（所选问题为空）。", code="nothing_selected")
@@ -82,7 +91,7 @@ def redact_file(source: str | Path, withheld: Sequence[Withheld], output: str | 
     state: dict[str, object] = {}
 
     def write(tmp: Path) -> None:
-        actions, boxes, raster = _build(src, fmt, encoding, needles, list(regions), tmp, revisions)
+        actions, boxes, raster = _build(src, doc, needles, list(regions), tmp, revisions, ocr)
         state["result"] = RedactionResult(str(src), str(out), fmt, source_sha, sha256_file(tmp), tuple(withheld),
                                           tuple(actions), {p: tuple(b) for p, b in boxes.items()}, raster)
 
@@ -100,13 +109,14 @@ def redact_file(source: str | Path, withheld: Sequence[Withheld], output: str | 
     return replace(result, seconds=time.monotonic() - started)
 
 
-def _build(src: Path, fmt: str, encoding: str | None, needles: list[str], regions: list[Region], tmp: Path,
-           revisions: str) -> tuple[list[Action], dict[int, list[Box]], tuple[int, ...]]:
+def _build(src: Path, doc: Document, needles: list[str], regions: list[Region], tmp: Path,
+           revisions: str, ocr: str) -> tuple[list[Action], dict[int, list[Box]], tuple[int, ...]]:
     from app.redact import gates
 
+    fmt, encoding = doc.format, doc.encoding
     if fmt == "pdf":
-        return _build_pdf(src, needles, regions, tmp)
-    missing = _unlocated(src, fmt, needles, set())
+        return _build_pdf(src, doc, needles, regions, tmp, ocr)
+    missing = _unlocated(doc, needles, set())
     if missing:
         raise RedactError(f"在文件中找不到要遮盖的内容（{len(missing)} 项），无法确认已遮盖，未生成文件。",
                           code="not_located")
@@ -130,14 +140,16 @@ def _build(src: Path, fmt: str, encoding: str | None, needles: list[str], region
     return actions, {}, ()
 
 
-def _build_pdf(src: Path, needles: list[str], regions: list[Region], tmp: Path
+def _build_pdf(src: Path, doc: Document, needles: list[str], regions: list[Region], tmp: Path, ocr: str
                ) -> tuple[list[Action], dict[int, list[Box]], tuple[int, ...]]:
     from app.redact.gates import pdf_gates
     from app.redact.pdf import PdfPlan, build_pdf_copy
-    from app.redact.pdf_locate import locate
+    from app.redact.pdf_locate import locate, locate_ocr
 
     boxes, found = locate(src, needles)
-    missing = _unlocated(src, "pdf", needles, found)
+    for page, page_boxes in locate_ocr(src, doc, needles).items():
+        boxes.setdefault(page, []).extend(page_boxes)
+    missing = _unlocated(doc, needles, found)
     if missing:
         raise RedactError(f"在文件中找不到要遮盖的内容（{len(missing)} 项；扫描件页面的内容须先经文字识别定位，"
                           "或用 --region 指定区域），无法确认已遮盖，未生成文件。", code="not_located")
@@ -146,7 +158,7 @@ def _build_pdf(src: Path, needles: list[str], regions: list[Region], tmp: Path
     plan = PdfPlan(boxes)
     for _attempt in range(3):
         actions = build_pdf_copy(src, plan, tmp)
-        report = pdf_gates(tmp, needles, boxes)
+        report = pdf_gates(tmp, needles, boxes, ocr)
         if report.ok:
             return actions, boxes, tuple(sorted(plan.raster))
         fresh = report.pages - set(plan.raster)
