@@ -52,6 +52,8 @@ _COMMON = 50
 #: Keys shorter than this must match exactly (not as a substring of the other version's text).
 _SHORT_KEY = 6
 _MAX_LINES = 200
+#: A title identifies a page only when it says more than "工作动态" or "通知公告".
+_TITLE_KEY = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,27 +214,33 @@ class ApprovalIndex:
         return Approval(ApprovalStatus.CHANGED, how, entry.version, tuple(added), tuple(removed), links)
 
     def _candidate(self, text: PageText, named: list[int]) -> tuple[int | None, str]:
+        """The approved version this page is a later state of, if it is recognisably one: the same
+        title (or heading), the same article file name, or most of its text. Pages built from one
+        template (the same sentences, other numbers and titles) are other pages, not edits."""
         votes: Counter[int] = Counter()
-        for key in set(text.keys):
+        page_keys = set(text.keys)
+        for key in page_keys:
             for i in self._postings.get(key, ()):
                 votes[i] += 1
         titled: set[int] = set()
         for key in _page_title_keys(text):
             titled.update(self._by_title.get(key, ()))
+        specific = {i for i in named if _specific(self._entries[i].version.name)}
         best: tuple[float, int] | None = None
         for i, shared in votes.items():
-            size = len(set(self._entries[i].text.keys)) or 1
-            share = shared / size
-            if (shared >= 2 and (share >= 0.3 or i in titled or i in named)) or share >= 0.6:
-                score = (share + (0.5 if i in titled else 0.0) + (0.25 if i in named else 0.0), -i)
+            share_a = shared / (len(set(self._entries[i].text.keys)) or 1)   # of the approved text, on the page
+            share_p = shared / (len(page_keys) or 1)                         # of the page, approved text
+            if i in titled or i in specific or (share_a >= 0.7 and share_p >= 0.5):
+                score = (share_a + (1.0 if i in titled else 0.0) + (0.5 if i in specific else 0.0), -i)
                 if best is None or score > best:
                     best = score
         if best is not None:
-            return -best[1], "sentences"
+            i = -best[1]
+            return i, "title" if i in titled else "name" if i in specific else "sentences"
         if titled:
             return min(titled), "title"
-        if named and _specific(self._entries[named[0]].version.name):
-            return named[0], "name"   # the same article page (t20261120_4711.html), its text replaced
+        if specific:
+            return min(specific), "name"   # the same article page (t20261120_4711.html), its text replaced
         return None, ""
 
 
@@ -250,7 +258,7 @@ def _title_keys(version: ApprovedVersion, text: PageText) -> set[str]:
     first = next((s for s in text.sentences if s.part != "title"), None)
     if first is not None:
         keys.add(first.key)
-    return {k for k in keys if len(k) >= 4}
+    return {k for k in keys if len(k) >= _TITLE_KEY}
 
 
 def _page_title_keys(text: PageText) -> set[str]:
@@ -258,7 +266,7 @@ def _page_title_keys(text: PageText) -> set[str]:
     first = next((s for s in text.sentences if s.part != "title"), None)
     if first is not None:
         keys.add(first.key)
-    return {k for k in keys if len(k) >= 4}
+    return {k for k in keys if len(k) >= _TITLE_KEY}
 
 
 def _present(s: Sentence, keys: set[str], joined: str) -> bool:

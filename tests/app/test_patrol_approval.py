@@ -59,6 +59,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     (base / "new_chrome.html").write_text(page(ARTICLE_TITLE, ARTICLE, nav="首页 专题专栏 政策解读", site="某市政府",
                                                                extra='<a href="../files/notice.docx">附件</a>'),
                                           encoding="utf-8")
+    # another notice built from the same template: two sentences in common, other title — another page
+    (base / "sibling.html").write_text(page("关于开展2027年冬季长跑活动的通知", [ARTICLE[0], "活动时间为2027年1月5日。", ARTICLE[2]]),
+                                       encoding="utf-8")
     with Ledger.open(home) as ledger:
         ids = {"page": approve(ledger, files["approved"], ARTICLE_TITLE),
                "docx": approve(ledger, files["docx"], "报名表"),
@@ -124,6 +127,11 @@ def test_injected_spam_makes_the_page_changed_with_the_added_text(world: dict[st
 def test_unreviewed_pages_are_unreviewed(world: dict[str, object]) -> None:
     assert _item(world, "news/unreviewed.html").approval == "unreviewed"   # a review still in progress
     assert _item(world, "www.example.gov.cn/index.html").approval == "unreviewed"
+
+
+def test_a_page_from_the_same_template_is_another_page_not_an_edit(world: dict[str, object]) -> None:
+    item = _item(world, "news/sibling.html")
+    assert item.approval == "unreviewed", item.approval_detail
 
 
 def test_attachments_by_file_hash_and_by_name(world: dict[str, object]) -> None:
