@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.leader_view = None
         self.stats_window = None
         self.review = None       # ReviewController once the review core is available
+        self.lexicon_editor = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("documentTabs")
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         self.rescan_action = self._action(tr("重新审查"), self.rescan_current, "F5")
         self.batch_action = self._action(tr("批量审查…"), self.open_batch, "Ctrl+B")
         self.ledger_action = self._action(tr("审批台帐与审计记录…"), self.open_ledger, "Ctrl+L")
+        self.lexicon_action = self._action(tr("词库管理…"), self.open_lexicon_editor)
         self.stats_action = self._action(tr("审查工作统计…"), self.open_stats)
         self.leader_action = self._action(tr("领导审批视图"), self.open_leader_view, "Ctrl+Shift+L")
         self.settings_action = self._action(tr("设置…"), self.open_settings, "Ctrl+,")
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
         review_menu = menu.addMenu(tr("审核(&R)"))
         review_menu.addAction(self.leader_action)
         review_menu.addAction(self.ledger_action)
+        review_menu.addAction(self.lexicon_action)
         review_menu.addAction(self.stats_action)
         self.review_menu = review_menu
 
@@ -562,6 +565,19 @@ class MainWindow(QMainWindow):
         self.stats_window.raise_()
         self.stats_window.reload()
         return self.stats_window
+
+    def open_lexicon_editor(self) -> QWidget:
+        """审核 → 词库管理 (ui/lexicon): on the review controller's ledger when there is one."""
+        from ui.lexicon.editor_window import LexiconEditor
+
+        if self.lexicon_editor is None:
+            controller = self.review.controller if self.review is not None else None
+            self.lexicon_editor = LexiconEditor(self.data_dir, controller, self)
+            self.lexicon_editor.lexicons_changed.connect(self._lexicons_changed)
+            self.lexicon_editor.reload()
+        self.lexicon_editor.show()
+        self.lexicon_editor.raise_()
+        return self.lexicon_editor
 
     def open_leader_view(self) -> QWidget | None:
         if self.review is None:

@@ -1,0 +1,732 @@
+"""The lexicon editor window (审核 → 词库管理) for the 保密管理员 and the secrecy bureau.
+
+Four tabs: 词条 (browse and search the bureau's draft and the unit's own layer, filter by
+category/severity/layer, add/edit/delete terms and allow entries, import false-alarm proposals,
+try a term on a sentence), 测试用例 (the draft's vectors), 签发 (build and sign a new version with
+a key file and password, install a signed pack) and 已安装 (installed packs, their ledger history,
+roll back). Everything slow — reading a pack, building the automaton, signing, installing, the
+ledger — runs in the worker (ui/shell/worker.py); the window only shows results. Core logic is in
+app.packs (editor, local, service); `lexicons_changed` tells the main window to reload its engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model import Category, Severity
+from app.packs.editor import BUREAU, LOCAL, EditorEntry
+from app.packs.format import Manifest, Pack, PackEntry, Vector
+from ui.lexicon.entry_dialog import EntryDialog
+from ui.lexicon.models import (
+    ROW_ROLE,
+    EntriesFilter,
+    EntriesModel,
+    HistoryModel,
+    InstalledModel,
+    VectorsModel,
+    category_label,
+    severity_label,
+)
+from ui.shell import worker
+from ui.shell.errors import friendly_message
+
+LedgerFn = Callable[[Any], Any]
+
+
+class OwnLedger:
+    """Runs `fn(ledger)` in the worker on a ledger opened for the call — when the window has no
+    review controller (which owns the process's ledger) to run it on."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._lock = threading.Lock()
+        self.session = None
+
+    def run(self, fn: LedgerFn, on_result: Callable[[Any], None] | None = None,
+            on_error: Callable[[str], None] | None = None, name: str = "ledger") -> worker.Job:
+        from app.ledger.store import Ledger
+
+        def work() -> Any:
+            with self._lock, Ledger.open(self.data_dir) as ledger:
+                return fn(ledger)
+
+        def error(exc: BaseException) -> None:
+            if on_error is not None:
+                on_error(friendly_message(exc))
+
+        return worker.run_call(work, on_result=on_result, on_error=error, name=name)
+
+
+class LexiconEditor(QWidget):
+    lexicons_changed = Signal()      # a pack was installed or rolled back, or the unit's layer changed
+
+    def __init__(self, data_dir: str | Path | None = None, controller: Any = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from app.paths import data_dir as resolve
+
+        self.setObjectName("lexiconEditor")
+        self.setWindowTitle(self.tr("词库管理"))
+        self.data_dir = resolve(str(data_dir) if data_dir is not None else None)
+        self.ledger = controller if controller is not None else OwnLedger(self.data_dir)
+        self.draft: Pack | None = None
+        self.local: tuple[PackEntry, ...] = ()
+        self.trial: Any = None          # the last app.packs.editor.TermTrial
+        self.built: Path | None = None  # the last pack built and signed here
+        self.busy = 0
+        self._jobs: list[worker.Job] = []
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._entries_tab(), self.tr("词条"))
+        self.tabs.addTab(self._vectors_tab(), self.tr("测试用例"))
+        self.tabs.addTab(self._build_tab(), self.tr("签发"))
+        self.tabs.addTab(self._installed_tab(), self.tr("已安装"))
+        self.warning = QLabel("", self)
+        self.warning.setObjectName("lexiconWarning")
+        self.warning.setStyleSheet("color:#b00020; font-weight:bold")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        self.status = QLabel("", self)
+        self.status.setObjectName("lexiconStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self.resize(1100, 720)
+
+    # --- building the tabs ---------------------------------------------------------------------
+    def _table(self, model: Any) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().hide()
+        return view
+
+    def _entries_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.search = QLineEdit(page)
+        self.search.setObjectName("lexiconSearch")
+        self.search.setPlaceholderText(self.tr("搜索词条、编号、依据、建议…"))
+        self.search.setClearButtonEnabled(True)
+        self.category_filter = QComboBox(page)
+        self.category_filter.addItem(self.tr("全部类别"), "")
+        for c in Category:
+            self.category_filter.addItem(category_label(c.value), c.value)
+        self.category_filter.addItem(self.tr("白名单"), "allow")
+        self.severity_filter = QComboBox(page)
+        self.severity_filter.addItem(self.tr("全部级别"), "")
+        for s in reversed(list(Severity)):
+            self.severity_filter.addItem(severity_label(s.value), s.value)
+        self.layer_filter = QComboBox(page)
+        self.layer_filter.addItem(self.tr("全部层"), "")
+        self.layer_filter.addItem(self.tr("保密局词库包"), BUREAU)
+        self.layer_filter.addItem(self.tr("本单位词库"), LOCAL)
+        for w in (self.category_filter, self.severity_filter, self.layer_filter):
+            w.currentIndexChanged.connect(self._refilter)
+        self.search.textChanged.connect(self._refilter)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.category_filter)
+        filters.addWidget(self.severity_filter)
+        filters.addWidget(self.layer_filter)
+
+        self.entries = EntriesModel(page)
+        self.entries_proxy = EntriesFilter(page)
+        self.entries_proxy.setSourceModel(self.entries)
+        self.entries_view = self._table(self.entries_proxy)
+        self.entries_view.setObjectName("lexiconEntries")
+        self.entries_view.doubleClicked.connect(lambda _index: self.ask_edit())
+        self.entries_view.selectionModel().currentRowChanged.connect(self._row_selected)
+        self.count_label = QLabel("", page)
+
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("新增词条…"), lambda: self.ask_add(allow=False)),
+                           (self.tr("新增白名单…"), lambda: self.ask_add(allow=True)),
+                           (self.tr("编辑…"), self.ask_edit), (self.tr("删除"), self.delete_selected),
+                           (self.tr("导入误报建议…"), self.ask_import_proposals)):
+            b = QPushButton(text, page)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+
+        trial = QGroupBox(self.tr("试一试：词条在句子中是否命中"), page)
+        self.trial_term = QLineEdit(trial)
+        self.trial_term.setObjectName("trialTerm")
+        self.trial_term.setPlaceholderText(self.tr("词条（选中一行即填入）"))
+        self.trial_sentence = QPlainTextEdit(trial)
+        self.trial_sentence.setObjectName("trialSentence")
+        self.trial_sentence.setPlaceholderText(self.tr("示例句子"))
+        self.trial_sentence.setMaximumHeight(70)
+        self.trial_button = QPushButton(self.tr("试一试"), trial)
+        self.trial_button.clicked.connect(lambda: self.try_term())
+        self.trial_result = QTextBrowser(trial)
+        self.trial_result.setObjectName("trialResult")
+        self.trial_result.setMaximumHeight(150)
+        tl = QFormLayout(trial)
+        row = QHBoxLayout()
+        row.addWidget(self.trial_term, 1)
+        row.addWidget(self.trial_button)
+        tl.addRow(self.tr("词条"), row)
+        tl.addRow(self.tr("句子"), self.trial_sentence)
+        tl.addRow(self.tr("结果"), self.trial_result)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(filters)
+        layout.addWidget(self.entries_view, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(trial)
+        return page
+
+    def _vectors_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.vectors = VectorsModel(page)
+        self.vectors_view = self._table(self.vectors)
+        self.vector_kind = QComboBox(page)
+        self.vector_kind.addItem(self.tr("应检出"), True)
+        self.vector_kind.addItem(self.tr("不应检出"), False)
+        self.vector_text = QLineEdit(page)
+        self.vector_text.setPlaceholderText(self.tr("测试句子"))
+        self.vector_category = QComboBox(page)
+        self.vector_category.addItem(self.tr("任意类别"), "")
+        for c in Category:
+            self.vector_category.addItem(category_label(c.value), c.value)
+        self.vector_severity = QComboBox(page)
+        self.vector_severity.addItem(self.tr("任意级别"), "")
+        for s in reversed(list(Severity)):
+            self.vector_severity.addItem(severity_label(s.value), s.value)
+        add = QPushButton(self.tr("加入"), page)
+        add.clicked.connect(self._add_vector_from_fields)
+        remove = QPushButton(self.tr("删除所选"), page)
+        remove.clicked.connect(self.delete_vector)
+        row = QHBoxLayout()
+        for w in (self.vector_kind, self.vector_text, self.vector_category, self.vector_severity, add, remove):
+            row.addWidget(w, 3 if w is self.vector_text else 0)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("安装时逐条运行：应检出的句子必须报出（给定类别、至少给定级别），"
+                                        "不应检出的句子不得报出。"), page))
+        layout.addWidget(self.vectors_view, 1)
+        layout.addLayout(row)
+        return page
+
+    def _build_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.m_id, self.m_version, self.m_issuer = QLineEdit(page), QLineEdit(page), QLineEdit(page)
+        self.m_effective, self.m_expires = QLineEdit(page), QLineEdit(page)
+        self.m_min = QLineEdit("0.1.0", page)
+        self.m_changelog = QLineEdit(page)
+        for w in (self.m_effective, self.m_expires):
+            w.setPlaceholderText("YYYY-MM-DD")
+        self.key_file = QLineEdit(page)
+        self.key_file.setObjectName("keyFile")
+        self.key_password = QLineEdit(page)
+        self.key_password.setObjectName("keyPassword")
+        self.key_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.output = QLineEdit(page)
+        self.output.setObjectName("packOutput")
+        pick_key = QPushButton(self.tr("选择…"), page)
+        pick_key.clicked.connect(self._pick_key)
+        pick_out = QPushButton(self.tr("选择…"), page)
+        pick_out.clicked.connect(self._pick_output)
+        self.build_button = QPushButton(self.tr("生成并签名新版本"), page)
+        self.build_button.setObjectName("buildButton")
+        self.build_button.clicked.connect(lambda: self.build())
+        self.install_file = QLineEdit(page)
+        self.install_file.setObjectName("installFile")
+        pick_install = QPushButton(self.tr("选择…"), page)
+        pick_install.clicked.connect(self._pick_install)
+        self.install_button = QPushButton(self.tr("安装到本机"), page)
+        self.install_button.setObjectName("installButton")
+        self.install_button.clicked.connect(lambda: self.install())
+        self.build_log = QPlainTextEdit(page)
+        self.build_log.setReadOnly(True)
+        form = QFormLayout()
+        form.addRow(self.tr("词库包编号"), self.m_id)
+        form.addRow(self.tr("版本"), self.m_version)
+        form.addRow(self.tr("发布单位"), self.m_issuer)
+        form.addRow(self.tr("生效日期"), self.m_effective)
+        form.addRow(self.tr("失效日期"), self.m_expires)
+        form.addRow(self.tr("最低密审版本"), self.m_min)
+        form.addRow(self.tr("变更说明"), self.m_changelog)
+        for label, edit, button in ((self.tr("签发密钥文件"), self.key_file, pick_key),
+                                    (self.tr("输出文件"), self.output, pick_out)):
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            form.addRow(label, row)
+        form.addRow(self.tr("密钥密码"), self.key_password)
+        form.addRow("", self.build_button)
+        row = QHBoxLayout()
+        row.addWidget(self.install_file, 1)
+        row.addWidget(pick_install)
+        row.addWidget(self.install_button)
+        form.addRow(self.tr("已签名的词库包"), row)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(self.build_log, 1)
+        return page
+
+    def _installed_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.installed = InstalledModel(page)
+        self.installed_view = self._table(self.installed)
+        self.installed_view.setObjectName("installedPacks")
+        self.history = HistoryModel(page)
+        self.history_view = self._table(self.history)
+        rollback = QPushButton(self.tr("回退到所选版本"), page)
+        rollback.clicked.connect(lambda: self.rollback_selected())
+        refresh = QPushButton(self.tr("刷新"), page)
+        refresh.clicked.connect(lambda: self.reload())
+        row = QHBoxLayout()
+        row.addWidget(rollback)
+        row.addWidget(refresh)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("已安装的词库包（启用中的版本用于审查）"), page))
+        layout.addWidget(self.installed_view, 2)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("台帐记录"), page))
+        layout.addWidget(self.history_view, 3)
+        return page
+
+    # --- jobs ------------------------------------------------------------------------------------
+    @property
+    def idle(self) -> bool:
+        return self.busy == 0
+
+    def _track(self, job: worker.Job) -> worker.Job:
+        self.busy += 1
+        self._jobs.append(job)
+        job.finished.connect(self._job_done)
+        return job
+
+    def _job_done(self, _ok: bool) -> None:
+        self.busy -= 1
+        self._jobs = [j for j in self._jobs if not j.done]
+
+    def _fail(self, text: str) -> None:
+        self.status.setStyleSheet("color:#b00020")
+        self.status.setText(text)
+
+    def _say(self, text: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+
+    def _call(self, fn: Callable[[], Any], on_result: Callable[[Any], None], name: str) -> worker.Job:
+        return self._track(worker.run_call(fn, on_result=on_result,
+                                           on_error=lambda exc: self._fail(friendly_message(exc)), name=name))
+
+    def _with_ledger(self, fn: LedgerFn, on_result: Callable[[Any], None], name: str) -> worker.Job:
+        return self._track(self.ledger.run(fn, on_result, self._fail, name=name))
+
+    def _signer(self) -> Any:
+        """The logged-in 保密管理员's key when there is one (the act is signed by them), else None
+        (the workstation key signs)."""
+        from app.users.model import Role
+
+        session = getattr(self.ledger, "session", None)
+        if session is not None and session.role is Role.SECRECY_ADMIN:
+            return session.signer
+        return None
+
+    # --- loading ---------------------------------------------------------------------------------
+    def reload(self, note: str = "", failed: bool = False) -> worker.Job:
+        """Read the draft (the active pack, or the bundled lexicons as a first pack), the unit's
+        layer, the installed packs, their history and warnings — in the worker. `note` stays in
+        the status line afterwards (the outcome of what made the reload necessary)."""
+        data_dir = self.data_dir
+
+        def work(ledger: Any) -> dict[str, Any]:
+            from app.packs.editor import starting_draft
+            from app.packs.layers import active_packs, expired
+            from app.packs.local import read_local
+            from app.packs.service import history, installed
+
+            packs = active_packs(data_dir)
+            return {"draft": starting_draft(data_dir), "local": read_local(data_dir).entries,
+                    "installed": installed(ledger, data_dir), "history": history(ledger)
+                    + [(ev.seq, ev.kind, ev.actor, dict(ev.payload))
+                       for ev in ledger.events(kinds=("lexicon_local_changed",))],
+                    "warnings": expired(packs), "from_pack": bool(packs)}
+
+        if not note:
+            self._say(self.tr("正在读取词库…"))
+        return self._with_ledger(work, lambda state: self._loaded(state, note, failed), "lexicon-load")
+
+    def _loaded(self, state: dict[str, Any], note: str = "", failed: bool = False) -> None:
+        from app.packs.editor import next_version
+
+        draft: Pack = state["draft"]
+        self.local = tuple(state["local"])
+        self._set_draft(draft)
+        m = draft.manifest
+        self.m_id.setText(m.id)
+        self.m_version.setText(next_version(m.version) if state["from_pack"] else m.version)
+        self.m_issuer.setText(m.issuer)
+        self.m_effective.setText(m.effective)
+        self.m_expires.setText(m.expires)
+        self.m_min.setText(m.min_mishen)
+        self.m_changelog.setText("")
+        self.installed.set_rows(state["installed"])
+        self.history.set_rows(sorted(state["history"], key=lambda h: h[0]))
+        warnings = state["warnings"]
+        self.warning.setText("\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
+        source = self.tr("已启用的词库包 {0}").format(draft.label) if state["from_pack"] \
+            else self.tr("程序内置词库（将作为第一个词库包）")
+        loaded = self.tr("草稿来自{0}：{1} 条；本单位词库 {2} 条。").format(source, len(draft.entries), len(self.local))
+        if failed:
+            self._fail(note)
+        else:
+            self._say(f"{note}\n{loaded}" if note else loaded)
+
+    def _set_draft(self, draft: Pack) -> None:
+        self.draft = draft
+        rows = [EditorEntry(BUREAU, e) for e in draft.entries] + [EditorEntry(LOCAL, e) for e in self.local]
+        self.entries.set_rows(rows)
+        self.vectors.set_rows([(True, v) for v in draft.must_flag] + [(False, v) for v in draft.must_not_flag])
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.entries_proxy.set_filter(self.search.text(), str(self.category_filter.currentData() or ""),
+                                      str(self.severity_filter.currentData() or ""),
+                                      str(self.layer_filter.currentData() or ""))
+        self.count_label.setText(self.tr("显示 {0} / {1} 条").format(self.entries_proxy.rowCount(),
+                                                                   self.entries.rowCount()))
+
+    def set_filter(self, query: str = "", category: str = "", severity: str = "", layer: str = "") -> None:
+        self.search.setText(query)
+        for combo, value in ((self.category_filter, category), (self.severity_filter, severity),
+                             (self.layer_filter, layer)):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self._refilter()
+
+    def visible_rows(self) -> list[EditorEntry]:
+        return [self.entries_proxy.index(i, 0).data(ROW_ROLE) for i in range(self.entries_proxy.rowCount())]
+
+    # --- editing entries ----------------------------------------------------------------------------
+    def selected_row(self) -> EditorEntry | None:
+        index = self.entries_view.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def _row_selected(self, current: Any, _previous: Any) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if row is not None:
+            self.trial_term.setText(row.entry.term)
+
+    def ask_add(self, *, allow: bool = False) -> EntryDialog:
+        layer = str(self.layer_filter.currentData() or BUREAU)
+        dialog = EntryDialog(self, allow=allow, layer=layer)
+        dialog.accepted.connect(lambda: self.add_entry(dialog.result_row()))
+        dialog.open()
+        return dialog
+
+    def ask_edit(self) -> EntryDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = EntryDialog(self, row)
+        dialog.accepted.connect(lambda: self.replace_entry(row, dialog.result_row()))
+        dialog.open()
+        return dialog
+
+    def add_entry(self, row: EditorEntry) -> worker.Job | None:
+        """A new bureau entry goes into the draft (in memory until built); a local one is saved at
+        once (app.packs.local, recorded in the ledger)."""
+        from dataclasses import replace
+
+        from app.packs.editor import new_entry_id, with_entries
+
+        if self.draft is None:
+            return None
+        if row.layer == LOCAL:
+            return self._save_local([*self.local, row.entry], "add", row.entry)
+        entries = list(self.draft.entries)
+        entry = row.entry if row.entry.id else replace(row.entry, id=new_entry_id(self.draft.manifest.id, entries))
+        self._set_draft(with_entries(self.draft, [*entries, entry]))
+        self._say(self.tr("已在草稿中加入“{0}”（生成并签名新版本后生效）。").format(entry.term))
+        return None
+
+    def replace_entry(self, old: EditorEntry, new: EditorEntry) -> worker.Job | None:
+        from dataclasses import replace
+
+        from app.packs.editor import with_entries
+
+        if self.draft is None:
+            return None
+        entry = replace(new.entry, id=old.entry.id)
+        if old.layer == LOCAL:
+            return self._save_local([entry if e.id == old.entry.id else e for e in self.local], "edit", entry)
+        self._set_draft(with_entries(self.draft, [entry if e.id == old.entry.id else e for e in self.draft.entries]))
+        self._say(self.tr("已修改草稿中的“{0}”。").format(entry.term))
+        return None
+
+    def delete_selected(self) -> worker.Job | None:
+        from app.packs.editor import with_entries
+
+        row = self.selected_row()
+        if row is None or self.draft is None:
+            return None
+        if row.layer == LOCAL:
+            return self._save_local([e for e in self.local if e.id != row.entry.id], "remove", row.entry)
+        self._set_draft(with_entries(self.draft, [e for e in self.draft.entries if e.id != row.entry.id]))
+        self._say(self.tr("已从草稿删除“{0}”。").format(row.entry.term))
+        return None
+
+    def _save_local(self, entries: list[PackEntry], action: str, entry: PackEntry) -> worker.Job:
+        data_dir, signer = self.data_dir, self._signer()
+
+        def work(ledger: Any) -> Any:
+            from app.packs.local import change_local
+
+            return change_local(ledger, data_dir, entries, signer, action,
+                                {"term": entry.term, "category": entry.category, "allow": entry.allow, "id": entry.id})
+
+        def done(layer: Any) -> None:
+            self.local = tuple(layer.entries)
+            if self.draft is not None:
+                self._set_draft(self.draft)
+            self._say(self.tr("本单位词库已保存（第 {0} 版，已记入台帐）。").format(layer.revision))
+            self.lexicons_changed.emit()
+
+        return self._with_ledger(work, done, "lexicon-local")
+
+    def ask_import_proposals(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入误报建议"), "", self.tr("表格 (*.csv *.xlsx)"))
+        if path:
+            self.import_proposals(Path(path))
+
+    def import_proposals(self, path: Path) -> worker.Job | None:
+        """Read a proposals file (lexicon proposals, or any import table) as candidate allow
+        entries of the draft."""
+        if self.draft is None:
+            return None
+        draft = self.draft
+
+        def work() -> list[PackEntry]:
+            from app.packs.editor import candidate_entries
+
+            return candidate_entries([path], draft)
+
+        def done(entries: list[PackEntry]) -> None:
+            from app.packs.editor import with_entries
+
+            if self.draft is not None:
+                self._set_draft(with_entries(self.draft, [*self.draft.entries, *entries]))
+            self.set_filter(category="allow")
+            self._say(self.tr("已导入 {0} 条候选白名单，请逐条核对后生成新版本。").format(len(entries)))
+
+        return self._call(work, done, "lexicon-proposals")
+
+    # --- trying a term -------------------------------------------------------------------------
+    def try_term(self, term: str | None = None, sentence: str | None = None) -> worker.Job | None:
+        """The term (or the selected entry) on the sentence: normalised forms, where it matches, and
+        what the draft's whole engine (with the unit's layer) reports — in the worker."""
+        from app.packs.editor import draft_engine, try_term
+
+        text = self.trial_term.text().strip() if term is None else term
+        if term is not None:
+            self.trial_term.setText(term)
+        if sentence is not None:
+            self.trial_sentence.setPlainText(sentence)
+        said = self.trial_sentence.toPlainText()
+        if not text or self.draft is None:
+            self._fail(self.tr("请填写词条和句子。"))
+            return None
+        row = self.selected_row()
+        base = row.entry if row is not None and row.entry.term == text else None
+        entry = base or PackEntry("trial", text, Category.SENSITIVE_TERM.value, Severity.HIGH.value)
+        draft, data_dir = self.draft, self.data_dir
+        return self._call(lambda: try_term(entry, said, draft_engine(draft, data_dir)), self._show_trial, "lexicon-try")
+
+    def _show_trial(self, trial: Any) -> None:
+        from html import escape
+
+        self.trial = trial
+        lines = [self.tr("规范化词条：<b>{0}</b>").format(escape(trial.term_normalised)),
+                 self.tr("规范化句子：{0}").format(escape(trial.sentence_normalised))]
+        if trial.problem:
+            lines.append(f"<span style='color:#b00020'>{escape(trial.problem)}</span>")
+        if trial.matches:
+            lines.append(self.tr("命中 {0} 处：{1}").format(len(trial.matches), "、".join(
+                f"“{escape(m.text)}”（第 {m.start + 1}–{m.end} 字）" for m in trial.matches)))
+        else:
+            lines.append(self.tr("该词条在句子中<b>没有命中</b>。"))
+        if trial.findings:
+            lines.append(self.tr("整套词库与规则报出：") + "；".join(
+                f"“{escape(f.text)}”（{escape(category_label(f.category.value))}/"
+                f"{escape(severity_label(f.severity.value))}，{escape(f.rule_name)}）" for f in trial.findings))
+        else:
+            lines.append(self.tr("整套词库与规则：未报出问题。"))
+        self.trial_result.setHtml("<br>".join(lines))
+
+    # --- vectors -----------------------------------------------------------------------------------
+    def add_vector(self, text: str, must_flag: bool = True, category: str = "", min_severity: str = "") -> None:
+        from app.packs.editor import with_entries
+
+        if self.draft is None or not text.strip():
+            return
+        v = Vector(text.strip(), category, min_severity)
+        flag = [*self.draft.must_flag, v] if must_flag else list(self.draft.must_flag)
+        quiet = list(self.draft.must_not_flag) if must_flag else [*self.draft.must_not_flag, v]
+        self._set_draft(with_entries(self.draft, self.draft.entries, flag, quiet))
+
+    def _add_vector_from_fields(self) -> None:
+        self.add_vector(self.vector_text.text(), bool(self.vector_kind.currentData()),
+                        str(self.vector_category.currentData() or ""), str(self.vector_severity.currentData() or ""))
+        self.vector_text.clear()
+
+    def delete_vector(self) -> None:
+        from app.packs.editor import with_entries
+
+        index = self.vectors_view.currentIndex()
+        if not index.isValid() or self.draft is None:
+            return
+        flag, v = self.vectors.rows[index.row()]
+        must = [x for x in self.draft.must_flag if not (flag and x == v)]
+        quiet = [x for x in self.draft.must_not_flag if not (not flag and x == v)]
+        self._set_draft(with_entries(self.draft, self.draft.entries, must, quiet))
+
+    # --- build, sign, install, roll back -------------------------------------------------------------
+    def _pick_key(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("签发密钥文件"))
+        if path:
+            self.key_file.setText(path)
+
+    def _pick_output(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("输出词库包"), "", self.tr("词库包 (*.json)"))
+        if path:
+            self.output.setText(path)
+
+    def _pick_install(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("已签名的词库包"), "", self.tr("词库包 (*.json)"))
+        if path:
+            self.install_file.setText(path)
+
+    def manifest(self) -> Manifest:
+        return Manifest(self.m_id.text().strip(), self.m_version.text().strip(), self.m_issuer.text().strip(),
+                        self.m_effective.text().strip(), self.m_expires.text().strip(),
+                        self.m_min.text().strip() or "0.1.0", self.m_changelog.text().strip())
+
+    def build(self) -> worker.Job | None:
+        """Build and sign a new version from the draft (app.packs.editor.build_signed)."""
+        from app.packs.editor import build_signed, with_entries
+
+        if self.draft is None:
+            return None
+        key, password, output = self.key_file.text().strip(), self.key_password.text(), self.output.text().strip()
+        if not key or not password or not output:
+            self._fail(self.tr("请填写签发密钥文件、密钥密码和输出文件。"))
+            return None
+        draft = with_entries(self.draft, self.draft.entries, manifest=self.manifest())
+        data_dir = self.data_dir
+        self.build_log.clear()
+        self.build_button.setEnabled(False)
+
+        def step(s: Any) -> None:
+            self.build_log.appendPlainText(s.message)
+            self._say(s.message)
+            if s.path is not None:
+                self.built = s.path
+                self.install_file.setText(str(s.path))
+
+        def failed(exc: BaseException) -> None:
+            self.build_log.appendPlainText(friendly_message(exc))
+            self._fail(friendly_message(exc))
+
+        def finished(_ok: bool) -> None:
+            self.build_button.setEnabled(True)
+            self.key_password.clear()
+
+        def steps() -> Iterable[Any]:
+            return build_signed(draft, key, password, output, data_dir)
+
+        return self._track(worker.run_iter(steps, on_item=step, on_error=failed, on_done=finished,
+                                           name="lexicon-build"))
+
+    def install(self, path: str | Path | None = None) -> worker.Job | None:
+        """Install a signed pack: every check of `mishen lexicon install`, recorded in the ledger."""
+        target = Path(path) if path is not None else Path(self.install_file.text().strip())
+        if not str(target) or str(target) == ".":
+            self._fail(self.tr("请选择已签名的词库包。"))
+            return None
+        data_dir, signer = self.data_dir, self._signer()
+
+        def work(ledger: Any) -> Any:
+            from app.packs.errors import PackInputError
+            from app.packs.format import MAX_PACK_BYTES
+            from app.packs.service import install
+
+            try:
+                if target.stat().st_size > MAX_PACK_BYTES:
+                    raise PackInputError(f"词库包 {target.name} 过大。")
+                data = target.read_bytes()
+            except OSError as exc:
+                raise PackInputError(f"无法读取词库包 {target}：{exc.strerror or exc}") from exc
+            return install(ledger, data, data_dir, signer)
+
+        def done(result: Any) -> None:
+            pack, notes = result
+            self.lexicons_changed.emit()
+            self.reload(self.tr("已安装词库包 {0}：{1}").format(pack.label, "；".join(notes)))
+
+        def refused(text: str) -> None:
+            self.reload(text, failed=True)  # the refusal is in the history
+
+        return self._track(self.ledger.run(work, done, refused, name="lexicon-install"))
+
+    def rollback_selected(self, version: str | None = None, pack_id: str | None = None) -> worker.Job | None:
+        if version is None:
+            index = self.installed_view.currentIndex()
+            if not index.isValid():
+                self._fail(self.tr("请先选择要回退到的版本。"))
+                return None
+            row = self.installed.rows[index.row()]
+            version, pack_id = row.version, row.id
+        data_dir, signer = self.data_dir, self._signer()
+
+        def work(ledger: Any) -> Any:
+            from app.packs.service import rollback
+
+            return rollback(ledger, data_dir, version, pack_id, signer)
+
+        def done(result: Any) -> None:
+            pid, old, new = result
+            self.lexicons_changed.emit()
+            self.reload(self.tr("已将词库包 {0} 从 {1} 回退到 {2}（已记入台帐）。").format(pid, old, new))
+
+        return self._with_ledger(work, done, "lexicon-rollback")
+
+    def closeEvent(self, event: Any) -> None:
+        for job in self._jobs:
+            job.detach()
+        super().closeEvent(event)
