@@ -31,13 +31,29 @@ def _short(needles: Sequence[str]) -> str:
     return "、".join(f"“{n[:2]}…”（{len(squeeze(n))} 字）" for n in needles)
 
 
-def own_reader(path: Path, needles: Sequence[str], report: GateReport, ocr: str = "auto") -> None:
+def own_reader(path: Path, needles: Sequence[str], report: GateReport, ocr: str = "auto",
+               kind: str | None = None) -> None:
+    """MiShen's reader on the copy; `kind` ("txt", "html") names the reader when the temp file's
+    name does not (plain text is recognised by its suffix)."""
+    import hashlib
+
     from app.errors import ReadError
     from app.ocr.options import OcrOptions
     from app.readers import read_document
 
     try:
-        doc = read_document(path, ocr=OcrOptions(ocr))
+        if kind == "html":
+            from app.readers import html
+
+            data = path.read_bytes()
+            doc = html.read(path, data, hashlib.sha256(data).hexdigest())
+        elif kind == "txt":
+            from app.readers import text
+
+            data = path.read_bytes()
+            doc = text.read(path, data, hashlib.sha256(data).hexdigest())
+        else:
+            doc = read_document(path, ocr=OcrOptions(ocr))
     except ReadError as exc:
         report.problems.append(f"本软件无法重新读取生成的副本：{exc.message}")
         return
@@ -123,9 +139,9 @@ def package_gates(path: Path, needles: Sequence[str]) -> GateReport:
     return report
 
 
-def text_gates(path: Path, needles: Sequence[str], encoding: str) -> GateReport:
+def text_gates(path: Path, needles: Sequence[str], encoding: str, kind: str) -> GateReport:
     report = GateReport()
-    own_reader(path, needles, report)
+    own_reader(path, needles, report, kind=kind)
     data = path.read_bytes()
     found = contains_any(data.decode(encoding, errors="replace"), needles) + raw_hits(data, needles)
     if found:

@@ -134,7 +134,7 @@ def _build(src: Path, doc: Document, needles: list[str], regions: list[Region], 
         from app.redact.text import build_text_copy
 
         actions = build_text_copy(src, needles, tmp, kind=fmt, encoding=encoding or "utf-8")
-        report = gates.text_gates(tmp, needles, encoding or "utf-8")
+        report = gates.text_gates(tmp, needles, encoding or "utf-8", fmt)
     if not report.ok:
         raise _fail(report)
     return actions, {}, ()

@@ -82,7 +82,7 @@ def remove_comments(pkg: Package) -> list[Action]:
         base = posixpath.basename(name)
         if not name.startswith("xl/") or not base.endswith(".xml"):
             continue
-        if base.startswith("comments") or name.startswith(("xl/threadedComments/", "xl/persons/")):
+        if base.startswith("comment") or name.startswith(("xl/comments/", "xl/threadedComments/", "xl/persons/")):
             root = pkg.xml(name)
             if root is None:
                 continue
