@@ -59,6 +59,8 @@ padding:8px 14px;min-width:7em}.card b{display:block;font-size:22px}.card.alert 
 .sev-block{background:#b71c1c}.sev-high{background:#e65100}.sev-medium{background:#f9a825;color:#222}.sev-low{background:#1e88e5}
 .ap-approved{color:#0b8043}.ap-changed{color:#c62828;font-weight:bold}.ap-unreviewed{color:#666}
 ins{background:#ffebee;color:#b71c1c;text-decoration:none;display:block}del{background:#e8f5e9;color:#33691e;display:block}
+#problems td:nth-child(2),#changed td:nth-child(2){min-width:16em}#problems td:nth-child(3){min-width:12em}
+#problems td:nth-child(4),#problems td:nth-child(5){white-space:nowrap}
 ul.f{margin:0;padding-left:1.2em}.note{color:#555}.filters{margin:8px 0}.filters input{width:20em}
 footer{margin-top:30px;color:#777;font-size:12px}
 @media print{body{background:#fff;padding:0}th{position:static}.filters{display:none}}

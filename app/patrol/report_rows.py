@@ -88,8 +88,11 @@ def finding_rows(item: PatrolItem) -> list[FindingRow]:
 
 
 def problem_items(run: PatrolRun) -> list[PatrolItem]:
-    """Items that belong in the problem list: findings, or changed after approval."""
-    return [i for i in run.items if i.status is not ItemStatus.REMOVED and (i.findings or i.approval == "changed")]
+    """Items that belong in the problem list (findings, or changed after approval): the loudest
+    first, pages changed after approval before others of the same level, then by location."""
+    items = [i for i in run.items if i.status is not ItemStatus.REMOVED and (i.findings or i.approval == "changed")]
+    return sorted(items, key=lambda i: (-(i.worst.rank if i.worst else -1), i.approval != "changed",
+                                        i.location or i.path))
 
 
 def error_items(run: PatrolRun) -> list[PatrolItem]:
