@@ -15,6 +15,8 @@ class OcrOptions:
     mode: str = "auto"
     #: called after each page is recognised: (pages done, pages to do, 1-based page number)
     progress: Callable[[int, int, int], None] | None = None
+    #: asked before each page; True stops the document with a ReadError "cancelled"
+    cancelled: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in OCR_MODES:
@@ -27,3 +29,10 @@ class OcrOptions:
         if self.mode == "on":
             return list(range(1, count + 1))
         return list(without_text)
+
+    def check_cancelled(self, done: int, total: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            from app.errors import ReadError
+
+            raise ReadError(f"已取消：文字识别在需识别的 {total} 页中读完 {done} 页时被取消，该文件未审查完。",
+                            code="cancelled")

@@ -121,3 +121,20 @@ def _pct(value: float | None) -> str:
 
 def _short(text: str, limit: int = 16) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def box_runs(boxes: tuple[Box, ...] | list[Box]) -> list[Box]:
+    """Character boxes merged into one rectangle per line (a new line starts where a box lies
+    below the previous one or to its left), for highlighting a finding on the page image."""
+    out: list[Box] = []
+    for box in boxes:
+        if box[2] <= box[0]:           # the zero-width box of a space or a line break
+            continue
+        if out:
+            last = out[-1]
+            same_line = box[0] >= last[0] - 1 and box[1] < last[3] and box[3] > last[1]
+            if same_line:
+                out[-1] = (min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]), max(last[3], box[3]))
+                continue
+        out.append(box)
+    return out

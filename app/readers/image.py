@@ -55,6 +55,7 @@ def read(path: Path, data: bytes, sha256: str, ocr: OcrOptions | None = None) ->
 
     scanned = []
     for number, frame in enumerate(frames, start=1):
+        options.check_cancelled(number - 1, count)
         image, scale = _prepared(frame, number, kind)
         try:
             scanned.append(page_text(number, ocr_image(image), scale))

@@ -42,6 +42,7 @@ def recognise_pages(data: bytes, password: str | None, pages: list[int], options
                 raise guards.too_slow("PDF ", f"文字识别 {elapsed:.0f} 秒内只读取了需识别的 {len(pages)} 页中的"
                                               f" {done} 页，超过时限 {MAX_OCR_SECONDS:.0f} 秒；"
                                               f"{_pages(pages[done:])}未读取")
+            options.check_cancelled(done, len(pages))
             try:
                 out.append(_recognise(pdf, number))
             except OcrError as exc:

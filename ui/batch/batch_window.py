@@ -115,7 +115,8 @@ class BatchWindow(QWidget):
         self.choose_button.setEnabled(False)
         self.status.setText(self.tr("正在审查 {0} 个文件…").format(len(files)))
         holder = self.engine
-        self.job = worker.run_iter(lambda: scan_events(files, holder), on_item=self._event,
+        ocr = self.settings.ocr_mode
+        self.job = worker.run_iter(lambda: scan_events(files, holder, ocr=ocr), on_item=self._event,
                                    on_done=self._done, on_error=self._failed, name="batch")
         return True
 

@@ -46,19 +46,35 @@ def _finding_pages(document: Document, f: Finding) -> Iterable[tuple[int, int, i
     out = []
     for i, start, end in finding_pieces(document, f):   # the mapping the text view uses too
         seg = document.segments[i]
-        if seg.location.part is Part.PAGE and seg.location.page:
+        if seg.location.part is Part.PAGE and seg.location.page and not seg.boxes:
             out.append((seg.location.page - 1, start, max(1, end - start)))
+    return out
+
+
+def _ocr_rects(document: Document, f: Finding) -> list[tuple[int, Rect]]:
+    """Highlights of a finding in text read by OCR: the segment carries its characters' boxes."""
+    from app.ocr.pages import box_runs
+
+    out: list[tuple[int, Rect]] = []
+    for i, start, end in finding_pieces(document, f):
+        seg = document.segments[i]
+        if seg.boxes and seg.location.page:
+            out.extend((seg.location.page - 1, r) for r in box_runs(seg.boxes[start:max(end, start + 1)]))
     return out
 
 
 def load_layout(path: str, document: Document, findings: Iterable[Finding],
                 password: str | None = None) -> PdfLayout:
     """Page sizes and every finding's highlight rectangles."""
+    findings = tuple(findings)
     by_page: dict[int, list[tuple[Finding, int, int]]] = {}
     for f in findings:
         for page, start, count in _finding_pages(document, f):
             by_page.setdefault(page, []).append((f, start, count))
     rects: dict[str, list[tuple[int, Rect]]] = {}
+    for f in findings:
+        if f.id not in rects and (ocr := _ocr_rects(document, f)):
+            rects[f.id] = ocr
     with _lock():
         pdf = _open(path, password)
         try:

@@ -54,14 +54,18 @@ class EngineHolder:
             self._engine = None
 
 
-def scan_events(paths: Sequence[str], holder: EngineHolder, *, prepare_view: bool = False) -> Iterator[Any]:
+def scan_events(paths: Sequence[str], holder: EngineHolder, *, prepare_view: bool = False,
+                ocr: Any = None) -> Iterator[Any]:
     """`app.scan.scan_batch` over `paths`, loading the engine first (in the calling worker);
-    `prepare_view` also lays out each document's text for the view while still in the worker."""
+    `prepare_view` also lays out each document's text for the view while still in the worker;
+    `ocr`: the `app.ocr.options.OcrOptions` (or just the mode, "auto"/"on"/"off") of the scan."""
+    from app.ocr.options import OcrOptions
     from app.scan import scan_batch
     from ui.document.document_view import prepare_layout
 
     engine = holder.get()
-    for event in scan_batch(list(paths), engine):
+    options = OcrOptions(ocr) if isinstance(ocr, str) else ocr
+    for event in scan_batch(list(paths), engine, ocr=options):
         if prepare_view and event.report is not None and event.report.document is not None:
             prepare_layout(event.report.document)  # the text view's layout, off the GUI thread
         yield event

@@ -28,6 +28,7 @@ from ui.document.findings_panel import FindingsPanel
 from ui.shell import worker
 from ui.shell.engine import EngineHolder, default_factory, scan_events
 from ui.shell.errors import ErrorSink, friendly_message
+from ui.shell.ocr_progress import OcrProgress
 from ui.shell.screen_fit import fit_window, keep_inside
 from ui.shell.settings import Settings
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
                                                              self.settings.use_default_lexicons, self.data_dir))
         self.errors = ErrorSink(self)
         self.scan_job: worker.Job | None = None
+        self._ocr: OcrProgress | None = None          # text recognition progress / cancel (first scan)
         self._queue: list[str] = []
         self._scan_errors: list[str] = []
         self._locked: list[tuple[str, bool]] = []     # encrypted PDFs waiting for a password (path, retry)
@@ -298,7 +300,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.show_message(self.tr("正在加载词库…") if not self.engine.loaded else self.tr("正在审查…"))
         holder = self.engine
-        self.scan_job = worker.run_iter(lambda: scan_events(files, holder, prepare_view=True), on_item=self._scan_event,
+        ocr = self._ocr_progress().options(self.settings.ocr_mode)
+        self.scan_job = worker.run_iter(lambda: scan_events(files, holder, prepare_view=True, ocr=ocr),
+                                        on_item=self._scan_event,
                                         on_done=self._scan_done, on_error=self._scan_failed, name="scan")
         self._update_actions()
 
@@ -376,10 +380,19 @@ class MainWindow(QMainWindow):
         worker.run_call(lambda: scan_with_password(path, password, holder), on_result=done,
                         on_error=lambda exc: self.errors.show(friendly_message(exc)), name="scan-password")
 
+    def _ocr_progress(self) -> OcrProgress:
+        """Text recognition reports each page in the status bar; cancelling stops it between pages."""
+        if self._ocr is None:
+            self._ocr = OcrProgress(self)
+            self._ocr.page.connect(lambda done, total, page: self.show_message(
+                self.tr("正在文字识别：第 {0} 页（{1}/{2}）…").format(page, done, total)))
+        return self._ocr
+
     def cancel_scan(self) -> None:
         self._queue = []
         if self.scan_job is not None and not self.scan_job.done:
             self.scan_job.cancel()
+            self._ocr_progress().cancel()
             self.show_message(self.tr("正在取消（当前文件审查完后停止）…"))
 
     @property

@@ -20,7 +20,9 @@ def attention_lines(report: DocumentReport) -> list[str]:
     """Chinese sentences, most important first."""
     lines: list[str] = []
     for notice in report.notices:
-        if notice.code == "no_text_layer":
+        if notice.code == "no_text_layer" and "文字识别（OCR）" in notice.message:
+            lines.append(notice.message)     # read by OCR: which pages, how sure, check the original
+        elif notice.code == "no_text_layer":
             pages = notice.pages or ((notice.page,) if notice.page else ())
             where = _tr("第 {0} 页").format("、".join(str(p) for p in pages)) if pages else _tr("部分页面")
             lines.append(_tr("{0}没有文字层（扫描图像），无法自动审查，须人工逐页核对。").format(where))

@@ -72,6 +72,18 @@ class Settings:
         self.q.setValue("lexicons/use_defaults", "true" if value else "false")
 
     @property
+    def ocr_mode(self) -> str:
+        """Text recognition of scanned pages: "auto" (pages without a text layer), "on", "off"."""
+        from app.ocr.options import OCR_MODES
+
+        value = self._str("scan/ocr", "auto")
+        return value if value in OCR_MODES else "auto"
+
+    @ocr_mode.setter
+    def ocr_mode(self, value: str) -> None:
+        self.q.setValue("scan/ocr", value)
+
+    @property
     def user(self) -> str:
         """The last logged-in reviewer (user name)."""
         return self._str("review/user")

@@ -1,4 +1,4 @@
-"""Preferences: data directory, lexicon packs, font family and size."""
+"""Preferences: data directory, lexicon packs, text recognition of scans, font family and size."""
 
 from __future__ import annotations
 
@@ -72,6 +72,16 @@ class SettingsDialog(QDialog):
         lex_box.addLayout(buttons_row)
         form.addRow(self.tr("本单位补充词库"), lex_box)
 
+        from app.ocr.options import MODE_NAMES, OCR_MODES
+
+        self.ocr_mode = QComboBox(self)
+        self.ocr_mode.setObjectName("ocrMode")
+        for mode in OCR_MODES:
+            self.ocr_mode.addItem(self.tr(MODE_NAMES[mode]), mode)
+        self.ocr_mode.setCurrentIndex(max(0, self.ocr_mode.findData(settings.ocr_mode)))
+        self.ocr_mode.setToolTip(self.tr("扫描件和图片没有文字层，需经文字识别（OCR，离线，每页约 2 秒）后才能审查"))
+        form.addRow(self.tr("文字识别（扫描件）"), self.ocr_mode)
+
         self.font_family = QComboBox(self)
         self.font_family.addItem(self.tr("自动（Noto Sans CJK SC 等）"), "")
         for fam in cjk_families_installed():
@@ -139,6 +149,7 @@ class SettingsDialog(QDialog):
         s.use_default_lexicons = self.use_defaults.isChecked()
         s.font_family = self.font_family.currentData() or ""
         s.font_size = self.font_size.value()
+        s.ocr_mode = self.ocr_mode.currentData() or "auto"
         s.sync()
         app = QApplication.instance()
         if isinstance(app, QApplication):
