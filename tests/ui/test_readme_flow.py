@@ -1,5 +1,6 @@
 """README "The workstation window", walked step by step in the real window: the reviewers created
-with the README's own shell loop, the sample draft, 登录 and 建立审核单, the gating message for the
+with the README's own shell loop, the sample draft, 登录 and 建立审核单, a consultation of 县公安局
+(the README's shell blocks for the identities and the answer, 征求意见… and 导入答复…), the gating message for the
 block finding, the waiver as 赵主要, levels 1 and 2 in the sign dialog, level 3 in the leader view,
 and the ledger window's integrity check."""
 
@@ -32,6 +33,23 @@ def readme_user_loop() -> str:
     return "\n".join(line.strip() for line in block.group(1).splitlines())
 
 
+def readme_block(n: int) -> str:
+    """The n-th bash block (0-based) of "The workstation window", run from a scratch directory:
+    only the relative `.venv/bin/mishen` becomes this checkout's."""
+    section = README.read_text(encoding="utf-8").split("## The workstation window", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    text = "\n".join(line.strip() for line in blocks[n].splitlines())
+    return text.replace(".venv/bin/mishen", str(REPO / ".venv" / "bin" / "mishen"))
+
+
+def run_block(n: int, cwd, home) -> str:
+    cwd.mkdir(exist_ok=True)
+    done = subprocess.run(["bash", "-c", readme_block(n)], cwd=cwd, env=dict(os.environ, MISHEN_HOME=str(home)),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture
 def readme_home(tmp_path, monkeypatch):
     if not (REPO / ".venv" / "bin" / "mishen").exists() or shutil.which("bash") is None:
@@ -55,6 +73,26 @@ def test_readme_window_flow(qtbot, settings, engine_holder, readme_home):
     login(qtbot, window, "李信息", PASSWORD)
     open_review(qtbot, window, page)
     assert page.review.unit == "县营商办"
+
+    # … 征求意见: the two units exchange identities (README block), the letter from 审核 → 征求意见…,
+    # 县公安局's answer (README block), 导入答复… records it
+    work = readme_home.parent / "work"
+    assert "已登记外单位“县公安局”" in run_block(1, work, readme_home)
+    window.consult_action.trigger()
+    consult = window.consult_dialog
+    qtbot.waitUntil(lambda: consult.to_unit.count() == 1, timeout=WAIT)
+    assert "县公安局" in consult.to_unit.currentText() and consult.admin.text() == "孙保密"
+    consult.password.setText("admin-password")
+    consult.output.setText(str(work / "征求意见函.mishen"))
+    with qtbot.waitSignal(consult.sent, timeout=WAIT) as sent:
+        consult.send_button.click()
+    assert sent.args[0].to_unit == "县公安局" and "答复期限" in consult.result.text()
+    run_block(2, work, readme_home)
+    with qtbot.waitSignal(consult.imported, timeout=WAIT) as got:
+        consult.import_from(work / "答复意见.mishen")
+    assert got.args[0].state_text == "已答复：同意公开"
+    qtbot.waitUntil(lambda: "已答复：同意公开" in consult.list.item(0).text(), timeout=WAIT)
+    consult.close()
 
     # 3. the block finding (机密★5年 in the header) stops approval
     blocks = [f for f in page.report.findings if f.severity is Severity.BLOCK]

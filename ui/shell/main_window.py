@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.ledger_window = None
         self.leader_view = None
         self.stats_window = None
+        self.consult_dialog = None
         self.review = None       # ReviewController once the review core is available
         self.lexicon_editor = None
 
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
         self.ledger_action = self._action(tr("审批台帐与审计记录…"), self.open_ledger, "Ctrl+L")
         self.lexicon_action = self._action(tr("词库管理…"), self.open_lexicon_editor)
         self.stats_action = self._action(tr("审查工作统计…"), self.open_stats)
+        self.consult_action = self._action(tr("征求意见…"), self.open_consult)
         self.leader_action = self._action(tr("领导审批视图"), self.open_leader_view, "Ctrl+Shift+L")
         self.settings_action = self._action(tr("设置…"), self.open_settings, "Ctrl+,")
         self.quit_action = self._action(tr("退出"), self.close, QKeySequence.StandardKey.Quit)
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
         review_menu = menu.addMenu(tr("审核(&R)"))
         review_menu.addAction(self.leader_action)
+        review_menu.addAction(self.consult_action)
         review_menu.addAction(self.ledger_action)
         review_menu.addAction(self.lexicon_action)
         review_menu.addAction(self.stats_action)
@@ -578,6 +581,21 @@ class MainWindow(QMainWindow):
         self.stats_window.raise_()
         self.stats_window.reload()
         return self.stats_window
+
+    def open_consult(self) -> QWidget | None:
+        page = self.current_page()
+        review = getattr(page, "review", None) if page is not None else None
+        if self.review is None or review is None:
+            self.errors.show(self.tr("请先打开文稿并建立审核单，再征求意见。"))
+            return None
+        from ui.review.consult_dialog import ConsultDialog
+
+        self.consult_dialog = ConsultDialog(self.review.controller, review, self)
+        self.consult_dialog.sent.connect(lambda _c: self.review.refresh())
+        self.consult_dialog.imported.connect(lambda _c: self.review.refresh())
+        self.consult_dialog.show()
+        self.consult_dialog.reload()
+        return self.consult_dialog
 
     def open_lexicon_editor(self) -> QWidget:
         """审核 → 词库管理 (ui/lexicon): on the review controller's ledger when there is one."""
