@@ -261,11 +261,21 @@ def _review_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exporter(ledger: Ledger, args: argparse.Namespace, attempt: str) -> KeySigner | None:
+    """`--user NAME`: the export is recorded as that user's (password asked); else the workstation's."""
+    if not args.user or ledger.read_only:
+        return None
+    from app.users import unlock
+
+    return unlock(ledger, args.user, _password(args, prompt=f"{args.user} 的密码："), attempt=attempt)[1]
+
+
 def _review_sheet(args: argparse.Namespace) -> int:
     from app.exports.review_sheet import export_review_sheet
 
     with _open(args) as ledger:
-        out = export_review_sheet(ledger, args.id, args.output, fmt=args.format)
+        out = export_review_sheet(ledger, args.id, args.output, fmt=args.format,
+                                  by=_exporter(ledger, args, f"输出审核单 {args.id} 的保密审查单"))
         _note_read_only(ledger)
     print(f"已输出保密审查单：{out}")
     return 0
@@ -343,7 +353,8 @@ def _ledger_export(args: argparse.Namespace) -> int:
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip()) if args.levels else None
     with _open(args) as ledger:
         out, rows = export_approval_ledger(ledger, args.output, fmt=args.format, levels=levels,
-                                           since=args.since, until=args.until, unit=args.unit)
+                                           since=args.since, until=args.until, unit=args.unit,
+                                           by=_exporter(ledger, args, "输出领导审批台帐"))
         _note_read_only(ledger)
     print(f"已输出领导审批台帐（{rows} 条）：{out}")
     return 0
@@ -460,6 +471,8 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--format", choices=("docx", "pdf"), default=None)
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--user", help="输出人（记入台帐为该用户的输出；不给出时记为本工作站）")
+    _pw(p)
     p.set_defaults(func=_guard(_review_sheet))
     p = rs.add_parser("export-package", help="导出审核包（送另一单位审核；由保密管理员以本单位身份签名）")
     p.add_argument("id")
@@ -491,6 +504,8 @@ def register(sub: Any) -> None:
     p.add_argument("--until", help="截止日期 YYYY-MM-DD（含）")
     p.add_argument("--unit")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--user", help="输出人（记入台帐为该用户的输出；不给出时记为本工作站）")
+    _pw(p)
     p.set_defaults(func=_guard(_ledger_export))
     p = ls.add_parser("backup", help="在线备份台帐数据库")
     p.add_argument("path")

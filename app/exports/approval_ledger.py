@@ -15,6 +15,7 @@ from app.exports.pdf import write_pdf
 from app.exports.record import record_export
 from app.exports.timefmt import XLSX_FORMAT, local_datetime, local_time
 from app.ledger.canonical import sha256_hex
+from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
 from app.review.service import list_reviews
 from app.users.model import ROLE_LABELS, Role
@@ -172,7 +173,9 @@ def _csv_bytes(rows: list[LedgerRow], head_note: str) -> bytes:
 
 def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fmt: str | None = None,
                            levels: tuple[int, ...] | None = None, since: str | None = None,
-                           until: str | None = None, unit: str | None = None) -> tuple[Path, int]:
+                           until: str | None = None, unit: str | None = None,
+                           by: KeySigner | None = None) -> tuple[Path, int]:
+    """`by`: the logged-in user's key (the export is recorded as theirs), else the workstation's."""
     path = Path(output)
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if kind not in ("xlsx", "csv", "pdf", "docx"):
@@ -184,7 +187,7 @@ def export_approval_ledger(ledger: Ledger, output: str | os.PathLike[str], *, fm
 
     def record(tmp: Path) -> None:  # in the ledger before the file is in place: no unrecorded export
         record_export(ledger, "approval_ledger", path, sha256_hex(tmp.read_bytes()), head.seq, head.hash,
-                      format=kind, since=since, until=until, unit=unit, rows=len(rows))
+                      by, format=kind, since=since, until=until, unit=unit, rows=len(rows))
 
     if kind == "xlsx":
         atomic_write(path, lambda tmp: _xlsx(tmp, rows, head_note), record)

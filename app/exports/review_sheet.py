@@ -13,6 +13,7 @@ from app.exports.pdf import write_pdf
 from app.exports.record import record_export
 from app.exports.timefmt import local_time
 from app.ledger.canonical import sha256_hex
+from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
 from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.model import Review
@@ -73,7 +74,8 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
 
 
 def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLike[str], *,
-                        fmt: str | None = None) -> Path:
+                        fmt: str | None = None, by: KeySigner | None = None) -> Path:
+    """`by`: the logged-in user's key (the export is recorded as theirs), else the workstation's."""
     path = Path(output)
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if kind not in ("docx", "pdf"):
@@ -85,7 +87,7 @@ def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLik
     footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
 
     def record(tmp: Path) -> None:  # in the ledger before the file is in place: no unrecorded sheet
-        record_export(ledger, "review_sheet", path, sha256_hex(tmp.read_bytes()), head.seq, head.hash,
+        record_export(ledger, "review_sheet", path, sha256_hex(tmp.read_bytes()), head.seq, head.hash, by,
                       review_id=review.id)
 
     if kind == "pdf":

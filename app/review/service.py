@@ -138,8 +138,9 @@ def open_review(ledger: Ledger, path: str | os.PathLike[str], *, title: str = ""
                                     "disclosure_reason": reason.strip()}, signer)
         scan_ev = tx.append("scan_recorded", _scan_payload(review_id, 1, p, data, sha, result, info_class), signer)
         refused = record_drafts(tx, review_id, version_from_payload(scan_ev.payload, scan_ev), drafts, signer)
-    if drafts:  # marks made before the review are in the ledger now; only refused ones stay on disk
-        keep_only(ledger.data_dir, sha, refused)
+    if drafts:  # marks made before the review are in the ledger now; on disk stay the refused ones and
+        # the 同意公开/须修改 proposals, which the deciding level's sign dialog pre-fills
+        keep_only(ledger.data_dir, sha, tuple(m for m in drafts if m in refused or m.kind != "false_alarm"))
     return load_review(ledger, review_id)
 
 

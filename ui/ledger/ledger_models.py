@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.exports.timefmt import local_time
+from app.exports.timefmt import local_datetime, local_time
 from app.users.model import ROLE_LABELS, Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -33,6 +33,7 @@ KIND_LABELS = {
     "unit_identity_created": "建立本单位身份", "unit_key_shared": "共享本单位身份密钥",
     "lexicon_key_trusted": "信任词库签发者", "lexicon_pack_installed": "安装词库包", "lexicon_pack_activated": "启用词库包",
     "lexicon_pack_rolled_back": "回退词库包", "lexicon_pack_refused": "拒绝词库包",
+    "revision_checked": "核验修改稿", "draft_marks_recorded": "记入建立审核单前的标记",
 }
 
 
@@ -103,7 +104,23 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         labels = {"approve": "同意", "revise": "修改后发布", "return": "退回修改", "reject": "不予发布",
                   "escalate": "报上级审核"}
         decision = labels.get(str(st.get("decision")), str(st.get("decision")))
-        return f"第 {st.get('level')} 级 · {decision} · {st.get('opinion', '')}"
+        decided = [d for d in st.get("dispositions") or () if isinstance(d, dict)]
+        kinds = {"agree": "同意公开", "change": "须修改"}
+        extra = ("；" + "；".join(f"“{str(d.get('finding_text', ''))[:12]}”{kinds.get(str(d.get('kind')), '')}"
+                                 for d in decided)) if decided else ""
+        return f"第 {st.get('level')} 级 · {decision} · {st.get('opinion', '')}{extra}"
+    if kind == "revision_checked":
+        outcome = "通过" if p.get("passed") else f"未通过，退回第 {p.get('level')} 级"
+        return (f"第 {p.get('to_version')} 版核验{outcome}（第 {p.get('level')} 级有条件同意；"
+                f"增 {p.get('added', 0)} 段、删 {p.get('removed', 0)} 段）")
+    if kind == "draft_marks_recorded":
+        marks = [m.get("statement", {}) for m in p.get("marks", []) if isinstance(m, dict)]
+        names = {"false_alarm": "误报", "agree": "同意公开", "change": "须修改"}
+        return "；".join(f"{names.get(str(m.get('kind')), '')}“{str(m.get('text', ''))[:12]}”（{m.get('user', '')}）"
+                        for m in marks)[:160]
+    if kind == "exported":
+        whats = {"review_sheet": "保密审查单", "approval_ledger": "领导审批台帐", "review_stats": "统计报告"}
+        return f"{whats.get(str(p.get('what')), str(p.get('what', '')))} {p.get('file', '')}"
     if kind == "finding_waived":
         return f"豁免“{st.get('finding_text', '')}”：{st.get('reason', '')}"
     if kind == "finding_dismissed":
@@ -178,6 +195,15 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
+def local_day(iso: str) -> QDate:
+    """The day of a ledger time on this workstation's calendar (the time is stored with its UTC
+    offset; 2026-12-01T20:05+00:00 is 12月2日 in Beijing), as the table shows it."""
+    moment = local_datetime(iso)
+    if moment is None:
+        return QDate()
+    return QDate(moment.year, moment.month, moment.day)
+
+
 class RowFilter(QSortFilterProxyModel):
     """Text in any cell, a date range (inclusive) and a unit."""
 
@@ -197,7 +223,7 @@ class RowFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         row: Row = model.rows[source_row]  # type: ignore[attr-defined]
-        day = QDate.fromString(row.time[:10], "yyyy-MM-dd")
+        day = local_day(row.time)
         if self.since is not None and day.isValid() and day < self.since:
             return False
         if self.until is not None and day.isValid() and day > self.until:

@@ -50,6 +50,7 @@ class LedgerWindow(QWidget):
     loaded = Signal()
     verified = Signal(bool)
     exported = Signal(str)
+    checked = Signal(bool)         # 核对发布文件: True when the file is exactly an approved version
 
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -87,8 +88,12 @@ class LedgerWindow(QWidget):
         self.refresh_button = QPushButton(self.tr("刷新"), self)
         self.sheet_button = QPushButton(self.tr("导出审查单…"), self)
         self.ledger_button = QPushButton(self.tr("导出台帐…"), self)
+        self.check_button = QPushButton(self.tr("核对发布文件…"), self)
+        self.check_button.setObjectName("checkFile")
+        self.check_button.setToolTip(self.tr("核对准备发布的文件是否正是经批准的版本（与 mishen review check 相同）"))
+        self.check_dialog: Any = None
         actions = QHBoxLayout()
-        for b in (self.verify_button, self.refresh_button, self.sheet_button, self.ledger_button):
+        for b in (self.verify_button, self.refresh_button, self.sheet_button, self.ledger_button, self.check_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.result = QLabel(self)
@@ -118,6 +123,7 @@ class LedgerWindow(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.sheet_button.clicked.connect(self.ask_export_sheet)
         self.ledger_button.clicked.connect(self.ask_export_ledger)
+        self.check_button.clicked.connect(self.ask_check_file)
         self.reviews: list[tuple[str, str]] = []
 
     def _table(self, model: Any, name: str) -> QTableView:
@@ -213,8 +219,15 @@ class LedgerWindow(QWidget):
     def export_sheet(self, review_id: str, path: str) -> None:
         from app.exports.review_sheet import export_review_sheet
 
-        self.controller.run(lambda ledger: export_review_sheet(ledger, review_id, path),
+        by = self._exporter()
+        self.controller.run(lambda ledger: export_review_sheet(ledger, review_id, path, by=by),
                             self._exported, self._error, name="export-sheet")
+
+    def _exporter(self) -> Any:
+        """The logged-in user's key: exports are recorded as theirs (the workstation only when
+        nobody is logged in)."""
+        session = self.controller.session
+        return session.signer if session is not None else None
 
     def ask_export_ledger(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出领导审批台帐"), "领导审批台帐.xlsx",
@@ -228,8 +241,32 @@ class LedgerWindow(QWidget):
         since = self.since.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None
         until = self.until.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None
         unit = self.unit.currentData() or None
-        self.controller.run(lambda ledger: export_approval_ledger(ledger, path, since=since, until=until, unit=unit)[0],
+        by = self._exporter()
+        self.controller.run(lambda ledger: export_approval_ledger(ledger, path, since=since, until=until, unit=unit,
+                                                                  by=by)[0],
                             self._exported, self._error, name="export-ledger")
+
+    def ask_check_file(self) -> Any:
+        """核对发布文件…: is the file about to be published exactly an approved version?"""
+        from ui.review.version_dialogs import ask_check_file
+
+        return ask_check_file(self.controller, self, self._show_check)
+
+    def check_file(self, path: str) -> Any:
+        from ui.review.version_dialogs import TextResultDialog, check_file, check_html
+
+        def done(result: Any, error: str) -> None:
+            self.result.setStyleSheet("" if result is not None and result.approved else "color:#c00000;")
+            self.result.setText(result.message() if result is not None else error)
+            if result is not None:
+                self._show_check(TextResultDialog(self.tr("核对发布文件"), check_html(result), self, "fileCheckDialog"))
+            self.checked.emit(result is not None and result.approved is not None)
+
+        return check_file(self.controller, path, done)
+
+    def _show_check(self, dialog: Any) -> None:
+        self.check_dialog = dialog
+        dialog.open()
 
     def _exported(self, out: Any) -> None:
         self.result.setStyleSheet("")

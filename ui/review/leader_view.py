@@ -1,5 +1,7 @@
-"""领导审批视图: a focused screen for levels 3 and 4 — the document and its findings at a
-glance, earlier opinions, a large 批示 box, and approve / return / reject / escalate."""
+"""领导审批视图: a focused screen for levels 3 and 4 — the document itself (read-only, the main
+window's view) beside the summary: every item by severity with its disposition (同意公开 /
+须修改 chosen here at a deciding level), waivers and false alarms with who, when and why, the
+version history, earlier opinions, a large 批示 box, and approve / return / reject / escalate."""
 
 from __future__ import annotations
 
@@ -16,22 +18,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from app.exports.timefmt import local_time
 from app.model import Severity
+from ui.review.items_table import ItemsTable
 from ui.review.review_models import level_rows
-from ui.shell.labels import SEVERITY_BG, SEVERITY_ORDER, category_name, severity_name
+from ui.shell.labels import SEVERITY_BG, SEVERITY_ORDER, severity_name
 from ui.shell.screen_fit import fit_window
 
 PREFERRED_SIZE = QSize(1200, 800)
 
 
 def findings_digest(page: Any, review: Any) -> str:
-    """HTML: counts per severity and the loud findings still open."""
+    """HTML: counts per severity, blocks still open, then every waiver and false alarm (who, when,
+    why) and the version history with the checks of revised files."""
     from app.review.gating import open_blocks
+    from app.review.show import signer_display
 
     esc = html.escape
     report = page.report
@@ -44,16 +51,29 @@ def findings_digest(page: Any, review: Any) -> str:
     out = [f"<p><b>审查发现：</b>{chips}</p>"]
     if blocks:
         out.append(f"<p style='color:#c00000'><b>尚有 {len(blocks)} 处禁止发布的内容未处理</b></p>")
-    loud = [f for f in report.findings if f.severity.rank >= Severity.HIGH.rank and page.dispositions.is_open(f.id)]
-    if loud:
-        items = "".join(
-            f"<li><span style='background:{SEVERITY_BG[f.severity]}'>{severity_name(f.severity)}</span> "
-            f"{category_name(f.category)}：<b>{esc(f.text[:40])}</b><br><span style='color:#555'>{esc(f.message)}</span></li>"
-            for f in loud[:30])
-        out.append(f"<ul>{items}</ul>")
-    closed = [f for f in report.findings if not page.dispositions.is_open(f.id)]
-    if closed:
-        out.append(f"<p style='color:#555'>已处理（误报或豁免）{len(closed)} 处。</p>")
+    texts = {f.id: f.text for f in report.findings}
+    records = []
+    if review is not None:
+        for w in review.current_waivers:
+            who = signer_display(w.signer, "", w.signer_role, w.imported_from)
+            records.append(f"<li><b>豁免</b>“{esc(texts.get(w.finding_id, w.finding_id)[:40])}”：{esc(who)}，"
+                           f"{esc(local_time(w.time))}，理由：{esc(w.reason)}</li>")
+    from ui.review.dispositions import Status
+
+    for f in report.findings:
+        d = page.dispositions.get(f.id)
+        if d.status is Status.FALSE_ALARM:
+            records.append(f"<li><b>误报</b>“{esc(f.text[:40])}”：{esc(d.who or '—')}，{esc(d.when)}，"
+                           f"理由：{esc(d.reason)}</li>")
+    out.append("<p><b>豁免与误报：</b></p>" + (f"<ul>{''.join(records)}</ul>" if records else "<p>无</p>"))
+    if review is not None:
+        rows = []
+        for v in review.versions:
+            c = review.check_into(v.number)
+            note = "" if c is None else ("，修改稿核验通过" if c.passed else f"，修改稿核验未通过，退回第 {c.level} 级")
+            rows.append(f"<li>第 {v.number} 版 {esc(v.name)}（{esc(local_time(v.time))}，SHA-256 "
+                        f"<code>{v.sha256[:16]}…</code>，问题 {len(v.findings)} 处{note}）</li>")
+        out.append(f"<p><b>版本：</b></p><ul>{''.join(rows)}</ul>")
     return "".join(out)
 
 
@@ -111,23 +131,32 @@ class LeaderView(QWidget):
             button.clicked.connect(lambda _=False, d=decision: self.decide(d))
         self.approve_button.setStyleSheet("font-weight:bold;")
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("文稿与审查发现"), self))
-        left_layout.addWidget(self.digest)
+        # left: the document itself, read-only, as in the main window; right: the summary tabs
+        self.document_box = QWidget(self)
+        self.document_box.setObjectName("leaderDocument")
+        self.document_layout = QVBoxLayout(self.document_box)
+        self.document_layout.setContentsMargins(0, 0, 0, 0)
+        self.document_layout.addWidget(QLabel(self.tr("文稿（只读）"), self))
+        self.document_page: Any = None
+        self.items = ItemsTable(self)
+        self.items.setObjectName("leaderItems")
+        self.items.changed.connect(self.update_gate)
+        self.items.cellClicked.connect(self._show_item)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.items, self.tr("问题及处理"))
+        self.tabs.addTab(self.digest, self.tr("豁免、误报与版本"))
+        self.tabs.addTab(self.opinions, self.tr("前级意见"))
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(self.tr("前级意见"), self))
-        right_layout.addWidget(self.opinions, 1)
+        right_layout.addWidget(self.tabs, 3)
         right_layout.addWidget(QLabel(self.tr("批示"), self))
-        right_layout.addWidget(self.instruction, 2)
-        for box in (self.digest, self.opinions, self.instruction):
+        right_layout.addWidget(self.instruction, 1)
+        for box in (self.digest, self.opinions, self.instruction, self.items):
             box.setMinimumHeight(60)
         self.split = QSplitter(self)
         self.split.setObjectName("leaderSplit")
-        self.split.addWidget(left)
+        self.split.addWidget(self.document_box)
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 1)
@@ -152,8 +181,47 @@ class LeaderView(QWidget):
         fit_window(self, PREFERRED_SIZE)
 
     def set_page(self, page: Any) -> None:
+        if page is not self.page:
+            self.keep_typed()
+            self._show_document(page)
         self.page = page
         self.refresh()
+
+    def _show_document(self, page: Any) -> None:
+        """The same document view as the main window (ui.document), read-only, for this page."""
+        from ui.document.document_page import DocumentPage
+        from ui.review.dispositions import Status
+
+        if self.document_page is not None:
+            self.document_page.shutdown()
+            self.document_page.deleteLater()
+            self.document_page = None
+        if page is None or getattr(page, "report", None) is None or page.report.document is None:
+            return
+        view = DocumentPage(page.report, self.document_box)
+        view.setObjectName("leaderDocumentPage")
+        view.dispositions.load({f.id: d for f in page.report.findings
+                                if (d := page.dispositions.get(f.id)).status is not Status.OPEN})
+        self.document_layout.addWidget(view, 1)
+        self.document_page = view
+
+    def _show_item(self, row: int, _column: int) -> None:
+        if self.document_page is None or not (0 <= row < len(self.items.refs)):
+            return
+        fid = self.items.refs[row].id
+        f = next((x for x in self.document_page.report.findings if x.id == fid), None)
+        if f is not None:
+            self.document_page.show_finding(f)
+
+    def keep_typed(self) -> None:
+        """Dispositions typed but not signed are kept for the next time (and across a restart)."""
+        review = getattr(self.page, "review", None) if self.page is not None else None
+        if review is not None and self.items.choices:
+            self.controller.keep_proposals(review, self.items.decisions())
+
+    def closeEvent(self, event: Any) -> None:
+        self.keep_typed()
+        super().closeEvent(event)
 
     def refresh(self) -> None:
         from app.review import review_state
@@ -164,6 +232,7 @@ class LeaderView(QWidget):
             self.header.setText(self.tr("请先打开文稿并建立审核单"))
             self.digest.clear()
             self.opinions.clear()
+            self.items.setRowCount(0)
             for b in self._buttons.values():
                 b.setEnabled(False)
             return
@@ -179,9 +248,16 @@ class LeaderView(QWidget):
             f"{' · 本次签署：' + esc(lv.name) if lv else ''}</span>")
         self.digest.setHtml(findings_digest(page, review))
         self.opinions.setHtml(opinions_html(review))
+        from app.review.dispositions import deciding
+        from ui.review.sign_dialog import _dismissed, proposals
+
+        self.items.set_review(review, _dismissed(page),
+                              deciding=self.level is not None and deciding(review, self.level),
+                              proposals=proposals(self.controller, review))
         self.update_gate()
 
     def gating(self, decision: Any) -> str:
+        from app.review import Decision
         from app.review.gating import check_sign
 
         session = self.controller.session
@@ -190,7 +266,18 @@ class LeaderView(QWidget):
             return self.tr("没有待签署的审核级别")
         if session is None:
             return self.tr("请先登录")
-        verdict = check_sign(review, self.level, session.role, decision, self.instruction.toPlainText() or "批示")
+        from app.review.dispositions import decisions_for
+        from app.review.projection import ReviewError
+
+        missing = self.items.missing_text()
+        if missing and decision is Decision.APPROVE:
+            return missing
+        try:
+            decided = decisions_for(review, self.items.decisions()) if decision is Decision.APPROVE else {}
+        except ReviewError as exc:
+            return exc.message
+        verdict = check_sign(review, self.level, session.role, decision, self.instruction.toPlainText() or "批示",
+                             dispositions=decided)
         return "" if verdict.allowed else verdict.reason
 
     def update_gate(self) -> None:
@@ -218,6 +305,7 @@ class LeaderView(QWidget):
         self.gate.setText(self.tr("正在签署…"))
         self.controller.sign(self.page, level=self.level, decision=decision,
                              opinion=self.instruction.toPlainText(), password=self.password.text(),
+                             decisions=self.items.decisions() if decision.value == "approve" else (),
                              on_done=self._done)
 
     def _done(self, ok: bool, text: str) -> None:

@@ -39,6 +39,12 @@ class ReasonDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.error = QLabel(self)
+        self.error.setObjectName("reasonError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#c00000;")
+        self.error.hide()
+        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.edit.textChanged.connect(self._update)
         self._update()
@@ -46,6 +52,16 @@ class ReasonDialog(QDialog):
 
     def _update(self) -> None:
         self.ok_button.setEnabled(bool(self.reason) and (self.password_edit is None or bool(self.password)))
+
+    def retry(self, reason: str, error: str) -> None:
+        """Shown again after a failure (e.g. a wrong password): the typed reason is back, the
+        error says why, only the password must be typed again."""
+        self.edit.setPlainText(reason)
+        self.error.setText(error)
+        self.error.show()
+        if self.password_edit is not None:
+            self.password_edit.clear()
+            self.password_edit.setFocus()
 
     @property
     def reason(self) -> str:

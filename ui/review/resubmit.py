@@ -35,9 +35,10 @@ def changed_on_disk(review: Any, path: str) -> bool:
 
 def resubmit(controller: Any, page: Any, path: str,
              on_done: Callable[[bool, str, Any], None]) -> worker.Job:
-    """Record the new version in the worker; `on_done(ok, error, (report, review, dispositions))`."""
+    """Record the new version in the worker; `on_done(ok, error, (report, review, dispositions, diff))`
+    (after a conditional approval the diff is also the check of the revised file)."""
     from app.review.scanning import ScanResult, engine_scanner
-    from app.review.service import resubmit as core_resubmit
+    from app.review.service import submit_revision
 
     review_id = page.review.id
     holder = controller.engine
@@ -48,11 +49,11 @@ def resubmit(controller: Any, page: Any, path: str,
         scanned.append(result.report)
         return result
 
-    def work(ledger: Any) -> tuple[Any, Any, Any]:
+    def work(ledger: Any) -> tuple[Any, Any, Any, Any]:
         session = controller.session
-        review = core_resubmit(ledger, review_id, path, scanner=scan,
-                               by=session.signer if session is not None else None)
-        return scanned[-1], review, dismissals(ledger, review)
+        review, diff = submit_revision(ledger, review_id, path, scanner=scan,
+                                       by=session.signer if session is not None else None)
+        return scanned[-1], review, dismissals(ledger, review), diff
 
     return controller.run(work, lambda result: on_done(True, "", result), lambda text: on_done(False, text, None),
                           name="resubmit")
@@ -87,7 +88,14 @@ class ResubmitDialog(_Base):
             text = self.tr("该文件与第 {0} 版不同，将作为第 {1} 版重新审查。")
         else:
             text = self.tr("请选择修改后的文稿（与第 {0} 版相同的文件不能提交）。")
-        text += self.tr("提交后各级签署从第一级重新开始，原有签署不适用于新版本。")
+        from app.review.dispositions import pending_condition
+
+        waiting = pending_condition(self.review)
+        if waiting is not None:
+            text += self.tr("第 {0} 级已有条件同意：提交后核验修改稿（须修改的内容是否已删改、有无新的高风险问题），"
+                            "通过即可发布，否则退回第 {0} 级。").format(waiting.level)
+        else:
+            text += self.tr("提交后各级签署从第一级重新开始，原有签署不适用于新版本。")
         self.note.setText(text.format(self.review.current.number, self.review.current.number + 1))
 
     def browse(self) -> None:

@@ -52,6 +52,7 @@ class ReviewController(QObject):
     message = Signal(str)
     failed = Signal(str)               # a Chinese error message
     users_loaded = Signal(object)      # list[User]
+    decision_failed = Signal(object, object, str, str)   # finding, status, the typed reason, Chinese error
 
     def __init__(self, data_dir: str | None, engine_holder: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +83,12 @@ class ReviewController(QObject):
             (on_error or self.failed.emit)(text)
 
         return worker.run_call(lambda: self._with_ledger(fn), on_result=on_result, on_error=error, name=name)
+
+    @property
+    def data_path(self) -> Path:
+        from app.paths import data_dir
+
+        return Path(data_dir(self.data_dir))
 
     @property
     def ledger_path(self) -> Path:
@@ -155,10 +162,10 @@ class ReviewController(QObject):
 
         sha = page.report.sha256
 
-        def find(ledger: Any) -> tuple[Any, dict[str, Disposition]] | None:
+        def find(ledger: Any) -> tuple[Any, dict[str, Disposition]]:
             found = [r for r in list_reviews(ledger) if r.current.sha256 == sha]
-            if not found:
-                return None
+            if not found:   # no review yet: the marks kept for this document (app.review.drafts)
+                return None, kept_marks(ledger.data_dir, sha)
             review = found[-1]
             return review, dismissals(ledger, review)
 
@@ -168,7 +175,8 @@ class ReviewController(QObject):
         if result is None or not _alive(page):
             return
         review, decided = result
-        page.review = review
+        if review is not None:
+            page.review = review
         page.dispositions.load(decided)
         self.changed.emit()
 
@@ -204,7 +212,7 @@ class ReviewController(QObject):
         return self.run(work, ok, self._failure(on_done), name="open-review")
 
     def sign(self, page: Any, *, level: int, decision: Any, opinion: str, password: str,
-             on_done: Callable[[bool, str], None] | None = None) -> worker.Job | None:
+             decisions: Any = (), on_done: Callable[[bool, str], None] | None = None) -> worker.Job | None:
         from app.review.service import load_review, sign_review
 
         review, session = page.review, self.session
@@ -214,9 +222,17 @@ class ReviewController(QObject):
                 on_done(False, text)
             return None
 
+        items = list(decisions)
+
         def work(ledger: Any) -> Any:
             sign_review(ledger, review.id, level=level, user=session.name, password=password, decision=decision,
-                        opinion=opinion)
+                        opinion=opinion, decisions=items)
+            if items:   # the proposals kept while deciding are in the signature now
+                from app.review.drafts import keep_only, load_drafts
+
+                sha = review.current.sha256
+                keep_only(ledger.data_dir, sha, tuple(m for m in load_drafts(ledger.data_dir, sha)
+                                                      if m.kind == "false_alarm"))
             return load_review(ledger, review.id)
 
         def ok(updated: Any) -> None:
@@ -250,11 +266,27 @@ class ReviewController(QObject):
                 self.message.emit(self.tr("已豁免并记入台帐：“{0}”").format(finding.text[:20]))
                 self.changed.emit()
 
-            self.run(waive, waived, name="waive")
+            self.run(waive, waived, lambda text: self.decision_failed.emit(finding, status, reason, text),
+                     name="waive")
             return
-        if review is None or session is None:   # kept here; written when the review is opened
-            page.dispositions.set(finding, status, reason, who=session.name if session else "")
-            self.message.emit(self.tr("已标为误报（建立审核单时记入台帐）"))
+        if session is None:   # nobody to sign the mark: kept in this window only
+            page.dispositions.set(finding, status, reason, who="")
+            self.message.emit(self.tr("已标为误报（未登录：仅在本窗口中保留；登录后标记可保存并在建立审核单时记入台帐）"))
+            return
+        if review is None:   # kept against the document's hash in the data directory, signed by the user
+            from app.review.drafts import save_mark
+
+            def keep(ledger: Any) -> Any:
+                return save_mark(ledger.data_dir, document_sha256=page.report.sha256, finding_id=finding.id,
+                                 rule=finding.rule, text=finding.text, severity=finding.severity.value,
+                                 kind="false_alarm", reason=reason, signer=session.signer)
+
+            def kept(mark: Any) -> None:
+                if _alive(page):
+                    page.dispositions.set(finding, status, reason, who=session.name, recorded=True)
+                self.message.emit(self.tr("已标为误报并保存（建立审核单时记入台帐）：“{0}”").format(finding.text[:20]))
+
+            self.run(keep, kept, lambda text: self.decision_failed.emit(finding, status, reason, text), name="keep-mark")
             return
 
         def dismiss(ledger: Any) -> None:
@@ -268,7 +300,29 @@ class ReviewController(QObject):
                 page.dispositions.set(finding, status, reason, who=session.name, recorded=True)
             self.message.emit(self.tr("已标为误报并记入台帐：“{0}”").format(finding.text[:20]))
 
-        self.run(dismiss, dismissed, name="dismiss")
+        self.run(dismiss, dismissed, lambda text: self.decision_failed.emit(finding, status, reason, text),
+                 name="dismiss")
+
+    def keep_proposals(self, review: Any, decisions: Any) -> worker.Job | None:
+        """同意公开/须修改 typed in a dialog that closed without signing: kept (signed by the user)
+        against the document's hash, pre-filled the next time, across a restart."""
+        session = self.session
+        items = [d for d in decisions if d[2]]
+        if session is None or review is None or not items:
+            return None
+        from app.review.drafts import save_mark
+
+        by_id = {f.id: f for f in review.current.findings}
+
+        def keep(ledger: Any) -> int:
+            for fid, kind, text in items:
+                f = by_id[fid]
+                save_mark(ledger.data_dir, document_sha256=review.current.sha256, finding_id=fid, rule=f.rule,
+                          text=f.text, severity=f.severity.value, kind=kind.value, reason=text, signer=session.signer)
+            return len(items)
+
+        return self.run(keep, lambda n: self.message.emit(self.tr("已保存 {0} 处未签署的处理意见").format(n)),
+                        name="keep-proposals")
 
     # --- ledger window -----------------------------------------------------------------------------
     def verify(self, on_result: Callable[[Any], None], on_error: Callable[[str], None] | None = None) -> worker.Job:
@@ -285,6 +339,14 @@ class ReviewController(QObject):
             if self._ledger is not None:
                 self._ledger.close()
                 self._ledger = None
+
+
+def kept_marks(data_dir: Any, sha256: str) -> dict[str, Disposition]:
+    """False alarms kept for a document that has no review yet (app.review.drafts)."""
+    from app.review.drafts import load_drafts
+
+    return {m.finding_id: Disposition(Status.FALSE_ALARM, m.reason, m.user, m.time[:16].replace("T", " "), True)
+            for m in load_drafts(Path(data_dir), sha256) if m.kind == "false_alarm"}
 
 
 def _alive(obj: Any) -> bool:

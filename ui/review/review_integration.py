@@ -53,6 +53,10 @@ class ReviewIntegration(QObject):
             self._new_action(self.tr("提交修改稿…"), lambda: self.ask_resubmit()), before=leader)
         self.users_action = window.add_panel_action(
             self._new_action(self.tr("用户管理…"), lambda: self.ask_users()), before=leader)
+        self.check_action = window.add_panel_action(
+            self._new_action(self.tr("核对发布文件…"), lambda: self.ask_check_file()), before=leader)
+        self.diff_dialog: Any = None
+        self.check_dialog: Any = None
         window.review_menu.insertSeparator(leader)
         self.ledger_window: Any = None
         self.leader_view: Any = None
@@ -73,6 +77,7 @@ class ReviewIntegration(QObject):
         self.controller.changed.connect(self.refresh)
         self.controller.message.connect(window.show_message)
         self.controller.failed.connect(window.errors.show)
+        self.controller.decision_failed.connect(self.retry_decision)
         window.findings.set_recorder(self)
         self.controller.load_users()
         self.refresh()
@@ -122,6 +127,27 @@ class ReviewIntegration(QObject):
         page = self.current_page()
         if page is not None:
             self.controller.record_decision(page, finding, status, reason, password)
+
+    def retry_decision(self, finding: Any, status: Any, reason: str, error: str) -> Any:
+        """A waiver or false alarm that failed (wrong password…): the same dialog again, with the
+        typed reason kept and the error shown; OK tries again."""
+        from ui.review.dispositions import Status
+        from ui.review.reason_dialog import ReasonDialog
+
+        page = self.current_page()
+        if page is None:
+            self.window.errors.show(error)
+            return None
+        title = self.tr("豁免") if status is Status.WAIVED else self.tr("标为误报")
+        dialog = ReasonDialog(title, self.tr("未能记录：请核对后重试。") + f"\n\n“{finding.text}”", self.window,
+                              password=status is Status.WAIVED)
+        dialog.retry(reason, error)
+        dialog.accepted.connect(lambda: self.controller.record_decision(page, finding, status, dialog.reason,
+                                                                        dialog.password))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- dialogs ---------------------------------------------------------------------------------------
     def ask_login(self) -> Any:
@@ -202,8 +228,10 @@ class ReviewIntegration(QObject):
 
         resubmit(self.controller, page, path, finished)
 
-    def _show_version(self, old_page: Any, report: Any, review: Any, decided: Any) -> None:
-        """Show the new version in a tab of its own file, replacing the old version's tab."""
+    def _show_version(self, old_page: Any, report: Any, review: Any, decided: Any, diff: Any = None) -> None:
+        """Show the new version in a tab of its own file, replacing the old version's tab, and the
+        version diff (with the check of a conditional approval) in a dialog."""
+        from app.review import review_state
         from ui.review.review_controller import _alive
 
         page = self.window.add_report(report)
@@ -213,9 +241,28 @@ class ReviewIntegration(QObject):
             index = self.window.tabs.indexOf(old_page)
             if index >= 0:
                 self.window.close_tab(index)
-        self.controller.message.emit(self.tr("已提交第 {0} 版，各级签署从第一级重新开始")
-                                     .format(review.current.number))
+        if diff is not None and diff.level:
+            self.controller.message.emit(self.tr("已提交第 {0} 版：{1}").format(review.current.number,
+                                                                          review_state(review).message))
+        else:
+            self.controller.message.emit(self.tr("已提交第 {0} 版，各级签署从第一级重新开始")
+                                         .format(review.current.number))
         self.controller.changed.emit()
+        if diff is not None:
+            from ui.review.version_dialogs import diff_dialog
+
+            self.diff_dialog = diff_dialog(diff, self.window)
+            self.diff_dialog.open()
+
+    def ask_check_file(self) -> Any:
+        """核对发布文件…: is the file about to be published exactly an approved version?"""
+        from ui.review.version_dialogs import ask_check_file
+
+        def show(dialog: Any) -> None:
+            self.check_dialog = dialog
+            dialog.open()
+
+        return ask_check_file(self.controller, self.window, show)
 
     def open_leader_view(self) -> Any:
         from ui.review.leader_view import LeaderView

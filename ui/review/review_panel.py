@@ -38,6 +38,8 @@ def next_action(review: Any, session: Any, page: Any = None) -> tuple[str, str, 
         return f"请您签署{name}", "", state.next_level
     if verdict.code == "blocked":
         return f"请您签署{name}（可退回修改或不予发布）", verdict.reason, state.next_level
+    if verdict.code == "undecided":   # decided one by one in the sign dialog or the leader view
+        return (f"请您签署{name}（同意前须对每一处高风险问题选择“同意公开”或“须修改”）", "", state.next_level)
     return f"待{name}签署", verdict.reason, state.next_level
 
 
@@ -203,7 +205,7 @@ def _can_resubmit(review: Any) -> bool:
     from app.review import review_state
     from app.review.model import Status
 
-    return review_state(review).status in (Status.IN_REVIEW, Status.AWAITING_REVISION)
+    return review_state(review).status in (Status.IN_REVIEW, Status.AWAITING_REVISION, Status.AWAITING_VERIFICATION)
 
 
 def _role_refused(review: Any, level: int, session: Any) -> bool:

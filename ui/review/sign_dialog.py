@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser, QWidget
 
 from app.model import Severity
+from ui.review.items_table import ItemsTable
 from ui.review.review_dialogs import _Base
 from ui.shell.labels import severity_name
 from ui.shell.screen_fit import fit_window
@@ -17,7 +18,7 @@ from ui.shell.screen_fit import fit_window
 
 def signing_summary(review: Any, page: Any) -> str:
     """HTML describing the statement a signature covers."""
-    from app.review.gating import open_blocks
+    from app.review.gating import open_blocks, review_state
 
     v = review.current
     esc = html.escape
@@ -35,6 +36,7 @@ def signing_summary(review: Any, page: Any) -> str:
         ("信息类别", esc(v.info_class.label)),
         ("公开属性", esc(review.disclosure.label)),
         ("未处理的问题", esc(open_text) or "无"),
+        ("审核状态", esc(review_state(review).message)),
     ]
     body = "".join(f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>{k}</td><td>{val}</td></tr>"
                    for k, val in rows)
@@ -43,6 +45,28 @@ def signing_summary(review: Any, page: Any) -> str:
         items = "".join(f"<li>{esc(f.text)}（{esc(f.message)}）</li>" for f in blocks)
         out += f"<p style='color:#c00000'><b>禁止发布的内容 {len(blocks)} 处未处理：</b></p><ul>{items}</ul>"
     return out
+
+
+def _dismissed(page: Any) -> dict[str, Any]:
+    """Finding id → the panel's false-alarm/waiver disposition (who, reason) for the table."""
+    from ui.review.dispositions import Status
+
+    if page is None:
+        return {}
+    return {f.id: d for f in page.report.findings
+            if (d := page.dispositions.get(f.id)).status is Status.FALSE_ALARM}
+
+
+def proposals(controller: Any, review: Any) -> dict[str, tuple[str, str]]:
+    """同意公开/须修改 marks kept for this document before the review existed (pre-filled)."""
+    from app.review.drafts import load_drafts
+    from app.review.projection import ReviewError
+
+    try:
+        marks = load_drafts(controller.data_path, review.current.sha256)
+    except (ReviewError, OSError):
+        return {}
+    return {m.finding_id: (m.kind, m.reason) for m in marks if m.kind in ("agree", "change")}
 
 
 class SignDialog(_Base):
@@ -60,6 +84,17 @@ class SignDialog(_Base):
         self.summary.setObjectName("signSummary")
         self.summary.setHtml(signing_summary(self.review, page))
         self.summary.setMinimumHeight(120)
+        from app.review.dispositions import deciding
+
+        self.deciding = deciding(self.review, level)
+        self.items = ItemsTable(self)
+        self.items.set_review(self.review, _dismissed(page), deciding=self.deciding,
+                              proposals=proposals(controller, self.review))
+        self.items.setMinimumHeight(140)
+        self.items_note = QLabel(self.tr("本级为决定级别：同意前须对每一处高风险问题选择“同意公开”（写明理由）或"
+                                         "“须修改”（写明修改内容）；有须修改的问题时，同意须待修改稿核验后生效。")
+                                 if self.deciding else self.tr("未处理的问题（本级签署即表示已审阅以下各项）："), self)
+        self.items_note.setWordWrap(True)
         self.level_label = QLabel(lv.name if lv else str(level), self)
         session = controller.session
         self.signer_label = QLabel(f"{session.name}（{session.role_label}）" if session else self.tr("未登录"), self)
@@ -70,21 +105,45 @@ class SignDialog(_Base):
         self.opinion.setPlaceholderText(self.tr("审核意见 / 批示") + (self.tr("（本级必填）")
                                                                     if lv and lv.opinion_required else ""))
         self.opinion.setMaximumHeight(110)
+        self._default = ""
+        if not (lv and lv.opinion_required):   # levels 1–2: a short default opinion, shown and editable
+            from app.review.service import default_opinion
+
+            self._default = default_opinion(self.review, level, Decision.APPROVE)
+            self.opinion.setPlainText(self._default)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("签名密码"))
         self.form.addRow(self.summary)
+        self.form.addRow(self.items_note)
+        self.form.addRow(self.items)
         self.form.addRow(self.tr("签署级别"), self.level_label)
         self.form.addRow(self.tr("签署人"), self.signer_label)
         self.form.addRow(self.tr("决定"), self.decision)
         self.form.addRow(self.tr("意见"), self.opinion)
         self.form.addRow(self.tr("密码"), self.password)
         self.ok_button.setText(self.tr("签署"))
-        self.decision.currentIndexChanged.connect(self.check)
+        self.decision.currentIndexChanged.connect(self._decision_changed)
         self.opinion.textChanged.connect(self.check)
         self.password.textChanged.connect(self.check)
-        fit_window(self, QSize(620, 640))
+        self.items.changed.connect(self.check)
+        fit_window(self, QSize(860, 720))
         self.check()
+
+    def _decision_changed(self) -> None:
+        """Keep the default opinion in step with the decision unless the user typed their own."""
+        if self._default and self.opinion.toPlainText() == self._default:
+            from app.review.service import default_opinion
+
+            self._default = default_opinion(self.review, self.level, self.chosen_decision())
+            self.opinion.setPlainText(self._default)
+        self.check()
+
+    def reject(self) -> None:
+        """Closed without signing: the dispositions typed are kept for the next time."""
+        if self.items.choices:
+            self.controller.keep_proposals(self.review, self.items.decisions())
+        super().reject()
 
     def set_decision(self, decision: Any) -> None:
         self.decision.setCurrentIndex(self.decision.findData(decision.value))
@@ -101,8 +160,18 @@ class SignDialog(_Base):
         session = self.controller.session
         if session is None:
             return self.tr("请先登录")
+        from app.review.dispositions import decisions_for
+        from app.review.projection import ReviewError
+
+        missing = self.items.missing_text()
+        if missing:
+            return missing
+        try:
+            decided = decisions_for(self.review, self.items.decisions())
+        except ReviewError as exc:
+            return exc.message
         verdict = check_sign(self.review, self.level, session.role, self.chosen_decision(),
-                             self.opinion.toPlainText())
+                             self.opinion.toPlainText(), dispositions=decided)
         return "" if verdict.allowed else verdict.reason
 
     def check(self) -> None:
@@ -117,4 +186,4 @@ class SignDialog(_Base):
         self.busy(True)
         self.controller.sign(self.page, level=self.level, decision=self.chosen_decision(),
                              opinion=self.opinion.toPlainText(), password=self.password.text(),
-                             on_done=self.done_with)
+                             decisions=self.items.decisions(), on_done=self.done_with)
