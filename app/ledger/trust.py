@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.ledger.canonical import canonical_bytes, sha256_hex
+from app.ledger.consult_checks import KINDS as CONSULT_KINDS
+from app.ledger.consult_checks import ConsultState, check_consultation
 from app.ledger.crypto import verify_signature
 from app.ledger.model import LedgerEvent, carried_entries
 
@@ -94,6 +96,7 @@ class TrustState:
     foreign: dict[str, dict[str, Any]] = field(default_factory=dict)  # foreign user key -> roster user
     ledger_id: str = ""
     homes: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)  # review -> (home ledger, external levels)
+    consultations: ConsultState = field(default_factory=ConsultState)  # 征求意见 (app.ledger.consult_checks)
 
     def vouched(self, payload: Mapping[str, Any], *, own_ok: bool) -> dict[str, dict[str, Any]]:
         """User key -> user for every valid roster in `payload["rosters"]` signed by a registered
@@ -216,4 +219,6 @@ def check_trust(ev: LedgerEvent, trust: TrustState) -> tuple[str, str] | None:
         why = home_unit_problem(signed, str(who.get("ledger_id", "")), trust.homes.get(str(payload.get("review_id"))))
         if why:
             return "foreign_level", f"第 {ev.seq} 条导入记录中，{why}"
+    elif ev.kind in CONSULT_KINDS:
+        return check_consultation(ev, trust.consultations, trust.roles, trust.peers)
     return None

@@ -173,3 +173,43 @@ def test_consult_only_registered_units(units: tuple[Path, Path, Path], tmp_path:
         with pytest.raises(ConsultError, match="尚未答复"):
             send_consultation(ledger, rid, to="市公安局", output=tmp_path / "z.mishen", admin=ADMIN,
                               password=PASSWORD)
+
+
+def test_verify_catches_forged_consultation_entries(units: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """Entries minted with keys found in the data directory: a reply nobody at 市公安局 signed, a 视为同意
+    with a shortened due date, a letter recorded by an officer."""
+    import shutil
+
+    from app.ledger.crypto import KeySigner, new_private_key
+
+    a, _b, _c = units
+    rid = _open(a, tmp_path)
+    cid = _send(a, rid, tmp_path / "letter.mishen", datetime(2026, 2, 12, 10, 0, tzinfo=CST))
+    assert verify_ledger(ledger_path(a)).ok
+    cases = {
+        "reply": ("consultation_replied", lambda sent: {
+            "review_id": rid, "consultation_id": cid, "decision": "agree", "reply_signature": "00" * 64,
+            "reply": {"consultation_id": cid, "from": {"public_key": KeySigner("x", new_private_key()).public_key},
+                      "decision": "agree", "letter_sha256": sent["package_sha256"]}}, True),
+        "deemed": ("consultation_deemed_agreed", lambda sent: {
+            "review_id": rid, "consultation_id": cid, "due_date": "2026-02-13", "deemed_date": "2026-02-14"}, True),
+        "officer": ("consultation_sent", lambda sent: {**sent, "consultation_id": "x"}, False),
+    }
+    for name, (kind, payload, system) in cases.items():
+        copy = tmp_path / f"copy-{name}"
+        shutil.copytree(a, copy)
+        with Ledger.open(copy) as ledger:
+            sent = ledger.events(kinds=("consultation_sent",))[0].payload
+            signer = ledger.workstation_signer() if system else _officer_signer(ledger)
+            with ledger.transaction() as tx:
+                tx.append(kind, payload(sent), signer)
+        result = verify_ledger(ledger_path(copy))
+        assert not result.ok, name
+        text = " ".join(p.message for p in result.problems)
+        assert {"reply": "不是来自被征求意见的已登记单位", "deemed": "期限", "officer": "不是由保密管理员签署"}[name] in text
+
+
+def _officer_signer(ledger: Ledger) -> object:
+    from app.users import unlock
+
+    return unlock(ledger, "xiao_li", PASSWORD)[1]
