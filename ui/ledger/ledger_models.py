@@ -34,6 +34,8 @@ KIND_LABELS = {
     "lexicon_key_trusted": "信任词库签发者", "lexicon_pack_installed": "安装词库包", "lexicon_pack_activated": "启用词库包",
     "lexicon_pack_rolled_back": "回退词库包", "lexicon_pack_refused": "拒绝词库包",
     "revision_checked": "核验修改稿", "draft_marks_recorded": "记入建立审核单前的标记",
+    "consultation_sent": "发出征求意见函", "consultation_replied": "记录外单位答复",
+    "consultation_deemed_agreed": "征求意见期满未答复，视为同意", "consultation_answered": "答复外单位征求意见",
 }
 
 
@@ -93,6 +95,21 @@ def approval_table(rows: list[Any]) -> list[Row]:
     return out
 
 
+def consultation_summary(kind: str, p: dict[str, Any]) -> str:
+    """征求意见 entries in words: to whom, due when, what was answered."""
+    answers = {"agree": "同意公开", "revise": "修改后同意公开", "disagree": "不同意公开"}
+    if kind == "consultation_sent":
+        return f"征求{p.get('to_unit', '')}意见，答复期限 {p.get('due_date', '')}（{p.get('by', '')}）"
+    if kind == "consultation_replied":
+        reply = p.get("reply") if isinstance(p.get("reply"), dict) else {}
+        late = "" if p.get("on_time") else "（逾期答复）"
+        return (f"{p.get('from_unit', '')}答复：{answers.get(str(p.get('decision')), '')}{late}"
+                f"，{reply.get('opinion', '')}")
+    if kind == "consultation_deemed_agreed":
+        return f"{p.get('to_unit', '')}至 {p.get('due_date', '')} 未答复，自 {p.get('deemed_date', '')} 起视为同意"
+    return f"答复{p.get('from_unit', '')}：{answers.get(str(p.get('decision')), '')}，{p.get('opinion', '')}"
+
+
 def _summary(kind: str, p: dict[str, Any]) -> str:
     st = p.get("statement") if isinstance(p.get("statement"), dict) else {}
     if kind == "review_opened":
@@ -121,6 +138,8 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
     if kind == "exported":
         whats = {"review_sheet": "保密审查单", "approval_ledger": "领导审批台帐", "review_stats": "统计报告"}
         return f"{whats.get(str(p.get('what')), str(p.get('what', '')))} {p.get('file', '')}"
+    if kind.startswith("consultation_"):
+        return consultation_summary(kind, p)
     if kind == "finding_waived":
         return f"豁免“{st.get('finding_text', '')}”：{st.get('reason', '')}"
     if kind == "finding_dismissed":
