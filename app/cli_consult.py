@@ -70,12 +70,17 @@ def consultation_json(c: Consultation) -> dict[str, Any]:
 
 
 def consultation_lines(items: tuple[Consultation, ...]) -> list[str]:
+    from app.review.consult_model import objection_note
+
     out = []
     for c in items:
         line = f"征求意见 {c.id}：{c.to_unit}，{c.sent_date:%Y-%m-%d} 发出（第 {c.version} 版），{c.state_text}"
         if c.opinion:
             line += f"；意见：{c.opinion}"
         out.append(printable(line))
+    note = objection_note(items)
+    if note:
+        out.append(printable(f"注意：{note}"))
     return out
 
 

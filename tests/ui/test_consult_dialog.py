@@ -71,6 +71,7 @@ def test_send_wrong_password_reply_and_audit(qtbot, two_units, tmp_path):
         dialog.import_from(tmp_path / "答复.mishen")
     assert got.args[0].state_text == "已答复：不同意公开"
     qtbot.waitUntil(lambda: "执法数据尚未核定" in dialog.list.item(0).text(), timeout=WAIT)
+    assert "第十四条" in dialog.list.item(1).text()          # disagreement goes to the same-level government
     dialog.close()
     controller.shutdown()
 

@@ -140,6 +140,11 @@ class ConsultDialog(QDialog):
             self.result.setText(self.tr("尚未登记任何外单位：请先由保密管理员交换单位身份（mishen peers export / peers add）。"))
         elif data["settled"]:
             self.result.setText(self.tr("已记录 {0} 份期满未答复的征求意见为视为同意。").format(len(data["settled"])))
+        from app.review.consult_model import objection_note
+
+        note = objection_note(self.consultations)
+        if note:
+            self.list.addItem(self.tr("注意：{0}").format(note))
         self.loaded.emit(self.consultations)
 
     def _error(self, text: str) -> None:
