@@ -83,7 +83,7 @@ class Engine:
             from app.packs.layers import active_packs
             from app.packs.local import local_lexicon
 
-            packs = active_packs(data_dir)
+            packs = active_packs(data_dir, verify_csv=False)  # each CSV's hash is checked as it is read
             local = local_lexicon(data_dir)
         base = [p.csv for p in packs] if packs else (default_lexicon_paths() if use_defaults else [])
         layers = ["pack" if packs else "bundled"] * len(base)
@@ -93,7 +93,15 @@ class Engine:
         extra = [Path(p) for p in extra_lexicons]
         paths = [*base, *extra]
         layers += ["run"] * len(extra)
-        matcher = Matcher.load(paths, cache_dir=cache_dir if cache_dir is not None else default_cache_dir())
+        check = None
+        if packs:
+            from app.packs.layers import check_hashes
+
+            def check(hashed: Sequence[tuple[Path, str]]) -> None:
+                check_hashes(packs, hashed)
+
+        matcher = Matcher.load(paths, cache_dir=cache_dir if cache_dir is not None else default_cache_dir(),
+                               check=check)
         warnings: list[str] = []
         if packs:
             from app.packs.layers import expired, relabel, rule_params

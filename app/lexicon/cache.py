@@ -35,7 +35,7 @@ from app.model import LexiconInfo
 FORMAT_VERSION = "mishen-lexicon-ac/1"
 _PREFIX = "lexicon-"
 _SUFFIX = ".ac"
-BUNDLE_VERSION = "mishen-lexicon-bundle/1"
+BUNDLE_VERSION = "mishen-lexicon-bundle/2"  # /2: coded columns as one byte per row
 _BUNDLE_PREFIX = "lexicons-"
 _BUNDLE_SUFFIX = ".bundle"
 _MAGIC = b"MSLXB01\n"
@@ -187,8 +187,9 @@ def _read_bundle(data: bytes, key: str) -> Bundle | None:
 
 
 def _pack(column: Column | bytes) -> object:
-    """A column for marshal: ("j", values joined by "\\0", end offsets) or ("c", distinct values,
-    codes) — marshal then loads one string or a few, not 100,000 — or the tuple as it is."""
+    """A column for marshal: ("j", values joined by "\\0", end offsets) or ("b", at most 256
+    distinct values, one byte per row) — marshal then loads one string or a few, not 100,000 — or
+    the tuple as it is."""
     if isinstance(column, bytes) or not column:
         return column
     values = tuple(column)
@@ -198,7 +199,7 @@ def _pack(column: Column | bytes) -> object:
         if len(pool) > 256:
             break
     else:
-        return ("c", tuple(pool), array("i", map(pool.__getitem__, values)).tobytes())
+        return ("b", tuple(pool), bytes(map(pool.__getitem__, values)))
     joined = "\0".join(values)
     if joined.count("\0") != len(values) - 1:
         return values
@@ -207,10 +208,10 @@ def _pack(column: Column | bytes) -> object:
 
 
 def _unpack(packed: object) -> object:
-    if isinstance(packed, tuple) and len(packed) == 3 and packed[0] in ("c", "j") and isinstance(packed[2], bytes):
-        numbers = array("i")
+    if isinstance(packed, tuple) and len(packed) == 3 and packed[0] in ("b", "j") and isinstance(packed[2], bytes):
+        numbers = array("B" if packed[0] == "b" else "i")
         numbers.frombytes(packed[2])
-        if packed[0] == "c" and isinstance(packed[1], tuple):
+        if packed[0] == "b" and isinstance(packed[1], tuple):
             return CodedColumn(packed[1], numbers)
         if packed[0] == "j" and isinstance(packed[1], str):
             return JoinedColumn(packed[1], numbers)

@@ -19,7 +19,7 @@ import bisect
 import gc
 import hashlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,27 +60,32 @@ class Matcher:
         return cls(lexicons, table)
 
     @classmethod
-    def load(cls, paths: Sequence[Path], *, cache_dir: Path | None = None) -> Matcher:
+    def load(cls, paths: Sequence[Path], *, cache_dir: Path | None = None,
+             check: Callable[[Sequence[tuple[Path, str]]], None] | None = None) -> Matcher:
         """Read the lexicon files and make them ready to match. With a cache entry for exactly
         these file contents (sha256 of each file's bytes, its name, the normaliser…), neither
         parsing nor compiling happens; otherwise the files are parsed and validated (LexiconError
-        on a bad one) and the result is stored for next time."""
+        on a bad one) and the result is stored for next time. `check` gets each (path, sha256 of
+        the bytes read) before anything is used (installed packs are checked so, hashed once)."""
         # Loading makes several 100,000 small objects that all live on: without the cyclic GC
         # running over them again and again, a cold load takes a third less time.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(paths, cache_dir)
+            return cls._load(paths, cache_dir, check)
         finally:
             if enabled:
                 gc.enable()
 
     @classmethod
-    def _load(cls, paths: Sequence[Path], cache_dir: Path | None) -> Matcher:
+    def _load(cls, paths: Sequence[Path], cache_dir: Path | None,
+              check: Callable[[Sequence[tuple[Path, str]]], None] | None) -> Matcher:
         from app.lexicon.loader import parse_lexicon, read_lexicon_bytes
 
         datas = [read_lexicon_bytes(p) for p in paths]
         shas = [hashlib.sha256(d).hexdigest() for d in datas]
+        if check is not None:
+            check(list(zip(paths, shas, strict=True)))
         key = lexicon_cache.files_key([(p.name, sha) for p, sha in zip(paths, shas, strict=True)])
         if cache_dir is not None:
             bundle = lexicon_cache.load_bundle(cache_dir, key)

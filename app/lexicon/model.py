@@ -131,7 +131,10 @@ def _column_ok(col: object) -> bool:
     if isinstance(col, tuple):
         return all(isinstance(v, str) for v in col)
     if isinstance(col, CodedColumn):
-        return not col.codes or 0 <= min(col.codes) <= max(col.codes) < len(col.values)
+        codes = col.codes
+        if codes.typecode == "B" and len(col.values) <= 256:  # every byte a valid code: none left once deleted
+            return not codes.tobytes().translate(None, bytes(range(len(col.values))))
+        return not codes or 0 <= min(codes) <= max(codes) < len(col.values)
     if isinstance(col, JoinedColumn):
         return not col.ends or (col.ends[-1] == len(col.joined) and col.joined.count("\0") == len(col.ends) - 1)
     return False

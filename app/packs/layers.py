@@ -111,12 +111,24 @@ def write_active(data_dir: Path, packs: dict[str, dict[str, Any]]) -> None:
     atomic_write_bytes(root / ACTIVE_FILE, (json.dumps({"packs": packs}, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def active_packs(data_dir: Path) -> list[ActivePack]:
-    """The active packs in id order, each file checked against its recorded hash."""
+def active_packs(data_dir: Path, *, verify_csv: bool = True) -> list[ActivePack]:
+    """The active packs in id order, their files checked against active.json: the lexicon CSV
+    (what scanning matches with; with `verify_csv=False` the caller checks the hash of the bytes
+    it reads, see `check_hashes`) and the parameters file by sha256, the signed pack file by its
+    presence and size (it is not read to scan; rollback re-reads it and checks its signature and
+    sha256 — hashing a large pack at every start would cost more than loading it from the cache)."""
     out: list[ActivePack] = []
     for pack_id, rec in sorted(read_active(data_dir).items()):
         version = str(rec["version"])
-        files = [(".json", "sha256"), (".csv", "csv_sha256")]
+        signed = pack_file(data_dir, pack_id, version)
+        try:
+            size = signed.stat().st_size
+        except OSError:
+            size = -1
+        if size < 0 or ("size" in rec and rec["size"] != size):
+            raise PackCheckError(f"已启用的词库包 {pack_id} {version} 的文件 {signed.name} 缺失或被改动，"
+                                 "已拒绝使用；请重新安装或回退。", code="pack_altered")
+        files = [(".csv", "csv_sha256")] if verify_csv else []
         if rec.get("params_sha256"):
             files.append((".params.json", "params_sha256"))
         for suffix, key in files:
@@ -132,6 +144,17 @@ def active_packs(data_dir: Path) -> list[ActivePack]:
         out.append(ActivePack(pack_id, version, str(rec["sha256"]), pack_file(data_dir, pack_id, version, ".csv"),
                               str(rec["csv_sha256"]), params, str(rec.get("expires", ""))))
     return out
+
+
+def check_hashes(packs: Sequence[ActivePack], hashed: Sequence[tuple[Path, str]]) -> None:
+    """The lexicon files as read for scanning (path, sha256 of the bytes read) against the active
+    packs' recorded hashes; PackCheckError on a mismatch (Matcher.load calls this before using them)."""
+    expected = {p.csv: p for p in packs}
+    for path, sha in hashed:
+        p = expected.get(path)
+        if p is not None and sha != p.csv_sha256:
+            raise PackCheckError(f"已启用的词库包 {p.id} {p.version} 的文件 {path.name} 缺失或被改动，"
+                                 "已拒绝使用；请重新安装或回退。", code="pack_altered")
 
 
 def _params_of(packs: Sequence[ActivePack]) -> list[tuple[ActivePack, dict[str, Any]]]:

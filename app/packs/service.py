@@ -209,7 +209,8 @@ def _activate(data_dir: Path, pack: Pack, csv_bytes: bytes, extra: bytes | None)
     state = read_active(data_dir)
     m = pack.manifest
     record: dict[str, Any] = {"version": m.version, "sha256": pack.sha256,
-                              "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(), "expires": m.expires}
+                              "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(), "expires": m.expires,
+                              "size": pack_file(data_dir, m.id, m.version).stat().st_size}
     if extra is not None:
         record["params_sha256"] = hashlib.sha256(extra).hexdigest()
     state[m.id] = record

@@ -146,8 +146,16 @@ def test_rule_vocabularies_and_calendar_travel_in_the_pack(bureau: Bureau, tmp_p
     assert any(f["category"] == "harmful_content" for f in findings(scan_json(bureau.home, spam)))
     # altering the installed parameters file is refused at scan time
     params = bureau.home / "lexicon-packs" / "bureau" / "2026.2.params.json"
-    params.write_text(params.read_text("utf-8").replace("蜂蜜产量", "蜂蜜产值"), encoding="utf-8")
+    original = params.read_bytes()
+    params.write_text(original.decode("utf-8").replace("蜂蜜产量", "蜂蜜产值"), encoding="utf-8")
     assert scan_text(bureau.home, doc).returncode == 2
+    params.write_bytes(original)
+    assert scan_text(bureau.home, doc).returncode == 0
+    # so is a truncated signed pack file (checked by size at scan time, by signature on rollback)
+    signed_file = bureau.home / "lexicon-packs" / "bureau" / "2026.2.json"
+    signed_file.write_bytes(signed_file.read_bytes()[:-10])
+    proc = scan_text(bureau.home, doc)
+    assert proc.returncode == 2 and "2026.2.json" in proc.stderr
 
 
 def test_spam_morphemes_from_a_pack_replace_the_bundled_ones(tmp_path: Path) -> None:
