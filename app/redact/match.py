@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: Characters ignored when comparing (layout, not content).
 SPACE = frozenset(" \t\r\n\f\v\u3000\u00a0\u2002\u2003\u2009\u200b\u200c\u200d\ufeff\x00")
@@ -13,16 +14,23 @@ def squeeze(text: str) -> str:
     return "".join(ch for ch in text if ch not in SPACE)
 
 
+@lru_cache(maxsize=64)
+def _prepared(needles: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    flat = tuple(sorted({squeeze(n) for n in needles} - {""}))
+    return flat, frozenset(n[0] for n in flat)
+
+
 def find_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
     """Spans [start, end) of `text` covering every occurrence of each needle, comparing with
     whitespace removed from both; the spans hold exactly the needle's characters (and the
     whitespace between them). Sorted, overlapping spans merged."""
+    prepared, firsts = _prepared(tuple(needles))
+    if not any(ch in text for ch in firsts):
+        return []
     index = [i for i, ch in enumerate(text) if ch not in SPACE]
     flat = "".join(text[i] for i in index)
     spans: list[tuple[int, int]] = []
-    for needle in {squeeze(n) for n in needles}:
-        if not needle:
-            continue
+    for needle in prepared:
         at = flat.find(needle)
         while at >= 0:
             spans.append((index[at], index[at + len(needle) - 1] + 1))

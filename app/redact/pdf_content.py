@@ -184,11 +184,13 @@ class _Walker:
         out: list[Any] = []
         removed = 0
         size, th = st.size, st.th
-        trm_base = (size * th, 0.0, 0.0, size, 0.0, st.rise)
+        tc_ctm = mul(tm, st.ctm)          # fixed while the string is shown; glyphs advance along x
+        y0, y1 = st.rise + info.descent * size, st.rise + info.ascent * size
+        test = bool(self.boxes) and rewrite and self._line_hit(st, info, tc_ctm, items, y0, y1)
+        x = 0.0
         for item in items:
             if not isinstance(item, (pikepdf.String, bytes)):
-                adjust = _f(item)
-                tm = mul((1, 0, 0, 1, -adjust / 1000.0 * size * th, 0), tm)
+                x -= _f(item) / 1000.0 * size * th
                 out.append(item)
                 continue
             run: list[int] = []
@@ -197,9 +199,8 @@ class _Walker:
                 space = st.tw if (not info.two_byte and code == 32) else 0.0
                 advance = (w0 * size + st.tc + space) * th
                 drop = False
-                if self.boxes and rewrite:
-                    m = mul(mul(trm_base, tm), st.ctm)
-                    gbox = bbox(m, 0, info.descent, max(w0, 0.05), info.ascent).shrunk(GLYPH_SHRINK)
+                if test:
+                    gbox = bbox(tc_ctm, x, y0, x + max(w0, 0.05) * size * th, y1).shrunk(GLYPH_SHRINK)
                     drop = self._hit(gbox)
                 if drop:
                     if run:
@@ -211,12 +212,32 @@ class _Walker:
                 else:
                     run.append(code)
                     kept.add(code)
-                tm = mul((1, 0, 0, 1, advance, 0), tm)
+                x += advance
             if run:
                 out.append(pikepdf.String(info.encode(run)))
+        tm = mul((1, 0, 0, 1, x, 0), tm)
         if removed and not size:
             self.walk.unsupported.append("字号为 0 的文字")
         return tm, out, removed
+
+    def _line_hit(self, st: _State, info: FontInfo, tc_ctm: Matrix, items: list[Any], y0: float,
+                  y1: float) -> bool:
+        """Whether the whole shown string (an upper bound of its glyphs) meets any box."""
+        import pikepdf
+
+        lo = hi = x = 0.0
+        for item in items:
+            if isinstance(item, (pikepdf.String, bytes)):
+                for code in info.codes(bytes(item)):
+                    w0 = info.width(code) / 1000.0
+                    space = st.tw if (not info.two_byte and code == 32) else 0.0
+                    hi = max(hi, x + max(w0, 0.05) * st.size * st.th)
+                    x += (w0 * st.size + st.tc + space) * st.th
+                    lo, hi = min(lo, x), max(hi, x)
+            else:
+                x -= _f(item) / 1000.0 * st.size * st.th
+                lo, hi = min(lo, x), max(hi, x)
+        return self._hit(bbox(tc_ctm, lo, y0, hi, y1))
 
     def _do(self, name: str, resources: Any, ctm: Matrix, depth: int, seen: set[tuple[int, int]]) -> None:
         import pikepdf

@@ -140,7 +140,8 @@ def test_pdf_copy_removes_text_and_everything_around_it(tmp_path: Path) -> None:
     assert len(result.boxes[1]) == 3
     assert _diff_outside(src, out, result.boxes[1]) < 0.001
     codes = {a.code for a in result.actions}
-    assert {"text_removed", "info_removed", "xmp_removed", "annotations_removed", "tounicode_scrubbed"} <= codes
+    assert {"text_removed", "info_removed", "xmp_removed", "annotations_removed", "tounicode_scrubbed",
+            "glyphs_scrubbed", "attachments_removed"} <= codes
 
 
 def test_boxes_are_painted_black(tmp_path: Path) -> None:
@@ -206,3 +207,24 @@ def test_gate_two_finds_a_character_left_inside_a_box(tmp_path: Path) -> None:
         report = pdf_gates(src, [PHONE], boxes)
         assert not report.ok and report.pages == {1}
         raise _fail(report)
+
+
+def test_font_program_keeps_only_the_glyphs_still_shown(tmp_path: Path) -> None:
+    """The embedded TrueType subset: every glyph not reached from a code still shown is empty."""
+    import struct
+
+    from app.redact.pdf_glyphs import _cmap_lookup, _tables
+
+    src = build_redact_pdf(tmp_path / "n.pdf", extras=False)
+    out = tmp_path / "o.pdf"
+    redact_file(src, WITHHELD, out)
+    with pikepdf.open(out) as pdf:
+        font = next(f for f in pdf.pages[0].Resources.Font.values() if f.get("/Subtype") == "/TrueType")
+        mapping, _ = parse_tounicode(font.ToUnicode.read_bytes())
+        tables = _tables(font.FontDescriptor.FontFile2.read_bytes())
+    n = struct.unpack(">H", tables[b"maxp"][4:6])[0]
+    loca = struct.unpack(f">{n + 1}I", tables[b"loca"][:4 * (n + 1)])
+    lookup = _cmap_lookup(tables[b"cmap"])
+    drawn = {g for g in range(n) if loca[g + 1] > loca[g]}
+    assert drawn <= {0} | {lookup[c] for c in mapping}
+    assert struct.unpack(">I", tables[b"post"][:4])[0] == 0x00030000      # no glyph names

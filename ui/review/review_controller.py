@@ -167,6 +167,9 @@ class ReviewController(QObject):
             if not found:   # no review yet: the marks kept for this document (app.review.drafts)
                 return None, kept_marks(ledger.data_dir, sha)
             review = found[-1]
+            from app.review.consult import settle_overdue
+
+            settle_overdue(ledger, review_id=review.id)  # 视为同意 once a consultation's due date has passed
             return review, dismissals(ledger, review)
 
         return self.run(find, lambda result: self._attach(page, result), name="find-review")
