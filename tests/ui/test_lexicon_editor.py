@@ -167,7 +167,8 @@ def test_add_try_build_sign_install_then_scan_finds_it(qtbot, station, tmp_path:
     assert [(i.version, i.active) for i in editor.installed.rows] == [("1", True), ("2", False)]
 
 
-def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, station, tmp_path: Path) -> None:
+def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, settings, station,
+                                                                       tmp_path: Path) -> None:
     from datetime import date
 
     from app.packs.editor import bundled_pack, with_entries
@@ -183,6 +184,16 @@ def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, 
         install(ledger, path.read_bytes(), home, today=date(2020, 6, 1))
     editor = _editor(qtbot, home)
     assert editor.warning.isVisible() and "2020-12-31" in editor.warning.text()
+
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(settings=settings, data_dir=str(home))   # the main window says so after a scan
+    qtbot.addWidget(win)
+    doc = tmp_path / "draft.txt"
+    doc.write_text("今天开会。\n", encoding="utf-8")
+    with qtbot.waitSignal(win.scan_finished, timeout=30000):
+        win.open_paths([str(doc)])
+    assert "审查完成" in win.status_label.text() and "2020-12-31 过期" in win.status_label.text()
 
     proposals = tmp_path / "误报建议.csv"
     proposals.write_text("词条,类别,白名单,范围,理由,说明\n再接再励,typo,是,,引用原文,误报 2 次\n", encoding="utf-8")

@@ -336,8 +336,9 @@ class MainWindow(QMainWindow):
             self.show_message(self._scan_errors[-1])
         elif not ok:
             self.show_message(self.tr("已取消审查"))
-        else:
-            self.show_message(self.tr("审查完成"))
+        else:  # with a lexicon warning (an expired pack, app.packs.layers.expired) when there is one
+            warnings = getattr(self.engine.get(), "warnings", ()) if self.engine.loaded else ()
+            self.show_message("；".join((self.tr("审查完成"), *warnings)))
         self.scan_finished.emit(ok)
         self._update_actions()
         self._ask_next_password()
