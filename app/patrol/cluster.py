@@ -4,23 +4,29 @@ Dask is an optional extra (`pip install mishen[cluster]`); it is imported only h
 cluster is asked for. The engine description — with the lexicon files' bytes — is scattered to
 every worker once, so a worker on another machine loads exactly the lexicons of this one (it
 checks their hashes and refuses otherwise). Each task carries the file's bytes, so the workers need
-no shared folder. At most `IN_FLIGHT_PER_WORKER` tasks per worker are submitted at a time
-(memory stays flat), and outcomes come back in task order, like the local pool: the same files
-give the same results.
+no shared folder. Files go in chunks of `CHUNK` per task (one
+scheduler round trip for several files), at most `IN_FLIGHT_PER_WORKER` chunks per worker at a
+time (memory stays flat), and outcomes come back in task order, like the local pool: the same
+files give the same results.
 
-A worker that dies is replaced by the cluster's nanny; its file is retried by the scheduler and,
-if it keeps killing workers, reported as "worker_died" — the rest of the patrol goes on.
+A worker that dies is replaced by the cluster's nanny and the scheduler retries its task; a chunk
+that still fails is split and its files retried one by one, so a file that keeps killing workers
+is reported alone as "worker_died" and the rest of the patrol goes on. (The per-file time limit is
+the local pool's; on a cluster, Dask's own worker limits apply.)
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from app.errors import MishenError
 from app.patrol.scanjob import EngineSpec, ScanOutcome, ScanTask, scan_task
 
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 3
+#: Files per cluster task: one scheduler round trip for several files.
+CHUNK = 16
 CONNECT_TIMEOUT = "20s"
 MISSING = ("此次巡查要用 Dask 集群（--cluster），但本机未安装 dask.distributed。请安装可选组件："
            "pip install 'mishen[cluster]'（或 pip install 'dask[distributed]'），或去掉 --cluster 在本机巡查。")
@@ -59,6 +65,11 @@ def cluster_runner(address: str) -> Any:
     return run
 
 
+def scan_chunk(spec: EngineSpec, tasks: list[ScanTask]) -> list[ScanOutcome]:
+    """What a cluster task runs: a few files in a row (one round trip for several files)."""
+    return [scan_task(spec, task) for task in tasks]
+
+
 def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) -> Iterator[ScanOutcome]:
     distributed = _distributed()
     try:
@@ -70,24 +81,31 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
         raise ClusterError(f"无法连接 Dask 集群调度器 {address}：{exc}。请确认 dask scheduler 已启动、地址和端口正确。",
                            code="cluster_unreachable") from exc
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
         if not tasks:
             return
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
         spec_future = client.scatter(spec, broadcast=True, hash=False)
         limit = IN_FLIGHT_PER_WORKER * workers
         finished: dict[int, ScanOutcome] = {}
-        pending: dict[Any, ScanTask] = {}
-        queue = distributed.as_completed(loop=client.loop)
+        pending: dict[Any, list[ScanTask]] = {}
+        singles: deque[ScanTask] = deque()  # files of a chunk that failed, retried one by one
+        queue = distributed.as_completed(loop=client.loop, with_results=True, raise_errors=False)
         source = iter(tasks)
         next_index = 0
+        serial = 0
 
         def submit() -> bool:
-            task = next(source, None)
-            if task is None:
-                return False
-            sent = _with_bytes(task)
-            future = client.submit(scan_task, spec_future, sent, pure=False, key=f"mishen-patrol-{task.index}-{id(sent)}")
-            pending[future] = task
+            nonlocal serial
+            if singles:
+                chunk = [singles.popleft()]
+            else:
+                chunk = [t for _, t in zip(range(CHUNK), source, strict=False)]
+                if not chunk:
+                    return False
+            serial += 1
+            future = client.submit(scan_chunk, spec_future, [_with_bytes(t) for t in chunk], pure=False,
+                                   key=f"mishen-patrol-{serial}-{chunk[0].index}")
+            pending[future] = chunk
             queue.add(future)
             return True
 
@@ -95,15 +113,20 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
         while more and len(pending) < limit:
             more = submit()
         while pending:
-            future = next(queue)
-            task = pending.pop(future)
-            try:
-                outcome: ScanOutcome = future.result()
-            except Exception as exc:  # KilledWorker, a lost connection, …: that file only
-                outcome = _died(task, exc)
-            finished[task.index] = outcome
+            future, result = next(queue)
+            chunk = pending.pop(future)
+            if isinstance(result, BaseException) or future.status != "finished":
+                if len(chunk) > 1:
+                    singles.extend(chunk)  # find the one file that kills workers; the others go on
+                else:
+                    finished[chunk[0].index] = _died(chunk[0], result if isinstance(result, BaseException)
+                                                     else RuntimeError(future.status))
+            else:
+                for outcome in result:
+                    finished[outcome.index] = outcome
             future.release()
-            while more and len(pending) < limit:
+            more = more or bool(singles)
+            while (more or singles) and len(pending) < limit:
                 more = submit()
             while next_index in finished:
                 yield finished.pop(next_index)

@@ -18,8 +18,9 @@ import contextlib
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -28,6 +29,8 @@ from app.patrol.scanjob import EngineSpec, ScanOutcome, ScanTask
 
 #: Finished outcomes kept while an earlier file is still being scanned.
 MAX_AHEAD = 256
+#: Files sent ahead to each worker (it starts the next one without waiting for the main process).
+PREFETCH = 2
 #: A worker that dies this many times in a row before it is ready: the pool gives up.
 MAX_START_FAILURES = 3
 DEFAULT_TIME_LIMIT = 300.0
@@ -42,10 +45,11 @@ def default_workers() -> int:
 
 
 def _worker_main(conn: Connection, spec: EngineSpec) -> None:
-    from app.patrol.scanjob import engine_for, scan_task
+    from app.patrol.scanjob import engine_for, scan_task, warm_up
 
     try:
         engine_for(spec)
+        warm_up()
     except MishenError as exc:
         conn.send(("init_error", exc.message))
         return
@@ -68,8 +72,9 @@ class _Slot:
     process: Any
     conn: Connection
     ready: bool = False
-    task: ScanTask | None = None
-    deadline: float = 0.0
+    # sent to this worker, in the order it works through them: the first is the one it is on
+    tasks: deque[ScanTask] = field(default_factory=deque)
+    deadline: float = 0.0           # for tasks[0]
 
 
 def died_outcome(task: ScanTask, exitcode: int | None) -> ScanOutcome:
@@ -129,6 +134,7 @@ class WorkerPool:
     def run(self, tasks: Iterable[ScanTask]) -> Iterator[ScanOutcome]:
         """Outcomes in the order of `tasks`, whose indices must be 0, 1, 2, …"""
         source = iter(tasks)
+        retry: deque[ScanTask] = deque()   # sent to a worker that died before reaching them
         exhausted = False
         finished: dict[int, ScanOutcome] = {}
         next_index = 0
@@ -137,28 +143,25 @@ class WorkerPool:
             while next_index in finished:  # in order
                 yield finished.pop(next_index)
                 next_index += 1
-            busy = [s for s in self._slots if s.task is not None]
-            if exhausted and not busy and not finished:
+            if exhausted and not retry and not finished and not any(s.tasks for s in self._slots):
                 return
-            for slot in self._slots:  # hand out work
-                if exhausted or len(finished) >= MAX_AHEAD:
-                    break
-                if slot.ready and slot.task is None:
-                    task = next(source, None)
+            for slot in self._slots:  # hand out work: PREFETCH per worker hides the round trip
+                while slot.ready and len(slot.tasks) < PREFETCH and len(finished) < MAX_AHEAD:
+                    task = retry.popleft() if retry else (None if exhausted else next(source, None))
                     if task is None:
                         exhausted = True
                         break
-                    slot.task = task
-                    slot.deadline = time.monotonic() + self.time_limit if self.time_limit else float("inf")
+                    if not slot.tasks:
+                        slot.deadline = self._deadline()
+                    slot.tasks.append(task)
                     slot.conn.send(task)
-            waiting = [s for s in self._slots if s.task is not None or not s.ready]
+            waiting = [s for s in self._slots if s.tasks or not s.ready]
             if not waiting:  # every dispatched file is finished: the loop above yields them
                 continue
             timeout = None
             if self.time_limit:
-                deadlines = [s.deadline for s in waiting if s.task is not None]
-                if deadlines:
-                    timeout = max(0.0, min(deadlines) - time.monotonic())
+                timeout = max(0.0, min((s.deadline for s in waiting if s.tasks), default=time.monotonic() + 60)
+                              - time.monotonic())
             handles: list[Any] = [s.conn for s in waiting] + [s.process.sentinel for s in waiting]
             ready = set(wait(handles, timeout))
             for i, slot in enumerate(self._slots):
@@ -178,11 +181,14 @@ class WorkerPool:
                     if kind == "done":
                         outcome: ScanOutcome = value
                         finished[outcome.index] = outcome
-                        slot.task = None
+                        slot.tasks.popleft()
+                        slot.deadline = self._deadline()
                         continue
                 if slot.process.sentinel in ready or _died(slot):
-                    if slot.task is not None:
-                        finished[slot.task.index] = died_outcome(slot.task, slot.process.exitcode)
+                    if slot.tasks:
+                        current = slot.tasks.popleft()
+                        finished[current.index] = died_outcome(current, slot.process.exitcode)
+                        retry.extend(slot.tasks)
                     elif not slot.ready:
                         start_failures += 1
                         if start_failures >= MAX_START_FAILURES:
@@ -190,9 +196,14 @@ class WorkerPool:
                                             f"{slot.process.exitcode}），已停止。", code="worker_start")
                     self._slots[i] = self._replace(slot)
                     continue
-                if slot.task is not None and time.monotonic() >= slot.deadline:
-                    finished[slot.task.index] = timeout_outcome(slot.task, self.time_limit or 0.0)
+                if slot.tasks and time.monotonic() >= slot.deadline:
+                    current = slot.tasks.popleft()
+                    finished[current.index] = timeout_outcome(current, self.time_limit or 0.0)
+                    retry.extend(slot.tasks)
                     self._slots[i] = self._replace(slot)
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.time_limit if self.time_limit else float("inf")
 
 
 def _died(slot: _Slot) -> bool:

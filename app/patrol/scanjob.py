@@ -15,6 +15,7 @@ killer would), MISHEN_PATROL_TEST_SLEEP=<name> makes it sleep 3600 s on that fil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -142,6 +143,20 @@ def scan_task(spec: EngineSpec, task: ScanTask) -> ScanOutcome:
     return ScanOutcome(task.index, report.sha256, report.format, report.findings, report.notices,
                        report.error, report.error_code, links, repeated, dropped,
                        time.perf_counter() - started)
+
+
+#: Imported once when a worker starts, so that a worker's first file of a kind is not charged the
+#: import time (against the per-file time limit, and in every restarted worker).
+WARM_MODULES = ("app.readers.html", "app.readers.docx", "app.readers.xlsx", "app.readers.pdf", "app.readers.text",
+                "lxml.html", "openpyxl", "pypdfium2", "pypdfium2.raw", "app.grouping", "app.normalize")
+
+
+def warm_up() -> None:
+    import importlib
+
+    for name in WARM_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def lexicon_infos(spec: EngineSpec) -> tuple[LexiconInfo, ...]:

@@ -54,7 +54,7 @@ def test_a_killed_worker_costs_one_file_and_the_file_is_retried_next_time(small_
 def test_a_file_over_the_time_limit_costs_only_that_file(small_mirror: Path, tmp_path: Path) -> None:
     victim = page_path(5).rsplit("/", 1)[1]
     env = {"MISHEN_PATROL_TEST_HOOKS": "1", "MISHEN_PATROL_TEST_SLEEP": victim}
-    run = patrol_json(str(small_mirror), "--workers", "2", "--time-limit", "2", "--db", str(tmp_path / "p.sqlite3"),
+    run = patrol_json(str(small_mirror), "--workers", "2", "--time-limit", "6", "--db", str(tmp_path / "p.sqlite3"),
                       env=env)
     errors = [(i["path"], i["error_code"]) for i in run["items"] if i["error"]]
     assert errors == [(page_path(5), "timeout")]

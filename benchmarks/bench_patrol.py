@@ -1,0 +1,133 @@
+"""Patrol benchmark (issue 13): prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_patrol.py [--files 2000] [--rss-files 20000] [--no-cluster]
+
+On a generated mirror of about `--files` files (tests/patrol_mirror.py: html pages, every fourth
+linking a docx/pdf/xlsx attachment, a few planted problems) it prints
+- documents/s of one plain `mishen scan` process over the same files (the baseline);
+- documents/s of `mishen patrol` with 1 and 2 local workers, the scaling and each worker's share of
+  the baseline;
+- an incremental re-run of the unchanged mirror, as a share of the full run;
+- a Dask LocalCluster of 2 worker processes against the local pool of 2 on the same files;
+- RSS of the main process and the largest worker sampled while patrolling `--rss-files` small
+  pages (0 to skip): flat means the pool holds no per-file state;
+- the projected time for 10^6 pages per worker-core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _patrol(root: Path, db: Path, *, workers: int = 1, cluster: str | None = None,
+            rss: list[tuple[int, float, float]] | None = None) -> tuple[float, object]:
+    from app.patrol.model import PatrolProgress, PatrolRun
+    from app.patrol.service import EngineChoice, engine_spec, patrol
+
+    spec, lexicons = engine_spec(EngineChoice(None), for_cluster=cluster is not None)
+    started = time.perf_counter()
+    run = None
+    proc = None
+    if rss is not None:
+        import psutil
+
+        proc = psutil.Process()
+    for step in patrol([root], spec=spec, lexicons=lexicons, db_path=db, workers=workers, cluster=cluster):
+        if isinstance(step, PatrolRun):
+            run = step
+        elif proc is not None and rss is not None and isinstance(step, PatrolProgress) and step.phase == "scan" \
+                and step.done % max(1, step.total // 10) == 0 and step.done:
+            workers_rss = [c.memory_info().rss for c in proc.children(recursive=True)]
+            rss.append((step.done, proc.memory_info().rss / 2**20, max(workers_rss, default=0) / 2**20))
+    return time.perf_counter() - started, run
+
+
+def _baseline(root: Path) -> float:
+    """Seconds for one `mishen scan --format json ROOT` process over the same files."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "app", "scan", "--format", "json", "--fail-on", "never", str(root)],
+                   cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def _small_pages(root: Path, n: int) -> None:
+    folder = root / "www.example.gov.cn" / "list"
+    folder.mkdir(parents=True)
+    for k in range(n):
+        (folder / f"p{k:06d}.html").write_text(
+            f"<html><head><title>第{k}号公告</title></head><body><p>根据工作安排，现将第{k}项有关事项公告如下。</p>"
+            f"<p>联系电话：0851-{k:07d}。</p><a href='p{(k + 1) % n:06d}.html'>下一篇</a></body></html>",
+            encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--rss-files", type=int, default=20000)
+    parser.add_argument("--no-cluster", action="store_true")
+    args = parser.parse_args()
+
+    from tests.patrol_mirror import build_mirror
+
+    tmp = Path(tempfile.mkdtemp(prefix="mishen-bench-patrol-"))
+    os.environ.setdefault("MISHEN_HOME", str(tmp / "home"))
+    os.environ.setdefault("MISHEN_CACHE", str(tmp / "cache"))
+    try:
+        t = time.perf_counter()
+        pages = max(10, int(args.files * 0.8))
+        mirror = build_mirror(tmp / "site", pages=pages)
+        n = len(mirror.files)
+        print(f"mirror: {n} files ({len(mirror.pages)} pages, {len(mirror.attachments)} attachments), "
+              f"built in {time.perf_counter() - t:.1f} s")
+        _patrol(mirror.root, tmp / "warm.sqlite3", workers=1)  # lexicon cache warm, files in the page cache
+
+        base = _baseline(mirror.root)
+        print(f"mishen scan (1 process):      {base:7.1f} s  {n / base:6.1f} docs/s")
+        one, _ = _patrol(mirror.root, tmp / "w1.sqlite3", workers=1)
+        print(f"mishen patrol --workers 1:    {one:7.1f} s  {n / one:6.1f} docs/s  ({base / one:.0%} of mishen scan)")
+        two, run2 = _patrol(mirror.root, tmp / "w2.sqlite3", workers=2)
+        print(f"mishen patrol --workers 2:    {two:7.1f} s  {n / two:6.1f} docs/s  scaling {one / two:.2f}x, "
+              f"per worker {n / two / 2 / (n / base):.0%} of mishen scan")
+        again, run_again = _patrol(mirror.root, tmp / "w2.sqlite3", workers=2)
+        scanned = getattr(getattr(run_again, "counts", None), "scanned", -1)
+        print(f"incremental re-run (unchanged): {again:5.2f} s  {again / two:.1%} of the full run  (scanned {scanned})")
+        if not args.no_cluster:
+            try:
+                from distributed import LocalCluster
+            except ImportError:
+                print("dask.distributed not installed: cluster skipped")
+            else:
+                with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster:
+                    cl, run_cl = _patrol(mirror.root, tmp / "cl.sqlite3", cluster=cluster.scheduler_address)
+                same = [(i.path, i.findings) for i in getattr(run_cl, "items", ())] == \
+                    [(i.path, i.findings) for i in getattr(run2, "items", ())]
+                print(f"Dask LocalCluster (2 workers): {cl:6.1f} s  {n / cl:6.1f} docs/s  overhead "
+                      f"{cl / two - 1:+.0%} against the local pool of 2; identical results: {same}")
+        per_core = n / two / 2
+        print(f"projected 10^6 pages per worker-core at {per_core:.1f} docs/s: {1e6 / per_core / 3600:.1f} h "
+              f"(first run; a daily re-run with 2 % changed pages: {0.02e6 / per_core / 3600 + 1e6 / n * again / 2 / 3600:.1f} h)")
+        if args.rss_files:
+            root = tmp / "rss"
+            _small_pages(root, args.rss_files)
+            samples: list[tuple[int, float, float]] = []
+            secs, _ = _patrol(root, tmp / "rss.sqlite3", workers=2, rss=samples)
+            print(f"RSS over {args.rss_files} pages ({args.rss_files / secs:.0f} docs/s): "
+                  + "  ".join(f"{d}: main {m:.0f} MB / worker {w:.0f} MB" for d, m, w in samples))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
