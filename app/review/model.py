@@ -307,12 +307,15 @@ class Review:
         old = self.version(check.from_version) if check is not None and check.passed else None
         if check is None or old is None:
             return own
-        old_by_id = {f.id: (f.rule, f.text) for f in old.findings}
-        new_by_key = {(f.rule, f.text): f.id for f in v.findings}
+        from app.review.revision import same_item
+
+        old_by_id = {f.id: f for f in old.findings}
         done = {w.finding_id for w in own}
         carried = []
         for w in self.waivers_of(check.from_version):
-            new_id = new_by_key.get(old_by_id.get(w.finding_id, ("", "")))
+            was = old_by_id.get(w.finding_id)
+            new_id = next((f.id for f in v.findings if was is not None
+                           and same_item(was.rule, was.text, f.rule, f.text)), None)
             if new_id is not None and new_id not in done:
                 carried.append(replace(w, finding_id=new_id))
                 done.add(new_id)

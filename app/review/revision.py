@@ -65,8 +65,20 @@ class VersionDiff:
         return head + "核验未通过（" + "；".join(why) + f"），退回第 {self.level} 级重新审核。"
 
 
-def _key(f: FindingRef) -> tuple[str, str]:
-    return (f.rule, f.text)
+def same_item(rule_a: str, text_a: str, rule_b: str, text_b: str) -> bool:
+    """The same item in two versions: the same rule, and the same text — or one text inside the
+    other (an edit next to an item widens or narrows the span the rule reports, e.g. 反映的问题
+    正在核查中 → 投诉人王某某反映的问题正在核查中 once the parenthesis between them is deleted)."""
+    if rule_a != rule_b:
+        return False
+    if text_a == text_b:
+        return True
+    short, long_ = sorted((text_a, text_b), key=len)
+    return len(short) >= 4 and short in long_
+
+
+def _in(f: FindingRef, others: Sequence[FindingRef]) -> bool:
+    return any(same_item(f.rule, f.text, o.rule, o.text) for o in others)
 
 
 def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -87,18 +99,17 @@ def compare_versions(review_id: str, old: DocumentVersion, old_text: Sequence[st
     """Pure: both versions' paragraphs and findings → the diff (and, given the conditional
     `approval`, which of its 须修改 items are still present)."""
     added, removed = diff_paragraphs(old_text, new_text)
-    old_keys = {_key(f) for f in old.findings}
-    new_keys = {_key(f) for f in new.findings}
     joined = "\n".join(new_text)
     required = approval.changes if approval is not None else ()
     missing = tuple(d for d in required
-                    if (d.rule, d.finding_text) in new_keys or (len(d.finding_text) >= 2 and d.finding_text in joined))
+                    if any(same_item(d.rule, d.finding_text, f.rule, f.text) for f in new.findings)
+                    or (len(d.finding_text) >= 2 and d.finding_text in joined))
     return VersionDiff(
         review_id, old.number, new.number, old.sha256, new.sha256, tuple(added[:MAX_LISTED]),
         tuple(removed[:MAX_LISTED]), len(added), len(removed),
-        tuple(f for f in old.findings if _key(f) not in new_keys),
-        tuple(f for f in new.findings if _key(f) not in old_keys),
-        tuple(f for f in new.findings if _key(f) in old_keys), required, missing,
+        tuple(f for f in old.findings if not _in(f, new.findings)),
+        tuple(f for f in new.findings if not _in(f, old.findings)),
+        tuple(f for f in new.findings if _in(f, old.findings)), required, missing,
         approval.level if approval is not None else 0)
 
 

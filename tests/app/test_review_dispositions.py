@@ -257,3 +257,12 @@ def test_a_tampered_draft_mark_is_not_recorded(home: Path, tmp_path: Path) -> No
         r = open_review(ledger, doc, scanner=real_scanner)
         assert not ledger.events(kinds=("draft_marks_recorded",), review_id=r.id)
         assert [m.reason for m in load_drafts(home, report.sha256)] == ["改过的理由"]   # kept, not silently lost
+
+
+def test_an_item_whose_span_widened_after_an_edit_is_the_same_item() -> None:
+    from app.review.revision import same_item
+
+    rule = "pending_case.pending_state"
+    assert same_item(rule, "反映的问题正在核查中", rule, "投诉人王某某反映的问题正在核查中")
+    assert not same_item(rule, "反映的问题正在核查中", "personal_info.mobile", "反映的问题正在核查中")
+    assert not same_item(rule, "核查", rule, "正在核查中")     # too short to say

@@ -119,19 +119,58 @@ def test_readme_window_flow(qtbot, settings, engine_holder, readme_home):
     sign(qtbot, window, page, Decision.APPROVE, "同意，报主要负责人审定。", PASSWORD)
     assert [s.level for s in page.review.current_signoffs] == [1, 2]
 
-    # 4. as 赵主要, 领导审批视图: summary, earlier opinions, 批示; 同意发布 signs level 3
+    # 4. as 赵主要, 领导审批视图: the document beside every item and its disposition, the waiver
+    # (who, when, why), earlier opinions, 批示; each high item 同意公开 or 须修改 (one 须修改: a
+    # conditional approval), then 同意发布; the revised file is checked with its version diff and
+    # `mishen review check`; 核对发布文件 in the ledger window
     login(qtbot, window, "赵主要", PASSWORD)
     panel.leader_button.click()
     leader = window.review.leader_view
     assert leader.isVisible()
+    assert leader.document_page is not None and leader.document_page.report.sha256 == page.report.sha256
     assert "同意，报主要负责人审定" in leader.opinions.toPlainText()
-    assert leader.digest.toPlainText().strip()
-    leader.instruction.setPlainText("同意发布。")
+    assert "转载的已解密文件原有标志" in leader.digest.toPlainText() and "第 1 版" in leader.digest.toPlainText()
+    severities = [leader.items.item(r, 0).text() for r in range(leader.items.rowCount())]
+    assert {"高风险", "需核实", "提示"} <= set(severities)
+    leader.instruction.setPlainText("同意，删除投诉人身份证号和手机号后发布。")
     leader.password.setText(PASSWORD)
+    assert not leader.approve_button.isEnabled() and "高风险问题作出处理" in leader.gate.text()
+    from app.review.model import DispositionKind
+
+    id_number = next(f for f in page.report.findings if f.rule == "personal_info.resident_id")
+    for ref in leader.items.refs:
+        if ref.id == id_number.id:
+            leader.items.set_choice(ref.id, DispositionKind.CHANGE, "删除投诉人身份证号和手机号")
+        elif ref.id in leader.items.choices and ref.severity is Severity.HIGH:
+            leader.items.set_choice(ref.id, DispositionKind.AGREE, "已核实可以公开")
+    assert leader.approve_button.isEnabled(), leader.gate.text()
     with qtbot.waitSignal(leader.signed, timeout=WAIT):
         leader.approve_button.click()
     assert [s.level for s in page.review.current_signoffs] == [1, 2, 3]
-    qtbot.waitUntil(lambda: "审核通过" in panel.status.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "待提交修改稿核验" in panel.status.text(), timeout=WAIT)
+
+    # … the conditional approval: 李信息 deletes the ID number and the mobile number, saves the
+    # draft as sample-draft-定稿.docx, 提交修改稿…; the version diff shows; the review can be published
+    from tests.builders import rewrite_zip
+
+    revised = work / "sample-draft-定稿.docx"
+    shutil.copy(SAMPLE, revised)
+    rewrite_zip(revised, lambda name, data: data.replace("（身份证号：11010519491231002X，手机：139 1234 5678）"
+                                                         .encode(), b"") if name == "word/document.xml" else data)
+    login(qtbot, window, "李信息", PASSWORD)
+    qtbot.waitUntil(lambda: panel.resubmit_button.isVisible(), timeout=WAIT)
+    panel.resubmit_button.click()
+    resubmit = window.review.dialog
+    resubmit.path.setText(str(revised))
+    resubmit.ok_button.click()
+    qtbot.waitUntil(lambda: window.review.diff_dialog is not None, timeout=WAIT)
+    assert "核验通过" in window.review.diff_dialog.text.toPlainText()
+    window.review.diff_dialog.close()
+    page = window.current_page()
+    panel = window.review.panel
+    qtbot.waitUntil(lambda: "可以发布" in panel.status.text(), timeout=WAIT)
+    # … and `mishen review check` (the README block) accepts exactly that file
+    assert "是经批准发布的版本" in run_block(3, work, readme_home)
 
     # 审批台帐与审计记录: the leaders' ledger, the audit trail, 核验台帐完整性
     window.ledger_action.trigger()
@@ -142,3 +181,7 @@ def test_readme_window_flow(qtbot, settings, engine_holder, readme_home):
         ledger.verify_button.click()
     assert blocker.args == [True]
     assert "台帐完好" in ledger.result.text()
+    with qtbot.waitSignal(ledger.checked, timeout=WAIT) as original:    # 核对发布文件… on the draft
+        ledger.check_file(str(SAMPLE))
+    assert original.args == [False]
+    ledger.check_dialog.close()
