@@ -182,6 +182,14 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{mark} {i.id} {i.version}  {i.issuer}  SHA-256 {i.sha256}{'  （启用中）' if i.active else ''}")
     for k in keys:
         print(f"可信签发密钥：{k.name}  指纹 {k.fingerprint}（第 {k.seq} 条，{k.by} 登记）")
+    from app.packs.layers import active_packs, expired
+    from app.packs.local import read_local
+
+    local = read_local(data_dir)
+    if local.entries:
+        print(f"本单位词库：{len(local.entries)} 条（第 {local.revision} 版；mishen lexicon local list 查看）")
+    for warning in expired(active_packs(data_dir)):
+        print(f"提醒：{warning}")
     if events:
         print("最近记录：")
     for seq, kind, actor, payload in events[-10:]:

@@ -161,10 +161,18 @@ class Engine:
         findings = group_identical(findings)  # identical findings: one, with every occurrence
         if self._layer_of:  # findings of the unit's own layer and of per-run files say so
             layer_of = self._layer_of
-            findings = [replace(f, layer=layer_of[f.rule]) if f.rule in layer_of else f for f in findings]
+            findings = [_in_layer(f, layer_of[f.rule]) if f.rule in layer_of else f for f in findings]
         return DocumentReport(path=document.path, sha256=document.sha256, format=document.format,
                               findings=tuple(findings), notices=document.notices, document=document,
                               kind=ctx.kind)
+
+
+def _in_layer(f: Finding, layer: str) -> Finding:
+    """A finding of the unit's own layer or a per-run file: marked in `layer`, and its message says
+    so (review sheets and the window show the message), e.g. 【本单位词库】."""
+    from app.model import LAYER_NAMES
+
+    return replace(f, layer=layer, message=f"【{LAYER_NAMES[layer]}】{f.message}")
 
 
 @dataclass(frozen=True, slots=True)

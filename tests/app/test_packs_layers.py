@@ -61,6 +61,7 @@ def test_local_layer_terms_and_allow_entries_are_marked_local(bureau: Bureau, tm
     by_text = {f["text"]: f for f in findings(report)}
     assert by_text["青松项目"]["layer"] == "local"
     assert "本单位词库" in str(by_text["青松项目"]["rule_name"])
+    assert str(by_text["青松项目"]["message"]).startswith("【本单位词库】")
     assert "再接再励" not in by_text            # the unit's allow entry suppresses the bundled typo
     lexicons = report["tool"]["lexicons"]      # type: ignore[index]
     local = [lx for lx in lexicons if lx["name"] == "local"]
