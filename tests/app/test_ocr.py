@@ -124,3 +124,19 @@ def test_altered_or_missing_models_are_refused(tmp_path: Path) -> None:
         verify_models(missing)
     assert err.value.code == "ocr_model_missing"
     assert MODEL_FILES[0].name in err.value.message and "不会联网下载" in err.value.message
+
+
+def test_too_many_pages_to_recognise_is_an_error_naming_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.errors import ReadError
+    from app.readers import pdf_ocr
+
+    path = ob.image_pdf(tmp_path / "long.pdf", [ob.blank_page()] * 3)
+    monkeypatch.setattr(pdf_ocr, "MAX_OCR_PAGES", 2)     # 300 in use: a 3-page file stands in for 3,000 pages
+    with pytest.raises(ReadError) as err:
+        read_document(path)
+    assert err.value.code == "too_large"
+    assert "3 页" in err.value.message and "第2–4页均未读取" in err.value.message
+    monkeypatch.undo()
+    with pytest.raises(ReadError) as err:                  # cancelled before the first page
+        read_document(path, ocr=OcrOptions("on", cancelled=lambda: True))
+    assert err.value.code == "cancelled"
