@@ -103,25 +103,37 @@ def parse_decide_file(path: str | Path) -> list[tuple[str, DispositionKind, str]
     return [parse_decide(line.strip()) for line in raw.splitlines() if line.strip() and not line.strip().startswith("#")]
 
 
-def effective_dispositions(review: Review) -> dict[str, FindingDecision]:
-    """The latest disposition of each item of the current version, from the sign-offs that count."""
-    ids = {f.id for f in review.current.findings}
-    out: dict[str, FindingDecision] = {}
-    for s in review.signoffs_of(review.current.number):
-        for d in s.dispositions:
-            if d.finding_id in ids:
-                out[d.finding_id] = d
-    return out
+def _about(d: FindingDecision, s: SignOff, f: FindingRef, current: int) -> bool:
+    """Is disposition `d` (made in sign-off `s`) about item `f` of the current version? A sign-off
+    carried over from a checked earlier version names that version's item: the same item here."""
+    if d.finding_id == f.id:
+        return True
+    from app.review.revision import same_item
+
+    return s.version != current and same_item(d.rule, d.finding_text, f.rule, f.text)
 
 
 def disposition_of(review: Review, finding_id: str) -> tuple[FindingDecision, SignOff] | None:
-    """The disposition of an item of the current version and the sign-off that made it."""
+    """The latest disposition of an item of the current version and the sign-off that made it."""
+    f = next((x for x in review.current.findings if x.id == finding_id), None)
+    if f is None:
+        return None
     found: tuple[FindingDecision, SignOff] | None = None
     for s in review.signoffs_of(review.current.number):
         for d in s.dispositions:
-            if d.finding_id == finding_id:
+            if _about(d, s, f, review.current.number):
                 found = (d, s)
     return found
+
+
+def effective_dispositions(review: Review) -> dict[str, FindingDecision]:
+    """The latest disposition of each item of the current version, by its id there."""
+    out: dict[str, FindingDecision] = {}
+    for f in review.current.findings:
+        found = disposition_of(review, f.id)
+        if found is not None:
+            out[f.id] = found[0]
+    return out
 
 
 def pending_condition(review: Review) -> SignOff | None:

@@ -152,6 +152,19 @@ def test_conditional_approval_goes_back_then_a_clean_revision_is_approved(home: 
     assert "不是" in capsys.readouterr().out
     assert cli(monkeypatch, home, "review", "diff", rid, "--from", "1", "--to", "3") == 0
     assert "问题消失 1 处" in capsys.readouterr().out
+    # the 审查单 of the approved version: the check, and no item left "未处理"
+    sheet = tmp_path / "审查单.docx"
+    assert cli(monkeypatch, home, "review", "sheet", rid, "-o", str(sheet), "--user", "xiao_li",
+               password=PASSWORD) == 0
+    with Ledger.open(home) as ledger:
+        (exported,) = ledger.events(kinds=("exported",))
+        assert exported.actor == "xiao_li"     # recorded as the user who exported, not the workstation
+        r = load_review(ledger, rid)
+        from app.exports.review_sheet import sheet_blocks
+
+        head = ledger.head()
+        ident = next(b for kind, b in sheet_blocks(r, head.seq, head.hash) if kind == "table")
+        assert any(row[0] == "审核状态" and "修改稿已核验" in row[1] for row in ident[1])
     result = verify_ledger(ledger_path(home))
     assert result.ok, result.problems
 
@@ -179,6 +192,10 @@ def test_an_instruction_asking_for_changes_makes_the_approval_conditional(home: 
         review, diff = submit_revision(ledger, rid, write_doc(tmp_path, "v2.txt", DRAFT.replace("通知", "通知（修订）")),
                                        scanner=real_scanner)
         assert diff.passed and review_state(review).status is Status.APPROVED
+        from app.review.dispositions import disposition_of
+
+        found = disposition_of(review, _high_id(ledger, rid))     # the v2 item carries v1's 同意公开
+        assert found is not None and found[0].kind is DispositionKind.AGREE and found[1].level == 3
 
 
 def test_decide_options_and_file(tmp_path: Path) -> None:
