@@ -8,8 +8,10 @@ from app.calendar.workdays import (
     CALENDAR_FORMAT,
     CalendarError,
     WorkdayCalendar,
+    calendar_for,
     default_calendar_path,
     load_calendar,
 )
 
-__all__ = ["CALENDAR_FORMAT", "CalendarError", "WorkdayCalendar", "default_calendar_path", "load_calendar"]
+__all__ = ["CALENDAR_FORMAT", "CalendarError", "WorkdayCalendar", "calendar_for", "default_calendar_path",
+           "load_calendar"]

@@ -132,6 +132,16 @@ def _parse(data: Any, path: Path) -> WorkdayCalendar:
                            tuple(sorted(sources)), str(data.get("version", "")), str(path))
 
 
+def calendar_for(data_dir: str | os.PathLike[str] | None) -> WorkdayCalendar:
+    """The calendar a workstation counts on: `<data dir>/calendar/cn_workdays.json` when the unit
+    (or an installed lexicon update) put a newer file there, else the shipped one."""
+    if data_dir is not None:
+        own = Path(data_dir) / CALENDAR_FILE
+        if own.is_file():
+            return load_calendar(own)
+    return load_calendar()
+
+
 def load_calendar(path: str | os.PathLike[str] | None = None) -> WorkdayCalendar:
     """Read a calendar file (default: the shipped `lexicons/calendar/cn_workdays.json`). Raises
     CalendarError with a Chinese message for a missing, oversized or malformed file."""

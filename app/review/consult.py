@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.calendar import WorkdayCalendar, load_calendar
+from app.calendar import WorkdayCalendar, calendar_for
 from app.exports.atomic import atomic_write
 from app.ledger.canonical import sha256_hex
 from app.ledger.store import Ledger
@@ -143,7 +143,7 @@ def send_consultation(ledger: Ledger, review_id: str, *, to: str, output: str | 
     peer = find_unit(ledger, to)
     user, user_signer = unlock(ledger, admin, password, attempt=f"就审核单 {review.id} 征求{peer.unit_name}意见")
     unit = unlock_unit(ledger, admin, password)
-    cal = calendar or load_calendar()
+    cal = calendar or calendar_for(ledger.data_dir)
     moment = _now(now)
     sent = moment.date()
     due = cal.add_working_days(sent, WORKING_DAYS)

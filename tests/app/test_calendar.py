@@ -62,3 +62,17 @@ def test_override_file_and_bad_files(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{", encoding="utf-8")
     with pytest.raises(CalendarError, match="JSON"):
         load_calendar(tmp_path / "x.json")
+
+
+def test_data_directory_calendar_overrides_the_shipped_one(tmp_path: Path) -> None:
+    from app.calendar import calendar_for
+
+    assert calendar_for(tmp_path).path == str(default_calendar_path())
+    (tmp_path / "calendar").mkdir()
+    (tmp_path / "calendar" / "cn_workdays.json").write_text(json.dumps({
+        "format": "mishen-workday-calendar", "version": "2027.1", "years": {"2027": {
+            "source": "国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
+            "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": []}}}),
+        encoding="utf-8")
+    cal = calendar_for(tmp_path)
+    assert cal.version == "2027.1" and cal.covers(2027)
