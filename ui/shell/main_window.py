@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._build_actions()
         self._build_review_dock()
+        from ui.redact.actions import install_actions  # 区分处理副本, 清理发布稿 (issue 12)
+
+        install_actions(self)
         self.setAcceptDrops(True)
         self.fit_to_screen()
         geometry = self.settings.geometry("main")

@@ -1,0 +1,69 @@
+"""The 区分处理 dialog: a preview of what will be withheld (preset high and above), confirm makes
+the copy in the worker (gates included); the two actions sit in the 审核 menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.redact_docs import ID_NUMBER, PHONE, build_redact_docx, build_redact_pdf
+
+
+def _report(shared_engine, path: Path):
+    report = shared_engine.scan_file(path)
+    assert report.error is None
+    return report
+
+
+def test_dialog_previews_and_makes_the_copy(qtbot, shared_engine, tmp_path: Path) -> None:
+    from ui.redact.redact_dialog import RedactDialog
+
+    src = build_redact_pdf(tmp_path / "notice.pdf")
+    dialog = RedactDialog(_report(shared_engine, src))
+    qtbot.addWidget(dialog)
+    checked = {f.text for f in dialog.chosen()}
+    assert ID_NUMBER in checked and PHONE not in checked          # the phone is "需核实": not preset
+    assert ID_NUMBER in dialog.preview.toPlainText()
+    for i in range(dialog.tree.topLevelItemCount()):               # tick the phone too
+        item = dialog.tree.topLevelItem(i)
+        if item.text(0) == PHONE:
+            item.setCheckState(0, Qt.CheckState.Checked)
+    assert PHONE in dialog.preview.toPlainText()
+    out = tmp_path / "public.pdf"
+    dialog.output.setText(str(out))
+    with qtbot.waitSignal(dialog.finished_copy, timeout=30_000) as blocker:
+        dialog.confirm.click()
+    result = blocker.args[0]
+    assert out.is_file() and result.output_sha256
+    assert "复查通过" in dialog.preview.toPlainText() and "未记入台帐" in dialog.preview.toPlainText()
+    from app.readers import read_document
+
+    text = read_document(out).text
+    assert ID_NUMBER not in text and PHONE not in text
+    qtbot.waitUntil(lambda: dialog.job is None)
+
+
+def test_dialog_shows_a_gate_failure_and_writes_nothing(qtbot, shared_engine, tmp_path: Path) -> None:
+    from tests.redact_docs import add_zip_member
+    from ui.redact.redact_dialog import RedactDialog
+
+    src = add_zip_member(build_redact_docx(tmp_path / "n.docx"), "word/embeddings/x.bin",
+                         ID_NUMBER.encode("utf-16-le"))
+    dialog = RedactDialog(_report(shared_engine, src))
+    qtbot.addWidget(dialog)
+    out = tmp_path / "o.docx"
+    dialog.output.setText(str(out))
+    with qtbot.waitSignal(dialog.failed, timeout=30_000) as blocker:
+        dialog.confirm.click()
+    assert "未生成文件" in blocker.args[0] and not out.exists()
+    qtbot.waitUntil(lambda: dialog.job is None)
+
+
+def test_actions_are_in_the_review_menu(qtbot, settings, engine_holder) -> None:
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(settings=settings, engine=engine_holder)
+    qtbot.addWidget(win)
+    names = {a.objectName() for a in win.review_menu.actions()}
+    assert {"redactAction", "sanitizeAction"} <= names
