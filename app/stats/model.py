@@ -7,6 +7,10 @@ from datetime import date
 from typing import Any
 
 
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"     # as the forms print dates (no leading zeros)
+
+
 @dataclass(frozen=True, slots=True)
 class Count:
     key: str        # stable code (category, severity, decision…)
@@ -55,8 +59,8 @@ class ReviewStats:
 
     @property
     def period_text(self) -> str:
-        a = f"{self.since:%Y年%m月%d日}" if self.since else "台帐开始"
-        b = f"{self.until:%Y年%m月%d日}" if self.until else "今天"
+        a = _day(self.since) if self.since else "台帐开始"
+        b = _day(self.until) if self.until else "今"
         return f"{a}至{b}" + (f"，单位：{self.unit}" if self.unit else "")
 
     def to_json(self) -> dict[str, Any]:
