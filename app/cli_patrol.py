@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--cluster", default=None, metavar="ADDRESS",
                    help="在 Dask 集群上巡查，如 tcp://10.0.0.5:8786（需安装 mishen[cluster]）")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="单个文件的审查时间上限（默认 300 秒；超时只影响该文件）")
+                   help="单个文件的审查时间上限（默认 1000 秒；超时只影响该文件）")
     p.add_argument("--lexicon", action="append", default=[], metavar="PATH", help="本次巡查附加的词库文件")
     p.add_argument("--by", metavar="USER", default=None, help="以该用户身份在台帐中记录本次巡查（默认：工作站）")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取 --by 用户的密码")

@@ -33,7 +33,7 @@ MAX_AHEAD = 256
 PREFETCH = 2
 #: A worker that dies this many times in a row before it is ready: the pool gives up.
 MAX_START_FAILURES = 3
-DEFAULT_TIME_LIMIT = 300.0
+DEFAULT_TIME_LIMIT = 1000.0  # above the OCR budget of one PDF (900 s), so a long scan gets its own message
 
 
 class PoolError(MishenError):
@@ -125,7 +125,7 @@ class WorkerPool:
         for slot in self._slots:
             with contextlib.suppress(OSError, ValueError):
                 slot.conn.send(None)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 2  # then killed: a cancelled patrol must not wait for a long file
         for slot in self._slots:
             slot.process.join(max(0.0, deadline - time.monotonic()))
             _stop(slot, kill=slot.process.is_alive())

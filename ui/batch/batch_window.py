@@ -116,7 +116,15 @@ class BatchWindow(QWidget):
         self.status.setText(self.tr("正在审查 {0} 个文件…").format(len(files)))
         holder = self.engine
         ocr = self.settings.ocr_mode
-        self.job = worker.run_iter(lambda: scan_events(files, holder, ocr=ocr), on_item=self._event,
+        from app.patrol.batch import pooled_scan_events, use_pool
+
+        if use_pool(len(files)) and ocr in (None, "auto"):  # every core: the patrol's worker pool
+            def events():
+                return pooled_scan_events(files, holder.get())
+        else:
+            def events():
+                return scan_events(files, holder, ocr=ocr)
+        self.job = worker.run_iter(events, on_item=self._event,
                                    on_done=self._done, on_error=self._failed, name="batch")
         return True
 
@@ -171,6 +179,14 @@ class BatchWindow(QWidget):
     def _open_row(self, index) -> None:
         report: DocumentReport | None = self.files.data(index, REPORT_ROLE)
         if report is not None and report.document is not None:
+            self.open_requested.emit(report)
+        elif report is not None and report.error is None:  # scanned by a worker process: read it again here
+            holder, path = self.engine, report.path
+            worker.run_call(lambda: holder.get().scan_file(path), on_result=self._open_scanned,
+                            on_error=self._failed, name="batch-open")
+
+    def _open_scanned(self, report: DocumentReport) -> None:
+        if report.document is not None:
             self.open_requested.emit(report)
 
     def shutdown(self) -> None:
