@@ -26,13 +26,16 @@ FAIL_ON = ("block", "high", "medium", "low", "never")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("scan", help="扫描文稿，列出不宜公开的内容",
-                       description="扫描 docx、pdf、txt、html、xlsx（以及经 LibreOffice 转换的 doc/wps/et/rtf/odt）文稿；目录会递归扫描。")
+                       description="扫描 docx、pdf、txt、html、xlsx、图片（png/jpg/tif/bmp）（以及经 LibreOffice 转换的 "
+                                   "doc/wps/et/rtf/odt）文稿；扫描件和图片经文字识别（OCR）后审查；目录会递归扫描。")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     p.add_argument("--lexicon", action="append", default=[], metavar="PATH",
                    help="本次扫描附加的词库文件（csv/xlsx；纯文本每行一个词，视为 敏感事项/高）")
     p.add_argument("--fail-on", choices=FAIL_ON, default="block",
                    help="有达到该级别的发现时以状态 1 退出（默认 block）")
     p.add_argument("--no-default-lexicons", action="store_true", help="只用 --lexicon 指定的词库")
+    p.add_argument("--ocr", choices=("auto", "on", "off"), default="auto",
+                   help="文字识别（OCR）：auto 识别没有文字层的页面和图片（默认），on 全部页面都识别，off 不识别")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=run_scan)
 
@@ -53,7 +56,10 @@ def run_scan(args: argparse.Namespace) -> int:
         return 2
     show_progress = len(paths) > 1 and sys.stderr.isatty()
     reports: list[DocumentReport] = []
-    for event in scan_batch(paths, engine):
+    from app.ocr.options import OcrOptions
+
+    ocr = OcrOptions(args.ocr, progress=_ocr_progress if sys.stderr.isatty() else None)
+    for event in scan_batch(paths, engine, ocr=ocr):
         if event.report is None:
             if show_progress:
                 _progress(sys.stderr, event.index, event.total, event.path)
@@ -82,6 +88,11 @@ def exit_status(report: ScanReport, fail_on: str) -> int:
     if any(f.severity.rank >= threshold for d in report.documents for f in d.findings):
         return 1
     return 0
+
+
+def _ocr_progress(done: int, total: int, page: int) -> None:
+    sys.stderr.write(f"\r文字识别：第 {page} 页（{done}/{total}）\033[K")
+    sys.stderr.flush()
 
 
 def _progress(out: TextIO, index: int, total: int, path: str) -> None:

@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from app.doc_kind import DocKind
+
+if TYPE_CHECKING:
+    from app.structure import Structure
 
 
 class Severity(str, Enum):
@@ -91,10 +95,16 @@ class Location:
     cell: str | None = None        # "R2C3" for docx tables, "B7" for spreadsheets
     sheet: str | None = None       # spreadsheet sheet name
     label: str | None = None       # free detail: "首页页眉", "批注 (作者 张三)", "core:author", "img alt"
+    # text read by OCR: where it sits on the page, (left, top, right, bottom), y down, in PDF
+    # points for a PDF page and in pixels for an image file
+    box: tuple[float, float, float, float] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"part": self.part.value, "page": self.page, "paragraph": self.paragraph,
-                "table": self.table, "cell": self.cell, "sheet": self.sheet, "label": self.label}
+        out: dict[str, object] = {"part": self.part.value, "page": self.page, "paragraph": self.paragraph,
+                                  "table": self.table, "cell": self.cell, "sheet": self.sheet, "label": self.label}
+        if self.box is not None:
+            out["box"] = [round(v, 1) for v in self.box]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +115,23 @@ class Segment:
     location: Location
     start: int = 0                  # offset of this segment in Document.text (set by Document.build)
     soft_breaks: bool = False       # newlines inside are layout (PDF lines), not sentence ends
+    # text read by OCR: one box per character of `text` (units as `Location.box`); else empty
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+    def location_of(self, start: int, end: int) -> Location:
+        """The location of `text[start:end]`: this segment's, with the box around those
+        characters when the segment was read by OCR."""
+        picked = self.boxes[max(0, start):max(start + 1, end)]
+        if not picked:
+            return self.location
+        from dataclasses import replace
+
+        return replace(self.location, box=(min(b[0] for b in picked), min(b[1] for b in picked),
+                                           max(b[2] for b in picked), max(b[3] for b in picked)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +156,7 @@ class Document:
     pages: int | None = None
     notices: tuple[Notice, ...] = ()
     encoding: str | None = None     # txt/html: the detected encoding
+    structure: Structure | None = None  # layout for viewers (docx, xlsx); scanning ignores it
 
     @staticmethod
     def build(path: str, format: str, sha256: str, segments: list[Segment] | tuple[Segment, ...], *,
@@ -144,7 +168,7 @@ class Document:
         for seg in segments:
             if not seg.text:
                 continue
-            placed.append(Segment(seg.text, seg.location, offset, seg.soft_breaks))
+            placed.append(Segment(seg.text, seg.location, offset, seg.soft_breaks, seg.boxes))
             offset += len(seg.text) + 1
         return Document(path, format, sha256, tuple(placed), pages, notices, encoding)
 

@@ -29,6 +29,7 @@ from app.model import (
     ScanReport,
     Severity,
 )
+from app.ocr.options import OcrOptions
 from app.rules.base import Hit, ScanContext
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ class Engine:
     def lexicons(self) -> tuple[LexiconInfo, ...]:
         return self.matcher.infos
 
-    def scan_file(self, path: str | os.PathLike[str]) -> DocumentReport:
+    def scan_file(self, path: str | os.PathLike[str], ocr: OcrOptions | None = None) -> DocumentReport:
+        """`ocr`: when to recognise scanned pages and images (default `auto`, app.ocr.options)."""
         from app.readers import read_document
 
         p = str(path)
@@ -124,7 +126,7 @@ class Engine:
         # its traceback (which may keep a huge parse alive after a MemoryError) are released.
         failure: tuple[str, str]
         try:
-            document = read_document(p)
+            document = read_document(p, ocr=ocr)
         except MishenError as exc:
             failure = (exc.message, exc.code)
         except Exception as exc:  # a reader bug (or MemoryError, RecursionError) must not take the batch down
@@ -185,19 +187,21 @@ class ScanEvent:
     report: DocumentReport | None
 
 
-def scan_batch(paths: Sequence[str | os.PathLike[str]], engine: Engine) -> Iterator[ScanEvent]:
+def scan_batch(paths: Sequence[str | os.PathLike[str]], engine: Engine, *,
+               ocr: OcrOptions | None = None) -> Iterator[ScanEvent]:
     """Yield a start event and a done event per document. Stop iterating to cancel."""
     total = len(paths)
     for i, path in enumerate(paths):
         yield ScanEvent(i, total, str(path), None)
-        yield ScanEvent(i, total, str(path), engine.scan_file(path))
+        yield ScanEvent(i, total, str(path), engine.scan_file(path, ocr))
 
 
 def build_report(engine: Engine, reports: Iterable[DocumentReport]) -> ScanReport:
     return ScanReport(__version__, engine.lexicons, tuple(reports), engine.warnings)
 
 
-SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt")
+SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt",
+                      ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -250,7 +254,8 @@ def _to_findings(ctx: ScanContext, hits: list[Hit]) -> list[Finding]:
             id=f"{doc.sha256[:8]}-{hit.rule}-{start}",
             category=hit.category, severity=hit.severity,
             text=original[start:end], context=_context(original, seg.start, seg.end, start, end),
-            start=start, end=end, segment=seg_index, location=seg.location, rule=hit.rule,
+            start=start, end=end, segment=seg_index, location=seg.location_of(start - seg.start, end - seg.start),
+            rule=hit.rule,
             basis=hit.basis, message=hit.message, suggestion=hit.suggestion))
     return findings
 

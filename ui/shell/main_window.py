@@ -36,7 +36,8 @@ PREFERRED_SIZE = QSize(1400, 900)
 #: docks can be moved, floated and hidden (a dock that cannot close greys out its 查看 toggle)
 DOCK_FEATURES = (QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                  | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-OPEN_FILTER = "文稿 (*.docx *.pdf *.txt *.html *.htm *.xlsx *.doc *.wps *.et *.rtf *.odt);;所有文件 (*)"
+OPEN_FILTER = ("文稿 (*.docx *.pdf *.txt *.html *.htm *.xlsx *.doc *.wps *.et *.rtf *.odt *.png *.jpg *.jpeg *.tif *.tiff"
+               " *.bmp);;所有文件 (*)")
 
 
 def _tr(text: str) -> str:
@@ -395,10 +396,19 @@ class MainWindow(QMainWindow):
                 self.tr("正在文字识别：第 {0} 页（{1}/{2}）…").format(page, done, total)))
         return self._ocr
 
+    def _ocr_progress(self) -> OcrProgress:
+        """Text recognition reports each page in the status bar; cancelling stops it between pages."""
+        if self._ocr is None:
+            self._ocr = OcrProgress(self)
+            self._ocr.page.connect(lambda done, total, page: self.show_message(
+                self.tr("正在文字识别：第 {0} 页（{1}/{2}）…").format(page, done, total)))
+        return self._ocr
+
     def cancel_scan(self) -> None:
         self._queue = []
         if self.scan_job is not None and not self.scan_job.done:
             self.scan_job.cancel()
+            self._ocr_progress().cancel()
             self._ocr_progress().cancel()
             self.show_message(self.tr("正在取消（当前文件审查完后停止）…"))
 
