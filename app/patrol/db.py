@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import MishenError
+from app.paths import make_private
 from app.patrol.codec import dump_findings, dump_notices, load_findings, load_notices
 from app.patrol.model import PatrolCounts, PatrolRun, PatrolSummary
 from app.patrol.scanjob import ScanOutcome
@@ -80,7 +81,10 @@ class PatrolDb:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            created = not path.exists()
             self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            if created:  # it holds what was found (ID numbers on a page…): the user's only
+                make_private(path)
             self.conn.execute("PRAGMA foreign_keys = ON")
             version = self._version()
             if version is not None and version > SCHEMA_VERSION:

@@ -133,6 +133,8 @@ def test_each_run_is_recorded_in_the_ledger_and_it_verifies(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout)
     assert (home / "patrol.sqlite3").is_file()        # the default database is in the data directory
+    if os.name == "posix":
+        assert (home / "patrol.sqlite3").stat().st_mode & 0o077 == 0
     with Ledger.open(home) as ledger:
         add_people(ledger, {}, "unused")
     report, sheet = tmp_path / "巡查报告.html", tmp_path / "巡查报表.xlsx"

@@ -26,6 +26,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_LABELS = {
     "ledger_created": "台帐创建", "user_added": "添加用户", "user_approved": "保密管理员确认添加用户", "user_imported": "导入用户", "review_opened": "建立审核单",
     "scan_recorded": "记录扫描结果", "signed": "签署", "finding_waived": "豁免问题", "finding_dismissed": "标为误报", "document_redacted": "制作区分处理副本", "lexicon_changed": "词库变更",
+    "patrol_recorded": "网站巡查记录",
     "package_imported": "导入审核包", "package_exported": "导出审核包", "export_recorded": "输出文件",
     "exported": "输出文件", "checkpoint": "检查点", "checkpoint_issued": "输出检查点",
     "login_failed": "密码错误", "login_succeeded": "登录成功（结束连续错误）", "user_unlocked": "保密管理员解锁用户",
