@@ -134,7 +134,7 @@ def test_readme_window_flow(qtbot, settings, engine_holder, readme_home):
     assert {"高风险", "需核实", "提示"} <= set(severities)
     leader.instruction.setPlainText("同意，删除投诉人身份证号和手机号后发布。")
     leader.password.setText(PASSWORD)
-    assert not leader.approve_button.isEnabled() and "高风险问题作出处理" in leader.gate.text()
+    assert not leader.approve_button.isEnabled() and "尚有 6 处未处理" in leader.gate.text()
     from app.review.model import DispositionKind
 
     id_number = next(f for f in page.report.findings if f.rule == "personal_info.resident_id")

@@ -60,7 +60,7 @@ def test_sign_dialog_lists_items_and_refuses_an_undecided_high_item(qtbot, windo
     dialog.set_decision(Decision.APPROVE)
     dialog.opinion.setPlainText("同意，删除身份证号后发布。")
     dialog.password.setText(PASSWORDS["赵主要"])
-    assert not dialog.ok_button.isEnabled() and "高风险问题作出处理" in dialog.error.text()
+    assert not dialog.ok_button.isEnabled() and "尚有 1 处未处理" in dialog.error.text()
     fid = page.review.current.findings[0].id
     dialog.items.set_choice(fid, DispositionKind.CHANGE, "")
     assert not dialog.ok_button.isEnabled() and "须修改的内容" in dialog.error.text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,15 @@ def existing_note(review: Any, ref: Any, dismissed: dict[str, Any]) -> str:
         d, s = found
         notes.append(f"第 {s.level} 级{d.kind.label}：{d.text}")
     return "；".join(notes)
+
+
+def undecided_text(review: Any, decided: Any) -> str:
+    """The window's wording of the `undecided` refusal: how many, and where to decide them."""
+    from app.review.dispositions import undecided
+
+    n = len(undecided(review, decided))
+    return QCoreApplication.translate("items_table", "同意前须对每一处高风险问题选择“同意公开”（写明理由）或“须修改”"
+                                      "（写明修改内容）：尚有 {0} 处未处理。").format(n)
 
 
 class ItemsTable(QTableWidget):
@@ -118,8 +127,9 @@ class ItemsTable(QTableWidget):
                 self.setItem(row, CHOICE, QTableWidgetItem(note.split("：", 1)[0] if note else self.tr("—")))
                 self.setItem(row, REASON, QTableWidgetItem(note))
         self.resizeColumnsToContents()
-        for col, width in ((TEXT, 220), (WHERE, 160), (REASON, 240)):
-            self.setColumnWidth(col, min(max(self.columnWidth(col), 80), width))
+        # narrow enough that the choice and the reason are on screen in the leader view's half
+        for col, width in ((RULE, 130), (TEXT, 170), (WHERE, 120), (CHOICE, 90), (REASON, 220)):
+            self.setColumnWidth(col, min(max(self.columnWidth(col), 60), width))
         self.resizeRowsToContents()
 
     def decisions(self) -> list[tuple[str, Any, str]]:

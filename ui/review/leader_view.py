@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.exports.timefmt import local_time
 from app.model import Severity
-from ui.review.items_table import ItemsTable
+from ui.review.items_table import ItemsTable, undecided_text
 from ui.review.review_models import level_rows
 from ui.shell.labels import SEVERITY_BG, SEVERITY_ORDER, severity_name
 from ui.shell.screen_fit import fit_window
@@ -49,6 +49,9 @@ def findings_digest(page: Any, review: Any) -> str:
                      for s in SEVERITY_ORDER if counts.get(s)) or "未发现问题"
     blocks = open_blocks(review) if review is not None else ()
     out = [f"<p><b>审查发现：</b>{chips}</p>"]
+    if review is not None:
+        out.append(f"<p style='color:#555'>签署针对的文稿：{esc(review.current.name)}（第 {review.current.number} 版）"
+                   f"<br>SHA-256 <code>{review.current.sha256}</code></p>")
     if blocks:
         out.append(f"<p style='color:#c00000'><b>尚有 {len(blocks)} 处禁止发布的内容未处理</b></p>")
     texts = {f.id: f.text for f in report.findings}
@@ -278,6 +281,8 @@ class LeaderView(QWidget):
             return exc.message
         verdict = check_sign(review, self.level, session.role, decision, self.instruction.toPlainText() or "批示",
                              dispositions=decided)
+        if verdict.code == "undecided":   # the table names the items; the ids are for the command line
+            return undecided_text(review, decided)
         return "" if verdict.allowed else verdict.reason
 
     def update_gate(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser, QWidget
 
 from app.model import Severity
-from ui.review.items_table import ItemsTable
+from ui.review.items_table import ItemsTable, undecided_text
 from ui.review.review_dialogs import _Base
 from ui.shell.labels import severity_name
 from ui.shell.screen_fit import fit_window
@@ -172,6 +172,8 @@ class SignDialog(_Base):
             return exc.message
         verdict = check_sign(self.review, self.level, session.role, self.chosen_decision(),
                              self.opinion.toPlainText(), dispositions=decided)
+        if verdict.code == "undecided":   # the table names the items; the ids are for the command line
+            return undecided_text(self.review, decided)
         return "" if verdict.allowed else verdict.reason
 
     def check(self) -> None:
