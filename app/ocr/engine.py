@@ -2,7 +2,8 @@
 
 rapidocr (Apache-2.0) with onnxruntime, the models verified by `app.ocr.models` and passed by
 explicit path; rapidocr's downloader is disabled for the whole process. The engine is loaded once
-and used by one caller at a time (`OCR_LOCK`: it takes ~1 GB and both cores while it runs).
+and used by one caller at a time (`OCR_LOCK`, and a lock file in the cache directory across
+processes: it takes ~1 GB and both cores while it runs).
 Results are cached by the image's hash (`app.ocr.cache`).
 
 Coordinates are image pixels, origin top-left, y down. Lines judged to be noise (very low
@@ -14,7 +15,10 @@ the report can say that something on the page was not read.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +91,7 @@ def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
         cached = cache.load(key)
         if cached is not None:
             return cached
-    with OCR_LOCK:
+    with OCR_LOCK, _machine_lock():
         engine = _engine(models)
         try:
             result = engine(array, return_word_box=True, return_single_char_box=True)
@@ -101,6 +105,37 @@ def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
 
         cache.store(key, page)
     return page
+
+
+@contextmanager
+def _machine_lock() -> Iterator[None]:
+    """One recognition at a time across processes too (the batch window's worker pool, a CLI
+    run beside the window): an advisory lock on a file in the cache directory. Without a usable
+    cache directory only the process lock applies."""
+    from app.paths import cache_dir, make_private_dir
+
+    try:
+        folder = make_private_dir(cache_dir() / "ocr")
+        fh = open(folder / ".lock", "a+b")  # noqa: SIM115 - held for the block below
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without locks: the process lock still holds
+        yield
+    finally:
+        fh.close()  # closing releases the lock
 
 
 def _rgb_array(image: Any) -> Any:
