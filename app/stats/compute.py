@@ -68,6 +68,7 @@ def compute_stats(ledger: Ledger, *, since: date | None = None, until: date | No
     status: Counter[str] = Counter()
     status_labels: dict[str, str] = {}
     classes: Counter[str] = Counter()
+    units: Counter[str] = Counter(r.unit or "（未填报送单位）" for r in reviews)
     class_labels: dict[str, str] = {}
     severity: Counter[str] = Counter()
     category: Counter[str] = Counter()
@@ -126,6 +127,7 @@ def compute_stats(ledger: Ledger, *, since: date | None = None, until: date | No
         head_seq=head.seq, head_hash=head.hash, reviews=len(reviews),
         by_status=_counts(status, status_labels), by_class=_counts(classes, class_labels,
                                                                    ("critical", "important", "general")),
+        by_unit=tuple(sorted(_counts(units, {}), key=lambda c: (-c.count, c.key))),
         versions=versions, findings=sum(severity.values()),
         findings_by_severity=_counts(severity, SEVERITY_NAMES, SEVERITY_ORDER),
         findings_by_category=tuple(sorted(_counts(category, {k: category_name(k) for k in category}),

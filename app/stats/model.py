@@ -41,6 +41,7 @@ class ReviewStats:
     reviews: int                         # reviews opened in the period (the documents reviewed)
     by_status: tuple[Count, ...]
     by_class: tuple[Count, ...]
+    by_unit: tuple[Count, ...]           # reviews by 报送单位 (the 考核 counts per department)
     versions: int                        # versions submitted (first drafts and revisions)
     findings: int                        # findings in the first version of each review (送审稿)
     findings_by_severity: tuple[Count, ...]

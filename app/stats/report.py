@@ -57,14 +57,15 @@ def sections(stats: ReviewStats) -> list[Section]:
         Section("一、总体情况", ("项目", "数量"), overview, (50.0, 20.0)),
         Section("二、审核单状态", share, _count_rows(stats.by_status, stats.reviews), w3),
         Section("三、信息类别", share, _count_rows(stats.by_class, stats.reviews), w3),
-        Section("四、发现问题（按级别）", share, _count_rows(stats.findings_by_severity, stats.findings), w3),
-        Section("五、发现问题（按类别）", share, _count_rows(stats.findings_by_category, stats.findings), w3),
-        Section("六、问题处理", ("处理方式", "数量"), tuple((c.label, c.count) for c in stats.dispositions)
+        Section("四、报送单位", ("报送单位", "数量", "占比"), _count_rows(stats.by_unit, stats.reviews), w3),
+        Section("五、发现问题（按级别）", share, _count_rows(stats.findings_by_severity, stats.findings), w3),
+        Section("六、发现问题（按类别）", share, _count_rows(stats.findings_by_category, stats.findings), w3),
+        Section("七、问题处理", ("处理方式", "数量"), tuple((c.label, c.count) for c in stats.dispositions)
                 or (("（无）", 0),), (50.0, 20.0)),
-        Section("七、签署决定", share, _count_rows(stats.decisions, stats.signoffs), w3),
-        Section("八、从建立审核单到各级签署通过的时间（小时）", ("审核级别", "份数", "平均", "中位", "最长"), timing,
+        Section("八、签署决定", share, _count_rows(stats.decisions, stats.signoffs), w3),
+        Section("九、从建立审核单到各级签署通过的时间（小时）", ("审核级别", "份数", "平均", "中位", "最长"), timing,
                 (30.0, 10.0, 12.0, 12.0, 12.0)),
-        Section("九、征求意见", ("项目", "数量"), tuple((k, v) for k, v in consult), (50.0, 20.0)),
+        Section("十、征求意见", ("项目", "数量"), tuple((k, v) for k, v in consult), (50.0, 20.0)),
     ]
 
 

@@ -83,6 +83,7 @@ def test_counts_from_the_real_flow(worked: Path) -> None:
         s = compute_stats(ledger)
     assert s.reviews == 3 and s.versions == 3 and s.signoffs == 4
     assert {c.key: c.count for c in s.by_status} == {"approved": 1, "awaiting_revision": 1, "in_review": 1}
+    assert [(c.label, c.count) for c in s.by_unit] == [("市应急局", 2), ("市公安局", 1)]
     assert s.findings == 4
     assert [(c.key, c.count) for c in s.findings_by_severity] == [("block", 1), ("medium", 2), ("low", 1)]
     assert _get(s.findings_by_category, "personal_info") == 2 and _get(s.findings_by_category, "secret_mark") == 1
@@ -168,7 +169,7 @@ def test_report_pdf_docx_xlsx(worked: Path, tmp_path: Path) -> None:
     doc = Document(str(docx))
     sec = doc.sections[0]
     assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297
-    assert "工作统计" in doc.paragraphs[0].text and len(doc.tables) == 9
+    assert "工作统计" in doc.paragraphs[0].text and len(doc.tables) == 10
     ws = load_workbook(xlsx).active
     assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows.replace("$", "") == "1:1"
