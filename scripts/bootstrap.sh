@@ -19,8 +19,8 @@ APT_PACKAGES=(
   libreoffice-writer-nogui libreoffice-calc-nogui
   # the patrol report checked in headless Chromium (tests/app/patrol)
   chromium
-  # the frozen build's archive (scripts/build.sh)
-  zstd
+  # the frozen build: its archive, and stripping its libraries (scripts/build.sh)
+  zstd file binutils
 )
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build the frozen bundle (dist/mishen-VERSION/) from build.spec and its archive
-# dist/mishen-VERSION-linux-x86_64.tar.zst (symlinks kept) and dist/mishen_VERSION_amd64.deb;
-# prints build time and sizes.
+# Build the frozen bundle (dist/mishen-VERSION/) from build.spec, then the base archive
+# dist/mishen-VERSION-linux-x86_64.tar.zst and the optional OCR component
+# dist/mishen-ocr-VERSION-linux-x86_64.tar.zst (symlinks kept; unpack it over the base), and the
+# packages dist/mishen_VERSION_amd64.deb and dist/mishen-ocr_VERSION_amd64.deb; prints build
+# time and sizes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=.venv/bin/python
@@ -15,17 +17,35 @@ version=$("$PY" -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'
 name=mishen-$version
 start=$(date +%s.%N)
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
+# Strip the ELF files that still carry symbols (libpython, NumPy's extensions …), except the
+# libraries auditwheel vendored into wheels (*.libs/): patchelf moved their segments and strip
+# breaks them. The executables themselves carry the archive and are left alone.
+if command -v strip >/dev/null && [ "$(uname -s)" = Linux ]; then
+  find "dist/$name/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) ! -path '*.libs/*' -print0 |
+    while IFS= read -r -d '' f; do
+      if file -b "$f" | grep -q 'ELF.*not stripped'; then strip --strip-unneeded "$f" 2>/dev/null || true; fi
+    done
+fi
 built=$(date +%s.%N)
 arch=$(uname -m)
+# The OCR engine (rapidocr + models, onnxruntime, OpenCV, NumPy: ~250 MiB) is an optional
+# component: dist/mishen-VERSION/ is the whole bundle; scripts/split_ocr.py cuts it into the base
+# and the component, which unpacks over the base (and checks that the two give the whole back).
+"$PY" scripts/split_ocr.py "dist/$name" build/split
+base=build/split/base ocr=build/split/ocr
 archive=dist/$name-linux-$arch.tar.zst
-tar -C dist -cf - "$name" | zstd -q -T2 -12 -f -o "$archive"
-# The .deb: the bundle in /opt/mishen, /usr/bin links, the desktop entry and icon.
-deb=""
+ocr_archive=dist/mishen-ocr-$version-linux-$arch.tar.zst
+tar -C "$base" -cf - "$name" | zstd -q -T2 -9 -f -o "$archive"
+tar -C "$ocr" -cf - "$name" | zstd -q -T2 -9 -f -o "$ocr_archive"
+# The .debs: mishen (the bundle in /opt/mishen, /usr/bin links, the desktop entry and icon) and
+# mishen-ocr (the OCR engine into /opt/mishen; depends on the same version of mishen).
+deb="" ocr_deb=""
 if command -v dpkg-deb >/dev/null; then
+  rm -rf build/deb
   stage=build/deb/mishen
-  rm -rf build/deb && mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
+  mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
     "$stage/usr/share/icons/hicolor/256x256/apps"
-  cp -a "dist/$name" "$stage/opt/mishen"
+  cp -a "$base/$name" "$stage/opt/mishen"
   ln -s /opt/mishen/mishen "$stage/usr/bin/mishen"
   ln -s /opt/mishen/mishen-gui "$stage/usr/bin/mishen-gui"
   cp resources/mishen.desktop "$stage/usr/share/applications/mishen.desktop"
@@ -39,17 +59,36 @@ Section: utils
 Priority: optional
 Installed-Size: $(du -sk "$stage" | cut -f1)
 Depends: libc6 (>= 2.36), libgl1, libegl1, libxcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libfontconfig1, libdbus-1-3, fonts-noto-cjk | fonts-wqy-zenhei
-Recommends: fonts-wqy-zenhei, fonts-arphic-uming, libreoffice-writer-nogui, libreoffice-calc-nogui
+Recommends: mishen-ocr, fonts-wqy-zenhei, fonts-arphic-uming, libreoffice-writer-nogui, libreoffice-calc-nogui
 Description: 密审 MiShen confidentiality review workstation
  Offline review of government documents before publication: scanning,
  four-level sign-off, signed ledger, 保密审查单 and 领导审批台帐.
 CONTROL
   deb=dist/mishen_${version}_amd64.deb
   dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$deb" >/dev/null
+  stage=build/deb/mishen-ocr
+  mkdir -p "$stage/DEBIAN" "$stage/opt"
+  cp -a "$ocr/$name" "$stage/opt/mishen"
+  cat > "$stage/DEBIAN/control" <<CONTROL
+Package: mishen-ocr
+Version: $version
+Architecture: amd64
+Maintainer: MiShen <mishen@localhost>
+Section: utils
+Priority: optional
+Installed-Size: $(du -sk "$stage" | cut -f1)
+Depends: mishen (= $version)
+Description: 密审 MiShen OCR component (scanned pages and images)
+ rapidocr with the PP-OCRv6 models (Apache-2.0), onnxruntime, OpenCV and
+ NumPy, read offline; nothing is downloaded.
+CONTROL
+  ocr_deb=dist/mishen-ocr_${version}_amd64.deb
+  dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$ocr_deb" >/dev/null
 fi
 done_=$(date +%s.%N)
 printf 'build: %.1f s (PyInstaller %.1f s, archive and .deb %.1f s)\n' "$(echo "$done_ - $start" | bc)" \
   "$(echo "$built - $start" | bc)" "$(echo "$done_ - $built" | bc)"
-printf 'bundle: %s  %s MiB raw\n' "dist/$name" "$(du -sm "dist/$name" | cut -f1)"
-printf 'archive: %s  %s MiB\n' "$archive" "$(du -m "$archive" | cut -f1)"
-[ -z "$deb" ] || printf 'deb: %s  %s MiB\n' "$deb" "$(du -m "$deb" | cut -f1)"
+printf 'bundle: %s  %s MiB raw (base %s MiB + OCR component %s MiB)\n' "dist/$name" "$(du -sm "dist/$name" | cut -f1)" \
+  "$(du -sm "$base/$name" | cut -f1)" "$(du -sm "$ocr/$name" | cut -f1)"
+printf 'archives: %s  %s MiB; %s  %s MiB\n' "$archive" "$(du -m "$archive" | cut -f1)" "$ocr_archive" "$(du -m "$ocr_archive" | cut -f1)"
+[ -z "$deb" ] || printf 'debs: %s  %s MiB; %s  %s MiB\n' "$deb" "$(du -m "$deb" | cut -f1)" "$ocr_deb" "$(du -m "$ocr_deb" | cut -f1)"
