@@ -49,6 +49,27 @@ def _check(payload: dict[str, Any], ev: LedgerEvent) -> RevisionCheck:
                          tuple(str(x) for x in payload.get("new_serious") or ()), ev.time, ev.seq, ev.actor)
 
 
+def _confirmed(check: RevisionCheck, versions: dict[int, DocumentVersion], signoffs: list[SignOff]) -> RevisionCheck:
+    """A recorded "passed" counts only when the ledger's own records agree: the versions follow
+    each other, the new one has the recorded hash, the checked approval is in the ledger at that
+    level, and on the pinned findings no 须修改 item is left and no new high item appeared. (The
+    check that the changed text is gone from the file itself is recorded, not repeated here.)"""
+    if not check.passed:
+        return check
+    from dataclasses import replace
+
+    from app.review.revision import compare_versions
+
+    old, new = versions.get(check.from_version), versions.get(check.to_version)
+    approval = next((s for s in signoffs if s.signature == check.approval_signature), None)
+    ok = (old is not None and new is not None and check.to_version == check.from_version + 1
+          and new.sha256 == check.to_sha256 and approval is not None and approval.level == check.level
+          and approval.version == check.from_version)
+    if ok and old is not None and new is not None:
+        ok = compare_versions("", old, [], new, [], approval).passed
+    return check if ok else replace(check, passed=False)
+
+
 def _waiver(payload: dict[str, Any], seq: int, origin: str) -> Waiver:
     st = payload["statement"]
     return Waiver(str(st["review_id"]), int(st["version"]), str(st["finding_id"]), str(st["reason"]),
@@ -111,6 +132,7 @@ def project(review_id: str, events: Iterable[LedgerEvent]) -> Review:
         take(ev, "", {})
     if opened is None or opened_ev is None or not versions:
         raise ReviewError(f"审核单 {review_id} 不存在。", code="not_found")
+    checks = [_confirmed(c, versions, signoffs) for c in checks]
     return Review(
         id=review_id, title=str(opened.get("title", "")), unit=str(opened.get("unit", "")),
         route=Route.from_json(opened["route"]), disclosure=Disclosure(opened["disclosure"]),

@@ -283,3 +283,31 @@ def test_an_item_whose_span_widened_after_an_edit_is_the_same_item() -> None:
     assert same_item(rule, "反映的问题正在核查中", rule, "投诉人王某某反映的问题正在核查中")
     assert not same_item(rule, "反映的问题正在核查中", "personal_info.mobile", "反映的问题正在核查中")
     assert not same_item(rule, "核查", rule, "正在核查中")     # too short to say
+
+
+def test_a_forged_passed_check_does_not_approve(home: Path, tmp_path: Path) -> None:
+    """A `revision_checked` claiming "passed" for a revision that still holds the 须修改 item (as a
+    holder of the workstation key could append, with a forged version) does not make the review
+    可以发布: the pinned findings are checked again when the review is read."""
+    from app.review.file_check import check_file
+
+    with Ledger.open(home) as ledger:
+        rid = _to_level3(ledger, write_doc(tmp_path, "通知.txt", DRAFT))
+        _sign(ledger, rid, 3, "zhang_zy", opinion="同意。",
+              decisions=[(_high_id(ledger, rid), DispositionKind.CHANGE, "删除身份证号")])
+        still = write_doc(tmp_path, "v2.txt", STILL_THERE)
+        submit_revision(ledger, rid, still, scanner=real_scanner)
+        _sign(ledger, rid, 3, "zhang_zy", opinion="同意。",          # conditional again, on version 2
+              decisions=[(_high_id(ledger, rid), DispositionKind.CHANGE, "删除身份证号")])
+        approval = load_review(ledger, rid).current_signoffs[-1]
+        scan = ledger.events(kinds=("scan_recorded",))[-1]
+        (check,) = ledger.events(kinds=("revision_checked",))
+        with ledger.transaction() as tx:     # version 3 = the same file, "checked" as passed
+            tx.append("scan_recorded", {**scan.payload, "version": 3}, ledger.workstation_signer())
+            tx.append("revision_checked", {**check.payload, "from_version": 2, "to_version": 3, "passed": True,
+                                           "approval_signature": approval.signature, "missing": []},
+                      ledger.workstation_signer())
+        forged = load_review(ledger, rid)
+        assert forged.current.number == 3 and forged.checks[-1].passed is False
+        assert review_state(forged).status is not Status.APPROVED and review_state(forged).next_level == 3
+        assert check_file(ledger, still).approved is None
