@@ -80,7 +80,8 @@ def _print_result(result: RedactionResult, fmt: str, note: str) -> None:
     print(f"不予公开的内容（{len(result.withheld)} 项）：")
     for w in result.withheld:
         cat = CATEGORY_LABELS.get(w.category, w.category or "指定区域")
-        print(printable(f"  - [{cat}/{w.severity}] {w.finding_id}：“{w.text}”  理由：{w.reason}"))
+        text = " ".join(w.text.split())
+        print(printable(f"  - [{cat}/{w.severity}] {w.finding_id}：“{text}”  理由：{w.reason}"))
     print("处理情况：")
     for a in result.actions:
         print(printable(f"  - {a.message}"))
