@@ -93,6 +93,12 @@ def _consult(args: argparse.Namespace) -> int:
         c = send_consultation(ledger, args.id, to=args.to, output=args.output, admin=name,
                               password=_password(args, f"保密管理员 {name} 的密码（以本单位身份签名）："),
                               opinion=args.opinion or "")
+    if args.print_to:
+        from app.review.consult_print import print_letter
+
+        with _open(args) as ledger:
+            printed = print_letter(ledger, c, args.print_to)
+        print(f"已输出纸面征求意见函：{printed}")
     print(f"已写出征求意见函：{args.output}（{c.id}）")
     print(f"征求{c.to_unit}意见，{c.sent_date:%Y-%m-%d} 发出，答复期限 {c.due_date:%Y-%m-%d}"
           f"（{c.working_days} 个工作日，按国务院办公厅公布的节假日安排计算）；期满未答复视为同意。")
@@ -174,6 +180,7 @@ def register(rs: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="征求意见函文件")
     p.add_argument("--by", metavar="ADMIN", help="以本单位身份签名的保密管理员（只有一位时可省略）")
     p.add_argument("--opinion", help="本单位的意见和依据（第十一条；默认：拟公开及审查发现的问题数）")
+    p.add_argument("--print", dest="print_to", metavar="LETTER", help="另输出纸面征求意见函（.pdf 或 .docx，书面征求用）")
     pw(p)
     p.set_defaults(func=_guard(_consult))
     p = rs.add_parser("consult-read", help="查看收到的征求意见函（核验签名和来源单位）")

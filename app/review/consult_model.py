@@ -77,6 +77,7 @@ class Consultation:
     reply_date: date | None = None
     reply_time: str = ""
     deemed_date: date | None = None     # the first day after the due date (consent from then on)
+    request: str = ""                   # this unit's opinion and basis sent with the letter (第十一条(二))
 
     @property
     def on_time(self) -> bool | None:
@@ -121,7 +122,7 @@ def project_consultations(events: Iterable[LedgerEvent]) -> tuple[Consultation, 
                 str(p.get("by", ev.actor)), ev.time, date.fromisoformat(str(p["sent_date"])),
                 date.fromisoformat(str(p["due_date"])), int(p.get("working_days", WORKING_DAYS)),
                 int(p.get("version", 0)), str(p.get("document_sha256", "")), str(p.get("package_sha256", "")),
-                str(p.get("calendar_warning", "")), ev.seq)
+                str(p.get("calendar_warning", "")), ev.seq, request=str(p.get("opinion", "")))
         elif ev.kind == REPLIED and cid in found and found[cid].status is not ConsultStatus.REPLIED:
             reply = p["reply"]
             found[cid] = replace(found[cid], status=ConsultStatus.REPLIED,

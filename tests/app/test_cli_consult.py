@@ -12,6 +12,7 @@ import pytest
 from app.ledger import ledger_path, verify_ledger
 from app.review import scanning
 from tests.app.test_review_helpers import PASSWORD, cli, copy_template, real_scanner, write_doc
+from tests.app.test_stats import check_pdf_a4_embedded
 from tests.people import ADMIN, ADMIN_PASSWORD
 
 
@@ -41,10 +42,13 @@ def test_consultation_session(tmp_path_factory: pytest.TempPathFactory, tmp_path
     letter = tmp_path / "征求意见函.mishen"
     assert run(unit, "review", "consult", rid, "--to", "市卫健委", "-o", str(letter), pw=ADMIN_PASSWORD) == 1
     assert "不是已登记的外单位" in capsys.readouterr().err and not letter.exists()
+    paper = tmp_path / "征求意见函.pdf"
     assert run(unit, "review", "consult", rid, "--to", "市公安局", "-o", str(letter), "--by", ADMIN,
-               pw=ADMIN_PASSWORD) == 0
+               "--print", str(paper), pw=ADMIN_PASSWORD) == 0
     said = capsys.readouterr().out
-    assert "答复期限" in said and "5 个工作日" in said
+    assert "答复期限" in said and "5 个工作日" in said and "纸面征求意见函" in said
+    text = check_pdf_a4_embedded(paper).replace("\r", "").replace("\n", "")
+    assert "征求意见的函" in text and "市公安局" in text and "视为同意公开" in text and "secret" not in text
     assert run(unit, "review", "sign", rid, "--level", "1", "--user", "xiao_li", "--decision", "approve",
                pw=PASSWORD) == 1
     assert "正在征求市公安局" in capsys.readouterr().err

@@ -122,7 +122,7 @@ def test_cli_text_json_and_errors(worked: Path, monkeypatch: pytest.MonkeyPatch,
     assert not (worked.parent / "x.txt").exists()
 
 
-def _pdf_checks(path: Path) -> str:
+def check_pdf_a4_embedded(path: Path) -> str:
     import pikepdf
     import pypdfium2 as pdfium
 
@@ -162,7 +162,7 @@ def test_report_pdf_docx_xlsx(worked: Path, tmp_path: Path) -> None:
         xlsx = export_stats(ledger, s, tmp_path / "统计.xlsx")
         exported = ledger.events(kinds=("exported",))[before:]
     assert [e.payload["what"] for e in exported] == ["review_stats"] * 3
-    text = _pdf_checks(pdf).replace("\r", "").replace("\n", "")
+    text = check_pdf_a4_embedded(pdf).replace("\r", "").replace("\n", "")
     assert "信息发布保密审查工作统计" in text and "视为同意" in text and "密级标志" in text
     assert f"#{s.head_seq}-" in text                                    # the receipt of the ledger entry
     assert "secret_mark" not in text and "T0" not in text
