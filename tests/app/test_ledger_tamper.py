@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def test_edited_entry_with_recomputed_hash(home: Path) -> None:
     conn = raw(home)
     row = conn.execute("SELECT seq, time, actor, kind, payload, prev_hash FROM events WHERE kind = 'signed' "
                        "ORDER BY seq LIMIT 1").fetchone()
-    new_payload = row[4].replace('"opinion":""', '"opinion":"同意（补签）"')
+    # level 1 signed without typing: the default opinion (经审核，同意。) is what gets rewritten
+    new_payload = re.sub(r'"opinion":"[^"]*"', '"opinion":"同意（补签）"', row[4], count=1)
     assert new_payload != row[4]
     digest = event_digest(row[0], row[1], row[2], row[3], new_payload, row[5])
     conn.execute("UPDATE events SET payload = ?, hash = ? WHERE seq = ?", (new_payload, digest, row[0]))
