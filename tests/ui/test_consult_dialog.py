@@ -63,6 +63,10 @@ def test_send_wrong_password_reply_and_audit(qtbot, two_units, tmp_path):
     c = sent.args[0]
     assert letter.exists() and c.to_unit == "市公安局" and f"{c.due_date:%Y-%m-%d}" in dialog.result.text()
     qtbot.waitUntil(lambda: "待答复" in dialog.list.item(0).text(), timeout=WAIT)
+    assert dialog.print_button.isEnabled()
+    with qtbot.waitSignal(dialog.printed, timeout=WAIT) as printed:
+        dialog.print_to(tmp_path / "纸面函.docx")
+    assert printed.args == [str(tmp_path / "纸面函.docx")] and (tmp_path / "纸面函.docx").stat().st_size > 0
 
     with Ledger.open(b) as ledger:
         reply_consultation(ledger, letter, decision=ConsultDecision.DISAGREE, opinion="执法数据尚未核定",

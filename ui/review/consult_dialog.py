@@ -45,6 +45,7 @@ class ConsultDialog(QDialog):
     sent = Signal(object)            # the new Consultation
     imported = Signal(object)        # the Consultation a reply was recorded for
     failed = Signal(str)
+    printed = Signal(str)            # the paper letter written
 
     def __init__(self, controller: Any, review: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,10 +84,14 @@ class ConsultDialog(QDialog):
         self.send_button = QPushButton(self.tr("发出征求意见函"), self)
         self.send_button.setDefault(True)
         self.import_button = QPushButton(self.tr("导入答复…"), self)
+        self.print_button = QPushButton(self.tr("打印纸面函…"), self)
+        self.print_button.setToolTip(self.tr("所选（或最近一次）征求意见的纸面征求意见函，PDF 或 Word"))
+        self.print_button.setEnabled(False)
         close = QPushButton(self.tr("关闭"), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         self.result = QLabel(self)
@@ -107,6 +112,7 @@ class ConsultDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.send_button.clicked.connect(self.send)
         self.import_button.clicked.connect(self.ask_import)
+        self.print_button.clicked.connect(self.ask_print)
         close.clicked.connect(self.reject)
         session = getattr(controller, "session", None)
         self._session_name = session.name if session is not None else ""
@@ -127,6 +133,7 @@ class ConsultDialog(QDialog):
             self.list.addItem(text)
         if not self.consultations:
             self.list.addItem(self.tr("（尚未征求意见）"))
+        self.print_button.setEnabled(bool(self.consultations))
         current = self.to_unit.currentText()
         self.to_unit.clear()
         for name, fp in data["peers"]:
@@ -210,3 +217,27 @@ class ConsultDialog(QDialog):
             self.reload()
 
         self.controller.run(work, done, self._error, name="consult-import")
+
+    def ask_print(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("打印纸面征求意见函"), "征求意见函.pdf",
+                                              self.tr("PDF (*.pdf);;Word 文档 (*.docx)"))
+        if path:
+            self.print_to(Path(path))
+
+    def print_to(self, path: Path) -> None:
+        """The paper letter of the selected consultation (the latest when none is selected)."""
+        if not self.consultations:
+            return
+        row = self.list.currentRow()
+        c = self.consultations[row] if 0 <= row < len(self.consultations) else self.consultations[-1]
+
+        def work(ledger: Any) -> str:
+            from app.review.consult_print import print_letter
+
+            return str(print_letter(ledger, c, path))
+
+        def done(out: str) -> None:
+            self.result.setText(self.tr("已输出纸面征求意见函：{0}").format(out))
+            self.printed.emit(out)
+
+        self.controller.run(work, done, self._error, name="consult-print")
