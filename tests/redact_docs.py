@@ -125,3 +125,53 @@ def add_zip_member(path: Path, name: str, data: bytes) -> Path:
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr(name, data)
     return path
+
+
+def to_identity_h(path: Path) -> Path:
+    """Turn each simple TrueType font of a reportlab PDF into a Type0 font with the Identity-H
+    encoding and a CIDFontType2 descendant (what Word and WPS write): two-byte codes in the
+    content, /W widths, a CIDToGIDMap stream and a two-byte ToUnicode map."""
+    import pikepdf
+
+    from app.redact.pdf_fonts import parse_tounicode, write_tounicode
+    from app.redact.pdf_glyphs import _cmap_lookup, _tables
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            fonts = page.Resources.Font
+            converted = set()
+            for name in list(fonts.keys()):
+                f = fonts[name]
+                if f.get("/Subtype") != "/TrueType":
+                    continue
+                program = f.FontDescriptor.FontFile2
+                lookup = _cmap_lookup(_tables(program.read_bytes())[b"cmap"])
+                first = int(f.FirstChar)
+                widths = [float(w) for w in f.Widths]
+                gidmap = b"".join(lookup.get(c, 0).to_bytes(2, "big") for c in range(first + len(widths)))
+                mapping, _ = parse_tounicode(f.ToUnicode.read_bytes())
+                cid = pdf.make_indirect(pikepdf.Dictionary(
+                    Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=f.BaseFont,
+                    CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+                    FontDescriptor=f.FontDescriptor, DW=1000, W=pikepdf.Array([first, pikepdf.Array(widths)]),
+                    CIDToGIDMap=pdf.make_stream(gidmap)))
+                fonts[name] = pdf.make_indirect(pikepdf.Dictionary(
+                    Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=f.BaseFont,
+                    Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([cid]),
+                    ToUnicode=pdf.make_stream(write_tounicode(mapping, 2))))
+                converted.add(str(name))
+            out, current = [], ""
+            for inst in pikepdf.parse_content_stream(page):
+                op, args = str(inst.operator), list(inst.operands)
+                if op == "Tf":
+                    current = str(args[0])
+                if current in converted and op in ("Tj", "TJ", "'"):
+                    def wide(s: object) -> object:
+                        if isinstance(s, pikepdf.String):
+                            return pikepdf.String(b"".join(b"\0" + bytes([c]) for c in bytes(s)))
+                        return s
+                    args = [pikepdf.Array([wide(x) for x in args[0]])] if op == "TJ" else [wide(args[0])]
+                out.append(pikepdf.ContentStreamInstruction(args, inst.operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        pdf.save(path)
+    return path

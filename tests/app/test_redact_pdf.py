@@ -228,3 +228,36 @@ def test_font_program_keeps_only_the_glyphs_still_shown(tmp_path: Path) -> None:
     drawn = {g for g in range(n) if loca[g + 1] > loca[g]}
     assert drawn <= {0} | {lookup[c] for c in mapping}
     assert struct.unpack(">I", tables[b"post"][:4])[0] == 0x00030000      # no glyph names
+
+
+def test_identity_h_cid_font_is_rewritten_not_rasterised(tmp_path: Path) -> None:
+    """Type0 / Identity-H / CIDFontType2 (as Word and WPS write): two-byte codes, /W widths."""
+    from tests.redact_docs import to_identity_h
+
+    src = to_identity_h(build_redact_pdf(tmp_path / "word.pdf", extras=False))
+    assert ID_NUMBER in _pdfium_text(src)
+    with pikepdf.open(src) as pdf:
+        assert any(f.get("/Subtype") == "/Type0" for f in pdf.pages[0].Resources.Font.values())
+    out = tmp_path / "word-public.pdf"
+    result = redact_file(src, WITHHELD, out)
+    assert result.rasterised == ()
+    _assert_no_leak(out, STRINGS)
+    remaining = _pdfium_text(out)
+    assert all(k in remaining for k in KEPT)
+    assert _tounicode_chars(out) <= set(remaining)
+    assert _diff_outside(src, out, result.boxes[1]) < 0.001
+    assert {"text_removed", "tounicode_scrubbed", "glyphs_scrubbed"} <= {a.code for a in result.actions}
+
+
+def test_unreadable_inputs_are_clear_errors_and_write_nothing(tmp_path: Path) -> None:
+    from app.redact.model import RedactError
+    from tests.builders import build_text_pdf
+
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    locked = build_text_pdf(tmp_path / "locked.pdf", encrypt="pw")
+    for src, words in ((broken, "损坏"), (locked, "密码")):
+        out = tmp_path / f"{src.stem}-out.pdf"
+        with pytest.raises(RedactError) as err:
+            redact_file(src, WITHHELD, out)
+        assert words in err.value.message and not out.exists()
