@@ -1,28 +1,32 @@
-"""`--cluster tcp://HOST:PORT`: the same `scan_task` on the workers of a Dask distributed cluster.
+"""`--cluster tcp://HOST:PORT`: the same scan function (`scanjob.scan_with`) on the workers of a Dask distributed cluster.
 
 Dask is an optional extra (`pip install mishen[cluster]`); it is imported only here, only when a
-cluster is asked for. The engine description — with the lexicon files' bytes — is scattered to
-every worker once, so a worker on another machine loads exactly the lexicons of this one (it
-checks their hashes and refuses otherwise). Each task carries the file's bytes, so the workers need
+cluster is asked for. The loaded engine (pickled: lexicons, rule vocabularies,
+layers) goes to every worker once through a worker plugin (`cluster_plugin.EnginePlugin`), which
+the scheduler also runs on a worker that joins or is restarted during the patrol; so a worker on
+another machine scans with exactly the engine of this one. Each task carries the file's bytes, so the workers need
 no shared folder. Files go in chunks of `CHUNK` per task (one
 scheduler round trip for several files), at most `IN_FLIGHT_PER_WORKER` chunks per worker at a
 time (memory stays flat), and outcomes come back in task order, like the local pool: the same
 files give the same results.
 
 A worker that dies is replaced by the cluster's nanny and the scheduler retries its task; a chunk
-that still fails is split and its files retried one by one, so a file that keeps killing workers
-is reported alone as "worker_died" and the rest of the patrol goes on. (The per-file time limit is
+that still fails is split and its files retried one by one; a file whose own task fails is run
+once more with nothing else on the cluster (a file that merely shared the dying worker succeeds
+then), so only the file that keeps killing workers is reported, as "worker_died", and the rest of
+the patrol goes on. (The per-file time limit is
 the local pool's; on a cluster, Dask's own worker limits apply.)
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from app.errors import MishenError
-from app.patrol.scanjob import EngineSpec, ScanOutcome, ScanTask, scan_task
+from app.patrol.scanjob import EngineSpec, ScanOutcome, ScanTask, loaded_engine, scan_with
 
 IN_FLIGHT_PER_WORKER = 3
 #: Files per cluster task: one scheduler round trip for several files.
@@ -65,9 +69,11 @@ def cluster_runner(address: str) -> Any:
     return run
 
 
-def scan_chunk(spec: EngineSpec, tasks: list[ScanTask]) -> list[ScanOutcome]:
-    """What a cluster task runs: a few files in a row (one round trip for several files)."""
-    return [scan_task(spec, task) for task in tasks]
+def scan_chunk(key: str, tasks: list[ScanTask]) -> list[ScanOutcome]:
+    """What a cluster task runs: a few files in a row (one round trip for several files), with
+    the engine the plugin loaded on this worker."""
+    engine = loaded_engine(key)
+    return [scan_with(engine, task) for task in tasks]
 
 
 def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) -> Iterator[ScanOutcome]:
@@ -80,44 +86,57 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"无法连接 Dask 集群调度器 {address}：{exc}。请确认 dask scheduler 已启动、地址和端口正确。",
                            code="cluster_unreachable") from exc
+    plugin = None
     try:
         if not tasks:
             return
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        spec_future = client.scatter(spec, broadcast=True, hash=False)
+        from app.patrol.cluster_plugin import EnginePlugin
+
+        plugin = EnginePlugin(spec)  # every worker, and every worker (re)started during the patrol
+        client.register_plugin(plugin, name=plugin.name)
         limit = IN_FLIGHT_PER_WORKER * workers
         finished: dict[int, ScanOutcome] = {}
-        pending: dict[Any, list[ScanTask]] = {}
-        singles: deque[ScanTask] = deque()  # files of a chunk that failed, retried one by one
+        pending: dict[Any, tuple[list[ScanTask], bool]] = {}
+        singles: deque[ScanTask] = deque()   # files of a chunk that failed, retried one by one
+        suspects: deque[ScanTask] = deque()  # files that failed alone in their task: retried with nothing beside them
         queue = distributed.as_completed(loop=client.loop, with_results=True, raise_errors=False)
         source = iter(tasks)
         next_index = 0
         serial = 0
 
-        def submit() -> bool:
+        def submit(chunk: list[ScanTask], alone: bool = False) -> None:
             nonlocal serial
-            if singles:
-                chunk = [singles.popleft()]
-            else:
-                chunk = [t for _, t in zip(range(CHUNK), source, strict=False)]
-                if not chunk:
-                    return False
             serial += 1
-            future = client.submit(scan_chunk, spec_future, [_with_bytes(t) for t in chunk], pure=False,
+            future = client.submit(scan_chunk, spec.key, [_with_bytes(t) for t in chunk], pure=False,
                                    key=f"mishen-patrol-{serial}-{chunk[0].index}")
-            pending[future] = chunk
+            pending[future] = (chunk, alone)
             queue.add(future)
-            return True
 
-        more = True
-        while more and len(pending) < limit:
-            more = submit()
-        while pending:
+        exhausted = False
+        while True:
+            if suspects:  # a file whose task failed: run it alone, so that it can only fail by itself
+                if not pending:
+                    submit([suspects.popleft()], alone=True)
+            else:
+                while len(pending) < limit:
+                    if singles:
+                        submit([singles.popleft()])
+                        continue
+                    chunk = [] if exhausted else [t for _, t in zip(range(CHUNK), source, strict=False)]
+                    if not chunk:
+                        exhausted = True
+                        break
+                    submit(chunk)
+            if not pending:
+                break
             future, result = next(queue)
-            chunk = pending.pop(future)
+            chunk, alone = pending.pop(future)
             if isinstance(result, BaseException) or future.status != "finished":
                 if len(chunk) > 1:
-                    singles.extend(chunk)  # find the one file that kills workers; the others go on
+                    singles.extend(chunk)  # find the file that kills workers; the others go on
+                elif not alone:
+                    suspects.append(chunk[0])  # maybe only beside the culprit when its worker died
                 else:
                     finished[chunk[0].index] = _died(chunk[0], result if isinstance(result, BaseException)
                                                      else RuntimeError(future.status))
@@ -125,9 +144,6 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
                 for outcome in result:
                     finished[outcome.index] = outcome
             future.release()
-            more = more or bool(singles)
-            while (more or singles) and len(pending) < limit:
-                more = submit()
             while next_index in finished:
                 yield finished.pop(next_index)
                 next_index += 1
@@ -135,4 +151,7 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
             yield finished.pop(next_index)
             next_index += 1
     finally:
+        if plugin is not None:
+            with contextlib.suppress(Exception):  # the scheduler would keep offering it to new workers
+                client.unregister_worker_plugin(plugin.name)
         client.close()

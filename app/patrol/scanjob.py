@@ -118,9 +118,23 @@ def engine_for(spec: EngineSpec) -> Engine:
     return engine
 
 
+def loaded_engine(key: str) -> Engine:
+    """The engine a cluster worker's plugin loaded (`cluster_plugin.EnginePlugin`)."""
+    from app.errors import MishenError
+
+    engine = _ENGINES.get(key)
+    if engine is None:
+        raise MishenError("此集群工作节点尚未加载巡查的审查引擎。", code="engine_missing")
+    return engine
+
+
 def scan_task(spec: EngineSpec, task: ScanTask) -> ScanOutcome:
     """Scan one file. Never raises for a bad file: the outcome carries the error."""
-    engine = engine_for(spec)
+    return scan_with(engine_for(spec), task)
+
+
+def scan_with(engine: Engine, task: ScanTask) -> ScanOutcome:
+    """Scan one file with `engine`."""
     started = time.perf_counter()
     _test_hooks(task.name)
     if task.data is None:

@@ -152,3 +152,21 @@ def test_a_folder_of_many_files_is_listed_one_entry_at_a_time(tmp_path: Path) ->
     files = list(walk_source(str(tmp_path), problems, present))
     assert [f.path for f in files] == [f"big/p_{k:02d}.html" for k in range(30)]
     assert len(present) == 10_030 and problems == []
+
+
+def test_a_file_that_kills_cluster_workers_costs_only_that_file(small_mirror: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    victim = page_path(3).rsplit("/", 1)[1]
+    monkeypatch.setenv("MISHEN_PATROL_TEST_HOOKS", "1")  # inherited by the cluster's worker processes
+    monkeypatch.setenv("MISHEN_PATROL_TEST_KILL", victim)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     silence_logs=40) as cluster:
+        run = patrol_json(str(small_mirror), "--cluster", cluster.scheduler_address,
+                          "--db", str(tmp_path / "cluster.sqlite3"))
+    errors = [(i["path"], i["error_code"]) for i in run["items"] if i["error"]]
+    assert errors == [(page_path(3), "worker_died")]
+    assert sum(1 for i in run["items"] if i["findings"]) >= 7
