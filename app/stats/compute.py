@@ -16,7 +16,7 @@ from app.exports.labels import SEVERITY_NAMES, category_name
 from app.exports.timefmt import local_datetime
 from app.ledger.canonical import now_iso
 from app.ledger.store import Ledger
-from app.review.consult_model import CONSULT_KINDS, ConsultStatus, project_consultations
+from app.review.consult_model import ANSWERED, CONSULT_KINDS, ConsultStatus, project_consultations
 from app.review.gating import review_state
 from app.review.model import DECISION_LABELS, Decision, Review
 from app.review.service import list_reviews
@@ -117,6 +117,11 @@ def compute_stats(ledger: Ledger, *, since: date | None = None, until: date | No
                 if isinstance(item, dict) and item.get("kind") in ("agree", "change"):
                     dispositions[str(item["kind"])] += 1
     consult = [c for c in project_consultations(ledger.events(kinds=CONSULT_KINDS)) if c.review_id in ids]
+    answered = 0
+    for ev in ledger.events(kinds=(ANSWERED,)):
+        day = _day(ev.time)
+        if day is not None and not (since and day < since) and not (until and day > until) and not unit:
+            answered += 1
     head = ledger.head()
     level_timings = tuple(
         LevelTiming(level, level_names[level], len(v), round(statistics.fmean(v), 1), round(statistics.median(v), 1),
@@ -140,4 +145,4 @@ def compute_stats(ledger: Ledger, *, since: date | None = None, until: date | No
         consult_late=sum(1 for c in consult if c.status is ConsultStatus.REPLIED and not c.on_time),
         consult_deemed=sum(1 for c in consult if c.status is ConsultStatus.DEEMED),
         consult_open=sum(1 for c in consult if c.status is ConsultStatus.OPEN),
-        consult_disagreed=sum(1 for c in consult if c.objects))
+        consult_disagreed=sum(1 for c in consult if c.objects), answered_for_others=answered)

@@ -57,6 +57,7 @@ class ReviewStats:
     consult_deemed: int                  # no answer: 视为同意
     consult_open: int
     consult_disagreed: int
+    answered_for_others: int = 0         # letters from other units this unit answered in the period
 
     @property
     def period_text(self) -> str:

@@ -50,7 +50,7 @@ def sections(stats: ReviewStats) -> list[Section]:
                 ("退回修改 / 修改后发布 / 核验未通过", stats.returns), ("征求意见", stats.consultations))
     consult = (("按期答复", stats.consult_on_time), ("逾期答复", stats.consult_late),
                ("逾期未答复，视为同意", stats.consult_deemed), ("待答复", stats.consult_open),
-               ("其中答复不同意公开", stats.consult_disagreed))
+               ("其中答复不同意公开", stats.consult_disagreed), ("答复外单位的征求意见", stats.answered_for_others))
     timing = tuple((t.name, t.count, f"{t.mean_hours:.1f}", f"{t.median_hours:.1f}", f"{t.max_hours:.1f}")
                    for t in stats.level_timings) or (("（无）", 0, "—", "—", "—"),)
     return [

@@ -93,6 +93,10 @@ def test_counts_from_the_real_flow(worked: Path) -> None:
     assert [(t.level, t.count) for t in s.level_timings] == [(1, 2), (2, 1)]
     assert all(t.max_hours >= t.mean_hours >= 0 for t in s.level_timings)
     assert (s.consultations, s.consult_on_time, s.consult_late, s.consult_deemed, s.consult_open) == (2, 1, 0, 1, 0)
+    assert s.answered_for_others == 0
+    with Ledger.open(worked.parent / "b") as ledger:      # 市公安局 answered one letter of 市应急局
+        other = compute_stats(ledger)
+    assert other.reviews == 0 and other.answered_for_others == 1
     assert verify_ledger(ledger_path(worked)).ok
 
 
