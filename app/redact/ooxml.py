@@ -153,13 +153,22 @@ def _owner(el: Any) -> Any:
     return parent
 
 
+def _may_hold(root: Any, needles: list[str]) -> bool:
+    """Quick superset test: all the part's text and attribute values joined hold a needle."""
+    from app.redact.match import contains_any
+
+    texts = ["".join(t for t in root.itertext() if isinstance(t, str))]
+    texts += [v for el in root.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+    return bool(contains_any("".join(texts), needles))
+
+
 def mask_package(pkg: Package, needles: list[str]) -> list[Action]:
     actions = []
     for name in pkg.names():
         if not pkg.is_xml(name):
             continue
         root = pkg.xml(name)
-        n = mask_tree(root, needles) if root is not None else 0
+        n = mask_tree(root, needles) if root is not None and needles and _may_hold(root, needles) else 0
         if n:
             actions.append(Action("text_masked", f"{name}：{n} 处被遮盖的文字已替换为 ■", count=n))
     return actions
