@@ -157,14 +157,27 @@ def _consult_import(args: argparse.Namespace) -> int:
 
 def _consultations(args: argparse.Namespace) -> int:
     from app.review.consult import consultations_for, settle_overdue
+    from app.review.consult_model import ANSWERED, CONSULT_DECISION_LABELS, ConsultDecision
 
     with _open(args) as ledger:
         settle_overdue(ledger, review_id=args.id)
         items = consultations_for(ledger, args.id)
+        answered = [e for e in ledger.events(kinds=(ANSWERED,), review_id=args.id)]
+    received = [{"consultation_id": e.payload.get("consultation_id"), "from_unit": e.payload.get("from_unit"),
+                 "review_id": e.payload.get("review_id"), "decision": e.payload.get("decision"),
+                 "opinion": e.payload.get("opinion"), "by": e.actor, "time": e.time} for e in answered]
     if args.format == "json":
-        print(json.dumps({"consultations": [consultation_json(c) for c in items]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"consultations": [consultation_json(c) for c in items], "answered": received},
+                         ensure_ascii=False, indent=2))
         return 0
-    for line in consultation_lines(items) or ["（没有征求意见记录）"]:
+    lines = consultation_lines(items)
+    for r in received:
+        try:
+            label = CONSULT_DECISION_LABELS[ConsultDecision(str(r["decision"]))]
+        except ValueError:
+            label = str(r["decision"])
+        lines.append(printable(f"已答复{r['from_unit']}的征求意见 {r['consultation_id']}：{label}（{r['by']}）"))
+    for line in lines or ["（没有征求意见记录）"]:
         print(line)
     return 0
 

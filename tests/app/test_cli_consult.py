@@ -68,6 +68,8 @@ def test_consultation_session(tmp_path_factory: pytest.TempPathFactory, tmp_path
     assert run(police, "review", "consult-reply", str(letter), "--decision", "agree", "-o", str(tmp_path / "again"),
                pw=PASSWORD) == 1
     assert "已答复过" in capsys.readouterr().err
+    assert run(police, "review", "consultations") == 0
+    assert "已答复市统计局的征求意见" in capsys.readouterr().out
 
     # back home: the reply is recorded, and level 1 signs
     assert run(unit, "review", "consult-import", str(letter)) == 1
