@@ -17,6 +17,7 @@ from app.redact.pdf_content import Matrix, walk_page
 from app.redact.pdf_fonts import FontInfo
 
 RASTER_DPI = 200
+MAX_RASTER_SIDE = 8000     # pixels: a huge page is rasterised at a lower resolution
 
 
 @dataclass
@@ -128,7 +129,11 @@ def _rasterise(pdf: Any, plan: PdfPlan, actions: list[Action]) -> None:
             for number in plan.raster:
                 page = doc[number - 1]
                 try:
-                    images[number] = page.render(scale=RASTER_DPI / 72.0, draw_annots=False).to_pil().convert("RGB")
+                    width, height = page.get_size()
+                    scale = min(RASTER_DPI / 72.0, MAX_RASTER_SIDE / max(width, height, 1.0))
+                    images[number] = page.render(scale=scale, draw_annots=False).to_pil().convert("RGB")
+                except pdfium.PdfiumError as exc:
+                    raise RedactError(f"第 {number} 页无法转为图像（{exc}），未生成副本。", code="corrupt") from exc
                 finally:
                     page.close()
         finally:

@@ -9,6 +9,10 @@ from typing import Any
 from app.redact.model import Box
 from app.redact.pdf_content import Matrix
 
+#: larger images are not decoded (a 20,000 × 20,000 px scan would need 1.2 GB): the page is
+#: rasterised at 200 dpi instead, which bounds the memory by the page size
+MAX_IMAGE_PIXELS = 60_000_000
+
 
 class ImageUnsupported(Exception):
     pass
@@ -49,6 +53,12 @@ def painted_image(pdf: Any, image: Any, placements: list[Matrix], boxes: list[Bo
     import pikepdf
     from PIL import Image, ImageDraw
 
+    try:
+        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    except (TypeError, ValueError):
+        raise ImageUnsupported("图像尺寸无效") from None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageUnsupported(f"图像过大（{width}×{height} 像素），改为整页转图像")
     try:
         pil = pikepdf.PdfImage(image).as_pil_image()
     except Exception as exc:  # JBIG2 without a decoder, a broken stream, an exotic colour space

@@ -261,3 +261,19 @@ def test_unreadable_inputs_are_clear_errors_and_write_nothing(tmp_path: Path) ->
         with pytest.raises(RedactError) as err:
             redact_file(src, WITHHELD, out)
         assert words in err.value.message and not out.exists()
+
+
+def test_image_too_large_to_decode_makes_the_page_an_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit stands for a 20,000 × 20,000 px scan: the page is rasterised (memory bounded by
+    the page size), and the region is still black in the result."""
+    from app.redact import pdf_images
+
+    monkeypatch.setattr(pdf_images, "MAX_IMAGE_PIXELS", 10_000)
+    src = build_image_pdf(tmp_path / "scan.pdf", (200, 300, 600, 360), (300.0, 375.0))
+    box = Box(75.0, 240.0, 225.0, 262.0)
+    out = tmp_path / "o.pdf"
+    result = redact_file(src, (), out, regions=[Region(1, box)], ocr="off")
+    assert result.rasterised == (1,)
+    assert any(a.code == "page_rasterised" and "图像过大" in a.message for a in result.actions)
+    data, w, _h = _render(out, 1.0)
+    assert data[int(375.0 - 251) * w + 150] < 30
