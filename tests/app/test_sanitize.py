@@ -75,3 +75,20 @@ def test_plain_text_and_same_file_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RedactError, match="不能与原文件相同"):
         sanitize_file(doc, doc)
     assert not (tmp_path / "b.txt").exists()
+
+
+def test_xlsx_clean_copy(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.builders import XLSX_COMMENT, build_xlsx
+
+    src = build_xlsx(tmp_path / "report.xlsx")
+    out = tmp_path / "clean.xlsx"
+    result = sanitize_file(src, out)
+    wb = openpyxl.load_workbook(str(out))
+    assert wb.sheetnames == ["月报", "附表"]                      # the hidden sheet "内部" is gone
+    assert wb["月报"]["B2"].comment is None and wb["月报"]["B2"].value == 845.2
+    assert wb.properties.creator in (None, "")
+    raw = _raw(out)
+    assert XLSX_COMMENT not in raw and "隐藏表内容" not in raw and "统计科 王某" not in raw
+    assert {"comments_removed", "hidden_sheets_removed", "metadata_cleared"} <= {a.code for a in result.actions}
