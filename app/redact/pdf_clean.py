@@ -52,13 +52,25 @@ def clean_pdf(pdf: Any) -> list[Action]:
     if str(root.get("/PageMode", "")) in ("/UseOutlines", "/UseAttachments", "/UseOC"):
         root["/PageMode"] = pikepdf.Name.UseNone
     counts: dict[str, int] = {}
+    replacement_text = 0
     for page in pdf.pages:
+        props = page.resources.get("/Properties")
+        if isinstance(props, pikepdf.Dictionary):
+            for value in props.values():
+                if isinstance(value, pikepdf.Dictionary):
+                    for key in ("/ActualText", "/Alt", "/E"):
+                        if key in value:
+                            del value[key]
+                            replacement_text += 1
         for key in sorted(str(k) for k in page.obj):
             if key in _PAGE_KEEP:
                 continue
             value = page.obj[key]
             counts[key] = counts.get(key, 0) + (len(value) if key == "/Annots" and isinstance(value, pikepdf.Array) else 1)
             del page.obj[key]
+    if replacement_text:
+        actions.append(Action("structure_removed", f"已删除标记内容的替代文字（{replacement_text} 处）",
+                              count=replacement_text))
     for key, n in sorted(counts.items()):
         code, label = _label(key)
         actions.append(Action(code, f"已删除{label}（{n} 处）", count=n))

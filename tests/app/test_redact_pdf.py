@@ -277,3 +277,19 @@ def test_image_too_large_to_decode_makes_the_page_an_image(tmp_path: Path, monke
     assert any(a.code == "page_rasterised" and "图像过大" in a.message for a in result.actions)
     data, w, _h = _render(out, 1.0)
     assert data[int(375.0 - 251) * w + 150] < 30
+
+
+def test_actual_text_and_alt_text_are_dropped(tmp_path: Path) -> None:
+    """Marked content may repeat the text (/ActualText inline, /Alt in /Properties): both go."""
+    src = build_redact_pdf(tmp_path / "n.pdf", extras=False)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        page.contents_coalesce()
+        body = page.obj.Contents.read_bytes()
+        page.obj.Contents = pdf.make_stream(b"/Span <</ActualText (" + PHONE.encode() + b")>> BDC EMC\n" + body
+                                            + b"\n/Figure /MC0 BDC EMC\n")
+        page.Resources["/Properties"] = pikepdf.Dictionary(MC0=pikepdf.Dictionary(Alt=pikepdf.String(ID_NUMBER)))
+        pdf.save(src)
+    out = tmp_path / "o.pdf"
+    redact_file(src, WITHHELD[:2], out)
+    _assert_no_leak(out, STRINGS[:2])
