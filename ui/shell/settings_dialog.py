@@ -79,7 +79,7 @@ class SettingsDialog(QDialog):
         for mode in OCR_MODES:
             self.ocr_mode.addItem(self.tr(MODE_NAMES[mode]), mode)
         self.ocr_mode.setCurrentIndex(max(0, self.ocr_mode.findData(settings.ocr_mode)))
-        self.ocr_mode.setToolTip(self.tr("扫描件和图片没有文字层，需经文字识别（OCR，离线，每页约 2 秒）后才能审查"))
+        self.ocr_mode.setToolTip(self.tr("扫描件和图片没有文字层，需经文字识别（OCR，离线，每页数秒）后才能审查"))
         form.addRow(self.tr("文字识别（扫描件）"), self.ocr_mode)
 
         self.font_family = QComboBox(self)
