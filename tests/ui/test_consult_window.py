@@ -49,7 +49,9 @@ def test_sign_waits_for_the_consultation(qtbot, settings, engine_holder, data_di
     login(qtbot, window, "李信息", PASSWORDS["李信息"])
     open_review(qtbot, window, page)
 
-    window.consult_action.trigger()
+    panel = window.review.panel
+    assert panel.consult_button.isVisible()
+    panel.consult_button.click()                         # the panel's 征求意见… (same as the menu)
     dialog = window.consult_dialog
     qtbot.waitUntil(lambda: dialog.to_unit.count() == 1, timeout=WAIT)
     dialog.password.setText(ADMIN_PASSWORD)

@@ -67,6 +67,7 @@ class ReviewIntegration(QObject):
         self.panel.sign_requested.connect(self.ask_sign)
         self.panel.resubmit_requested.connect(self.ask_resubmit)
         self.panel.leader_view_requested.connect(self.open_leader_view)
+        self.panel.consult_requested.connect(window.open_consult)
         # the review collapsed to one line: always in the status bar, a click shows the dock
         self.summary_button = QPushButton(window)
         self.summary_button.setObjectName("reviewSummary")

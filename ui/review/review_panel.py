@@ -50,6 +50,7 @@ class ReviewPanel(QWidget):
     logout_requested = Signal()
     leader_view_requested = Signal()
     resubmit_requested = Signal()
+    consult_requested = Signal()       # 征求意见… (ui/review/consult_dialog.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,11 +109,16 @@ class ReviewPanel(QWidget):
         self.open_button.clicked.connect(self.open_review_requested)
         self.sign_button.clicked.connect(lambda: self.sign_requested.emit(self._next_level or 0))
         self.leader_button.clicked.connect(self.leader_view_requested)
+        self.consult_button = QPushButton(self.tr("征求意见…"), self)
+        self.consult_button.setObjectName("consult")
+        self.consult_button.setToolTip(self.tr("信息涉及其他单位时，向已登记的单位征求意见（5 个工作日内答复，逾期视为同意）"))
+        self.consult_button.clicked.connect(self.consult_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.sign_button)
         buttons.addWidget(self.leader_button)
         buttons.addWidget(self.resubmit_button)
+        buttons.addWidget(self.consult_button)
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -158,6 +164,7 @@ class ReviewPanel(QWidget):
         self.open_button.setEnabled(s is not None)
         self.open_button.setToolTip("" if s else self.tr("请先登录"))
         self.resubmit_button.setVisible(_can_resubmit(review))
+        self.consult_button.setVisible(_can_resubmit(review))   # while the review is open
         self.resubmit_button.setEnabled(s is not None)
         if page is None:
             self._blank(self.tr("未打开文稿"))
