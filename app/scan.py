@@ -67,11 +67,12 @@ class Engine:
     @classmethod
     def load(cls, extra_lexicons: Sequence[str | os.PathLike[str]] = (), *,
              use_defaults: bool = True, cache_dir: Path | None = None, data_dir: Path | None = None,
-             params: RuleParams | None = None) -> Engine:
+             params: RuleParams | None = None, extra_layers: Sequence[str] = ()) -> Engine:
         """Load the lexicons in layers — the active packs of `data_dir` when it has any
         (app.packs), else the bundled ones; then the unit's own layer of `data_dir`
         (app.packs.local); then any extra files. The rule vocabularies are `params`, else those
-        the active packs carry, else the bundled ones. Raises LexiconError on a bad file
+        the active packs carry, else the bundled ones. `extra_layers`: the layer of each extra file
+        ("pack", "local"; default "run", marked in findings). Raises LexiconError on a bad file
         (PackCheckError on an installed pack altered on disk)."""
         from app.lexicon.loader import default_lexicon_paths
         from app.lexicon.matcher import Matcher
@@ -93,7 +94,7 @@ class Engine:
             layers.append("local")
         extra = [Path(p) for p in extra_lexicons]
         paths = [*base, *extra]
-        layers += ["run"] * len(extra)
+        layers += [*extra_layers, *["run"] * (len(extra) - len(extra_layers))][:len(extra)]
         check = None
         if packs:
             from app.packs.layers import check_hashes

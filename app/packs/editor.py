@@ -171,6 +171,7 @@ def draft_engine(pack: Pack, data_dir: Path | None = None, *, with_local: bool =
     from app.packs.service import build_engine
 
     paths: list[Path] = []
+    kinds = ["pack"]
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / f"{pack.manifest.version}.csv"   # the installed name: one cache entry
         staged.write_bytes(lexicon_csv(pack))
@@ -179,8 +180,10 @@ def draft_engine(pack: Pack, data_dir: Path | None = None, *, with_local: bool =
             from app.packs.local import local_lexicon
 
             local = local_lexicon(data_dir)
-            paths += [local] if local is not None else []
-        return build_engine(paths, params=pack.rules)  # type: ignore[no-any-return]
+            if local is not None:
+                paths.append(local)
+                kinds.append("local")
+        return build_engine(paths, params=pack.rules, layers=kinds)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,11 +114,15 @@ def check_pack(ledger: Ledger, pack: Pack, data_dir: Path, today: date | None = 
                                  code="version_reused")
 
 
-def build_engine(pack_csvs: list[Path], cache_dir: Path | None = None, params: RuleParams | None = None) -> Any:
+def build_engine(pack_csvs: list[Path], cache_dir: Path | None = None, params: RuleParams | None = None,
+                 layers: list[str] | None = None) -> Any:
+    """An engine over these lexicon files only: the bureau's layer ("pack"), unless `layers` says
+    otherwise per file (e.g. "local" for the unit's layer on top)."""
     from app.paths import cache_dir as default_cache_dir
     from app.scan import Engine
 
-    return Engine.load(pack_csvs, use_defaults=False, cache_dir=cache_dir or default_cache_dir(), params=params)
+    return Engine.load(pack_csvs, use_defaults=False, cache_dir=cache_dir or default_cache_dir(), params=params,
+                       extra_layers=layers or ["pack"] * len(pack_csvs))
 
 
 def candidate_engine(data_dir: Path, pack: Pack, csv_path: Path, *, with_local: bool = False) -> Any:
@@ -133,12 +137,15 @@ def candidate_engine(data_dir: Path, pack: Pack, csv_path: Path, *, with_local: 
         if given is not None:
             params = given if params is None else given.over(params)
     paths = [path for _, path in sorted(layers)]
+    kinds = ["pack"] * len(paths)
     if with_local:
         from app.packs.local import local_lexicon
 
         local = local_lexicon(data_dir)
-        paths += [local] if local is not None else []
-    return build_engine(paths, params=params)
+        if local is not None:
+            paths.append(local)
+            kinds.append("local")
+    return build_engine(paths, params=params, layers=kinds)
 
 
 def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | None = None,

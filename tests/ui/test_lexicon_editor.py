@@ -185,16 +185,6 @@ def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, 
     editor = _editor(qtbot, home)
     assert editor.warning.isVisible() and "2020-12-31" in editor.warning.text()
 
-    from ui.shell.main_window import MainWindow
-
-    win = MainWindow(settings=settings, data_dir=str(home))   # the main window says so after a scan
-    qtbot.addWidget(win)
-    doc = tmp_path / "draft.txt"
-    doc.write_text("今天开会。\n", encoding="utf-8")
-    with qtbot.waitSignal(win.scan_finished, timeout=30000):
-        win.open_paths([str(doc)])
-    assert "审查完成" in win.status_label.text() and "2020-12-31 过期" in win.status_label.text()
-
     proposals = tmp_path / "误报建议.csv"
     proposals.write_text("词条,类别,白名单,范围,理由,说明\n再接再励,typo,是,,引用原文,误报 2 次\n", encoding="utf-8")
     before = len(editor.draft.entries)
@@ -204,6 +194,16 @@ def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, 
     rows = editor.visible_rows()
     assert [(r.entry.term, r.entry.allow, r.entry.reason) for r in rows if r.entry.term == "再接再励"] == [
         ("再接再励", True, "引用原文")]
+
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(settings=settings, data_dir=str(home))   # the main window says so after a scan
+    qtbot.addWidget(win)
+    doc = tmp_path / "draft.txt"
+    doc.write_text("今天开会。\n", encoding="utf-8")
+    with qtbot.waitSignal(win.scan_finished, timeout=30000):
+        win.open_paths([str(doc)])
+    assert "审查完成" in win.status_label.text() and "2020-12-31 过期" in win.status_label.text()
 
 
 def test_review_menu_opens_the_editor_on_the_windows_ledger(qtbot, settings, station) -> None:
