@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from app.exports.atomic import atomic_write, neutralise
 from app.exports.labels import category_name
@@ -45,9 +44,14 @@ ERROR_HEADER = ("序号", "类型", "页面/文件", "原因代码", "说明", "
 ERROR_WIDTHS = (6, 16, 36, 14, 50, 30)
 #: A cell holds at most this many characters (Excel's limit is 32,767).
 CELL_LIMIT = 32000
+#: Data rows a sheet can hold below its two heading rows, leaving one for the note (Excel: 1,048,576 rows).
+MAX_ROWS = 1_048_576 - 3
 
 
 def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: a CJK character is two width units, anything else one."""
+    if 2 * len(text) <= width - 1.5 and "\n" not in text:
+        return 1  # the common short cell, without looking at every character
     total = 0
     for line in text.split("\n"):
         units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
@@ -62,61 +66,46 @@ def _cell(value: object) -> object:
 
 
 class _Book:
+    """A write-only (streaming) workbook: rows go to disk as they are appended, so memory does not
+    grow with the number of files patrolled."""
+
     def __init__(self) -> None:
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
-        self.wb = Workbook()
+        self.wb = Workbook(write_only=True)
         thin = Side(style="thin", color="000000")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.head_font = Font(bold=True, name="黑体")
-        self.body_font = Font(name="仿宋")
-        self.fill = PatternFill("solid", fgColor="EEEEEE")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.Font = Font
-        self.Alignment = Alignment
-        self.first = True
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        # named styles: one index per cell instead of four style objects hashed per cell
+        for name, font, align, fmt in (
+                ("patrol_title", Font(bold=True, size=16, name="黑体"), Alignment(horizontal="center", vertical="center"), None),
+                ("patrol_head", Font(bold=True, name="黑体"), Alignment(horizontal="center", vertical="center", wrap_text=True), None),
+                ("patrol_body", Font(name="仿宋"), wrap, None),
+                ("patrol_time", Font(name="仿宋"), wrap, XLSX_FORMAT)):
+            style = NamedStyle(name=name, font=font, alignment=align)
+            if name != "patrol_title":
+                style.border = border
+            if fmt:
+                style.number_format = fmt
+            if name == "patrol_head":
+                style.fill = PatternFill("solid", fgColor="EEEEEE")
+            self.wb.add_named_style(style)
 
-    def sheet(self, title: str, heading: str, header: Sequence[str], rows: Sequence[Sequence[object]],
-              widths: Sequence[float], *, date_cols: Sequence[int] = ()) -> Any:
+    def sheet(self, title: str, heading: str, header: Sequence[str], rows: Iterable[Sequence[object]],
+              widths: Sequence[float], *, date_cols: Sequence[int] = ()) -> int:
+        """Append one sheet; returns the number of data rows."""
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.cell_range import CellRange
+        from openpyxl.worksheet.worksheet import Worksheet
 
-        if self.first:
-            ws = self.wb.active
-            ws.title = title
-            self.first = False
-        else:
-            ws = self.wb.create_sheet(title)
-        ws.append([heading])
-        ws["A1"].font = self.Font(bold=True, size=16, name="黑体")
-        ws["A1"].alignment = self.Alignment(horizontal="center", vertical="center")
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-        ws.row_dimensions[1].height = 28
-        ws.append(list(header))
-        for cell in ws[2]:
-            cell.font = self.head_font
-            cell.fill = self.fill
-            cell.alignment = self.center
-            cell.border = self.border
-        for row in rows:
-            values = [_cell(v) for v in row]
-            ws.append(values)
-            r = ws.max_row
-            for cell in ws[r]:
-                cell.font = self.body_font
-                cell.alignment = self.wrap
-                cell.border = self.border
-            for c in date_cols:
-                if isinstance(row[c], datetime):
-                    ws.cell(row=r, column=c + 1).number_format = XLSX_FORMAT
-            ws.row_dimensions[r].height = min(409.0, 15.0 * max(
-                (_lines(str(v), widths[k]) for k, v in enumerate(values) if v is not None), default=1))
-        for col, width in enumerate(widths, start=1):
+        ws = self.wb.create_sheet(title)
+        for col, width in enumerate(widths, start=1):   # before any row (write-only)
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A3"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -125,7 +114,33 @@ class _Book:
         ws.page_margins.left = ws.page_margins.right = 0.6
         ws.page_margins.top = ws.page_margins.bottom = 0.7
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        return ws
+        ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(header), max_row=1))
+
+        def styled(value: object, style: str) -> WriteOnlyCell:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.style = style
+            return cell
+
+        ws.row_dimensions[1].height = 28
+        ws.append([styled(heading, "patrol_title")])
+        ws.append([styled(h, "patrol_head") for h in header])
+        n = 0
+        left_off = 0
+        for r, row in enumerate(rows, start=3):
+            if n >= MAX_ROWS:
+                left_off += 1
+                continue
+            values = [_cell(v) for v in row]
+            # spreadsheet programs do not grow a row for wrapped text they have not laid out yet
+            ws.row_dimensions[r].height = min(409.0, 15.0 * max(
+                (_lines(str(v), widths[k]) for k, v in enumerate(values) if v is not None), default=1))
+            ws.append([styled(v, "patrol_time" if k in date_cols and isinstance(v, datetime) else "patrol_body")
+                       for k, v in enumerate(values)])
+            n += 1
+        if left_off:
+            ws.append([styled(f"另有 {left_off} 行未列出（超出 Excel 每个工作表的行数上限），完整清单见 JSON 输出。",
+                              "patrol_body")])
+        return n
 
 
 def _summary_rows(run: PatrolRun) -> list[list[object]]:
@@ -154,18 +169,18 @@ def _summary_rows(run: PatrolRun) -> list[list[object]]:
     return rows
 
 
-def _finding_rows(run: PatrolRun) -> list[list[object]]:
-    out: list[list[object]] = []
+def _finding_rows(run: PatrolRun) -> Iterator[list[object]]:
+    n = 0
     for item in run.items:
         if not item.findings:
             continue
         title = page_title(item)
         for r in finding_rows(item):
-            out.append([len(out) + 1, item.location or item.path, title, section_of(item), severity_name(r.severity),
-                        category_name(r.category), r.text, r.where, r.rule, r.message, r.count,
-                        ITEM_STATUS_NAMES.get(item.status.value, item.status.value),
-                        APPROVAL_NAMES.get(item.approval or "", "—")])
-    return out
+            n += 1
+            yield [n, item.location or item.path, title, section_of(item), severity_name(r.severity),
+                   category_name(r.category), r.text, r.where, r.rule, r.message, r.count,
+                   ITEM_STATUS_NAMES.get(item.status.value, item.status.value),
+                   APPROVAL_NAMES.get(item.approval or "", "—")]
 
 
 def _page_row(n: int, item: PatrolItem) -> list[object]:
@@ -185,17 +200,17 @@ def _error_rows(run: PatrolRun) -> list[list[object]]:
     return out
 
 
-def build_workbook(run: PatrolRun) -> Any:
+def _write(run: PatrolRun, path: Path) -> None:
     book = _Book()
     book.sheet("汇总", "网站巡查报告（汇总）", ("项目", "内容"), _summary_rows(run), (34, 90), date_cols=(1,))
     book.sheet("问题", "网站巡查发现的问题", FINDING_HEADER, _finding_rows(run), FINDING_WIDTHS)
-    book.sheet("页面", "巡查的页面和文件", PAGE_HEADER, [_page_row(n, i) for n, i in enumerate(run.items, start=1)],
+    book.sheet("页面", "巡查的页面和文件", PAGE_HEADER, (_page_row(n, i) for n, i in enumerate(run.items, start=1)),
                PAGE_WIDTHS)
     book.sheet("错误", "错误与链接问题", ERROR_HEADER, _error_rows(run), ERROR_WIDTHS)
-    return book.wb
+    book.wb.save(str(path))
 
 
 def write_xlsx_report(run: PatrolRun, path: str | os.PathLike[str]) -> Path:
-    """Write the workbook atomically; returns the path."""
-    wb = build_workbook(run)
-    return atomic_write(Path(path), lambda tmp: wb.save(str(tmp)))
+    """Write the workbook atomically (streamed into a temp file, then renamed); returns the path.
+    A sheet holds at most `MAX_ROWS` data rows (Excel's limit): beyond, its last row says how many more."""
+    return atomic_write(Path(path), lambda tmp: _write(run, tmp))

@@ -71,3 +71,17 @@ def test_written_atomically(book, tmp_path: Path) -> None:  # type: ignore[no-un
     with pytest.raises(ExportError, match="未生成文件"):
         write_xlsx_report(run, blocker / "r.xlsx")
     assert {p.name for p in tmp_path.iterdir()} == {"f"}
+
+
+def test_rows_beyond_the_sheet_limit_are_counted_not_dropped(book, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from app.patrol import report_xlsx
+
+    run, _ = book
+    monkeypatch.setattr(report_xlsx, "MAX_ROWS", 3)
+    wb = load_workbook(write_xlsx_report(run, tmp_path / "cut.xlsx"))
+    ws = wb["页面"]
+    assert ws.max_row == 2 + 3 + 1
+    assert ws.cell(row=6, column=1).value == f"另有 {len(run.items) - 3} 行未列出（超出 Excel 每个工作表的行数上限），完整清单见 JSON 输出。"
