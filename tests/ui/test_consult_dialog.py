@@ -84,6 +84,7 @@ def test_send_wrong_password_reply_and_audit(qtbot, two_units, tmp_path):
     words = [(r.cells[3], r.cells[5]) for r in rows if str(r.cells[3]).startswith(("发出征求", "记录外单位"))]
     assert words[0][0] == "发出征求意见函" and "征求市公安局意见，答复期限" in words[0][1]
     assert words[1] == ("记录外单位答复", "市公安局答复：不同意公开，执法数据尚未核定")
+    assert any(r.cells[3] == "输出文件" and "纸面征求意见函 纸面函.docx" in r.cells[5] for r in rows)
     assert verify_ledger(ledger_path(a)).ok
 
 

@@ -137,7 +137,8 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         return "；".join(f"{names.get(str(m.get('kind')), '')}“{str(m.get('text', ''))[:12]}”（{m.get('user', '')}）"
                         for m in marks)[:160]
     if kind == "exported":
-        whats = {"review_sheet": "保密审查单", "approval_ledger": "领导审批台帐", "review_stats": "统计报告"}
+        whats = {"review_sheet": "保密审查单", "approval_ledger": "领导审批台帐", "review_stats": "统计报告",
+                 "consultation_letter": "纸面征求意见函"}
         return f"{whats.get(str(p.get('what')), str(p.get('what', '')))} {p.get('file', '')}"
     if kind.startswith("consultation_"):
         return consultation_summary(kind, p)
