@@ -166,7 +166,7 @@ def _sanitize(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("redact", help="制作区分处理副本（依申请公开：删去不予公开的内容，其余照常）",
                        description="按扫描结果或审核单删去所选问题的文字：PDF 从内容流中删除遮盖框下的文字并画出黑框，"
-                                   "docx/xlsx/txt/html 以 ■ 代替；写出前复查，复查不通过则不生成文件。")
+                                   "docx/xlsx/txt/html 以 ■ 代替，图片涂黑识别出的文字；写出前复查，复查不通过则不生成文件。")
     p.add_argument("doc", metavar="DOC")
     p.add_argument("--review", metavar="ID", help="按该审核单的问题制作，并记入台帐（须 --by）")
     p.add_argument("--min-severity", metavar="LEVEL", help="遮盖该级别及以上的问题：block|high|medium|low（未给出任何条件时默认 high）")

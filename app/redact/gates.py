@@ -33,8 +33,8 @@ def _short(needles: Sequence[str]) -> str:
 
 def own_reader(path: Path, needles: Sequence[str], report: GateReport, ocr: str = "auto",
                kind: str | None = None) -> None:
-    """MiShen's reader on the copy; `kind` ("txt", "html") names the reader when the temp file's
-    name does not (plain text is recognised by its suffix)."""
+    """MiShen's reader on the copy; `kind` ("txt", "html", "image") names the reader when the temp
+    file's name does not (plain text and bmp are recognised by their suffix)."""
     import hashlib
 
     from app.errors import ReadError
@@ -47,6 +47,11 @@ def own_reader(path: Path, needles: Sequence[str], report: GateReport, ocr: str 
 
             data = path.read_bytes()
             doc = html.read(path, data, hashlib.sha256(data).hexdigest())
+        elif kind == "image":
+            from app.readers import image
+
+            data = path.read_bytes()
+            doc = image.read(path, data, hashlib.sha256(data).hexdigest(), ocr=OcrOptions(ocr))
         elif kind == "txt":
             from app.readers import text
 

@@ -18,7 +18,8 @@ from app.redact.gates import GateReport
 from app.redact.model import Action, Box, GateError, RedactError, RedactionResult, Region, Withheld
 
 BeforeReplace = Callable[[Path, RedactionResult], object]
-_FORMATS = ("pdf", "docx", "xlsx", "txt", "html")
+_FORMATS = ("pdf", "docx", "xlsx", "txt", "html", "png", "jpeg", "tiff", "bmp")
+IMAGE_FORMATS = ("png", "jpeg", "tiff", "bmp")
 
 
 def sha256_file(path: Path) -> str:
@@ -116,6 +117,8 @@ def _build(src: Path, doc: Document, needles: list[str], regions: list[Region], 
     fmt, encoding = doc.format, doc.encoding
     if fmt == "pdf":
         return _build_pdf(src, doc, needles, regions, tmp, ocr)
+    if fmt in IMAGE_FORMATS and ocr == "off":
+        raise RedactError("图片只能经文字识别定位和复查，不能关闭文字识别（--ocr off）。", code="usage")
     missing = _unlocated(doc, needles, set())
     if missing:
         raise RedactError(f"在文件中找不到要遮盖的内容（{len(missing)} 项），无法确认已遮盖，未生成文件。",
@@ -125,6 +128,12 @@ def _build(src: Path, doc: Document, needles: list[str], regions: list[Region], 
 
         actions = build_docx_copy(src, needles, tmp, revisions)
         report = gates.package_gates(tmp, needles)
+    elif fmt in IMAGE_FORMATS:
+        from app.redact.image import build_image_copy
+
+        actions = build_image_copy(src, doc, needles, tmp)
+        report = gates.GateReport()
+        gates.own_reader(tmp, needles, report, ocr, kind="image")
     elif fmt == "xlsx":
         from app.redact.xlsx import build_xlsx_copy
 
