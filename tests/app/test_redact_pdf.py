@@ -293,3 +293,18 @@ def test_actual_text_and_alt_text_are_dropped(tmp_path: Path) -> None:
     out = tmp_path / "o.pdf"
     redact_file(src, WITHHELD[:2], out)
     _assert_no_leak(out, STRINGS[:2])
+
+
+@pytest.mark.parametrize("rotate", [90, 180])
+def test_rotated_page_is_rewritten_in_user_space(tmp_path: Path, rotate: int) -> None:
+    src = build_redact_pdf(tmp_path / "r.pdf", extras=False)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj["/Rotate"] = rotate
+        pdf.save(src)
+    out = tmp_path / "r-out.pdf"
+    result = redact_file(src, WITHHELD, out)
+    assert result.rasterised == ()
+    _assert_no_leak(out, STRINGS)
+    assert all(k in _pdfium_text(out) for k in KEPT)
+    with pikepdf.open(out) as pdf:
+        assert int(pdf.pages[0].obj.Rotate) == rotate
