@@ -133,7 +133,15 @@ def main() -> int:
 
     login("赵主要")
     leader = window.open_leader_view()
-    leader.instruction.setPlainText("同意发布。请办公室按程序在门户网站公开。")
+    leader.instruction.setPlainText("同意，删除投诉人身份证号和手机号后发布。")
+    from app.model import Severity
+    from app.review.model import DispositionKind
+
+    for ref in leader.items.refs:   # level 3 decides every high item: one 须修改, the others 同意公开
+        if ref.id in leader.items.choices and ref.severity is Severity.HIGH:
+            change = ref.rule == "personal_info.resident_id"
+            leader.items.set_choice(ref.id, DispositionKind.CHANGE if change else DispositionKind.AGREE,
+                                    "删除投诉人身份证号和手机号" if change else "已核实可以公开")
     _settle(app, 600)
     leader.grab().save(str(OUT / "leader-view.png"))
     leader.password.setText(PASSWORDS["赵主要"])

@@ -105,7 +105,8 @@ class ItemsTable(QTableWidget):
                     item.setBackground(QBrush(severity_bg(f.severity)))
                 self.setItem(row, col, item)
             note = existing_note(review, f, seen)
-            if deciding and f.severity.rank >= Severity.HIGH.rank:
+            waived = any(w.finding_id == f.id for w in review.current_waivers)   # decided by its waiver
+            if deciding and f.severity.rank >= Severity.HIGH.rank and not waived:
                 box = QComboBox(self)
                 box.addItem(self.tr("未处理"), "")
                 box.addItem(DispositionKind.AGREE.label, DispositionKind.AGREE.value)
@@ -128,7 +129,7 @@ class ItemsTable(QTableWidget):
                 self.setItem(row, REASON, QTableWidgetItem(note))
         self.resizeColumnsToContents()
         # narrow enough that the choice and the reason are on screen in the leader view's half
-        for col, width in ((RULE, 130), (TEXT, 170), (WHERE, 120), (CHOICE, 90), (REASON, 220)):
+        for col, width in ((RULE, 110), (TEXT, 150), (WHERE, 100), (CHOICE, 90), (REASON, 220)):
             self.setColumnWidth(col, min(max(self.columnWidth(col), 60), width))
         self.resizeRowsToContents()
 

@@ -161,8 +161,8 @@ class LeaderView(QWidget):
         self.split.setObjectName("leaderSplit")
         self.split.addWidget(self.document_box)
         self.split.addWidget(right)
-        self.split.setStretchFactor(0, 1)
-        self.split.setStretchFactor(1, 1)
+        self.split.setStretchFactor(0, 2)      # the items table (choice and reason) gets the wider half
+        self.split.setStretchFactor(1, 3)
         self.split.setChildrenCollapsible(False)
         # the password, the gating reason and the decision buttons sit below the splitter, outside
         # anything that scrolls or shrinks: they are on screen whatever the screen and font size
@@ -182,6 +182,7 @@ class LeaderView(QWidget):
         layout.addWidget(self.split, 1)
         layout.addWidget(self.decision_bar)
         fit_window(self, PREFERRED_SIZE)
+        self.split.setSizes([2 * self.width() // 5, 3 * self.width() // 5])
 
     def set_page(self, page: Any) -> None:
         if page is not self.page:
