@@ -138,7 +138,8 @@ def _review_open(args: argparse.Namespace) -> int:
     disclosure = Disclosure.parse(args.disclosure) if args.disclosure else Disclosure.PROACTIVE
     with _open(args) as ledger:
         review = open_review(ledger, args.path, title=args.title or "", unit=args.unit or "", info_class=info_class,
-                             disclosure=disclosure, reason=args.reason or "", route=args.route)
+                             disclosure=disclosure, reason=args.reason or "", route=args.route,
+                             by=_exporter(ledger, args, f"建立审核单 {Path(args.path).name}"))
     print(review.id)
     v = review.current
     note = f"（系统建议：{v.suggested_class.label}，已人工调整）" if v.class_overridden else ""
@@ -154,7 +155,8 @@ def _review_resubmit(args: argparse.Namespace) -> int:
 
     info_class = InfoClass.parse(args.info_class) if args.info_class else None
     with _open(args) as ledger:
-        review, diff = submit_revision(ledger, args.id, args.path, info_class=info_class)
+        review, diff = submit_revision(ledger, args.id, args.path, info_class=info_class,
+                                       by=_exporter(ledger, args, f"提交审核单 {args.id} 的修改稿"))
     print(printable(diff_text(diff)))
     state = review_state(review)
     if diff.level:
@@ -262,7 +264,8 @@ def _review_list(args: argparse.Namespace) -> int:
 
 
 def _exporter(ledger: Ledger, args: argparse.Namespace, attempt: str) -> KeySigner | None:
-    """`--user NAME`: the export is recorded as that user's (password asked); else the workstation's."""
+    """`--user NAME`: the action (an export, a review opened, a revision submitted) is recorded as
+    that user's (password asked); else the workstation's."""
     if not args.user or ledger.read_only:
         return None
     from app.users import unlock
@@ -418,6 +421,8 @@ def register(sub: Any) -> None:
     p.add_argument("--disclosure", help="proactive|on_request|withheld（主动公开/依申请公开/不予公开）")
     p.add_argument("--reason")
     p.add_argument("--route", help="four_level（四级负责制，默认）、three_reviews（三审三校）或自定义流程名")
+    p.add_argument("--user", help="建立人（记入台帐为该用户所为；不给出时记为本工作站）")
+    _pw(p)
     p.set_defaults(func=_guard(_review_open))
     p = rs.add_parser("route-register", help="登记自定义审核流程 routes/<名称>.json（保密管理员办理；未登记的流程不能用于建立审核单）")
     p.add_argument("name")
@@ -428,6 +433,8 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("path")
     p.add_argument("--class", dest="info_class")
+    p.add_argument("--user", help="提交人（记入台帐为该用户所为；不给出时记为本工作站）")
+    _pw(p)
     p.set_defaults(func=_guard(_review_resubmit))
     p = rs.add_parser("sign", help="签署一级审核")
     p.add_argument("id")

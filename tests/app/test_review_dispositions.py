@@ -311,3 +311,20 @@ def test_a_forged_passed_check_does_not_approve(home: Path, tmp_path: Path) -> N
         assert forged.current.number == 3 and forged.checks[-1].passed is False
         assert review_state(forged).status is not Status.APPROVED and review_state(forged).next_level == 3
         assert check_file(ledger, still).approved is None
+
+
+def test_cli_actions_recorded_as_the_user(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    doc = write_doc(tmp_path, "通知.txt", CLEAN)
+    assert cli(monkeypatch, home, "review", "open", str(doc), "--user", "xiao_li", password=PASSWORD) == 0
+    rid = capsys.readouterr().out.strip()
+    assert cli(monkeypatch, home, "review", "open", str(doc)) == 0      # nobody named: the workstation
+    with Ledger.open(home) as ledger:
+        opened = ledger.events(kinds=("review_opened",))
+        assert [e.actor for e in opened][0] == "xiao_li" and opened[0].payload["review_id"] == rid
+        assert opened[1].actor != "xiao_li"
+    doc.write_text("关于开展安全生产检查的通知（修订）\n", encoding="utf-8")
+    assert cli(monkeypatch, home, "review", "resubmit", rid, str(doc), "--user", "xiao_li", password=PASSWORD) == 0
+    with Ledger.open(home) as ledger:
+        assert ledger.events(kinds=("scan_recorded",), review_id=rid)[-1].actor == "xiao_li"
+    assert verify_ledger(ledger_path(home)).ok
