@@ -80,12 +80,14 @@ class SheetShape:
 @dataclass(frozen=True)
 class Structure:
     """The blocks in segment order (segments without layout have none), table and sheet shapes,
-    and the number of rendered pages when the file records page breaks (else None)."""
+    the number of rendered pages when the file records page breaks (else None), and the default
+    font size (a block's `style.size` is None when it is that size)."""
 
     blocks: tuple[Block, ...]
     tables: tuple[TableShape, ...] = ()
     sheets: tuple[SheetShape, ...] = ()
     pages: int | None = None
+    default_size: float | None = None   # the document's default font size in points (docx)
 
     @cached_property
     def by_segment(self) -> dict[int, Block]:

@@ -49,9 +49,9 @@ def page_starts(body: Any) -> tuple[dict[Any, int], int]:
             if current is not None and current not in started:
                 started.add(current)
                 pages[current] = page
-    if not breaks:
+    if not breaks or not pages:
         return {}, 0
-    return pages, page
+    return pages, max(pages.values())
 
 
 def build(document: Document, raw: list[Segment], walkers: list[Walker], body: Any, styles: StyleSheet,
@@ -133,7 +133,7 @@ def build(document: Document, raw: list[Segment], walkers: list[Walker], body: A
                                 page=page_by_seg.get(host) if host is not None else None))
         page_by_seg[index] = blocks[-1].page
     tables = tuple(TableShape(n, r, c) for n, (r, c) in sorted(shapes.items()))
-    return Structure(tuple(blocks), tables=tables, pages=pages or None)
+    return Structure(tuple(blocks), tables=tables, pages=pages or None, default_size=styles.default.size)
 
 
 def _span(tc: Any) -> int:

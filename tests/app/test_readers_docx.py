@@ -162,3 +162,49 @@ def test_hundred_pages_read_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert doc.chars > 100_000
     assert elapsed < 1.0, f"100-page docx took {elapsed:.3f}s"
+
+
+# --- layout for viewers (app.structure) ------------------------------------------------------
+
+def test_layout_blocks_name_their_segments_and_leave_the_text_alone(tmp_path: Path) -> None:
+    from tests.layout_docs import CENTERED, HEADER, HIDDEN, INSERTED, PAGE2_PHONE, TITLE, build_layout_docx
+
+    doc = read_document(build_layout_docx(tmp_path / "layout.docx"))
+    structure = doc.structure
+    assert structure is not None
+    for block in structure.blocks:             # each block is exactly its segment's span
+        seg = doc.segments[block.segment]
+        assert (block.start, block.end) == (seg.start, seg.end)
+        assert doc.text[block.start:block.end] == seg.text
+
+    def block(text: str):  # type: ignore[no-untyped-def]
+        found = structure.block(doc.segments.index(_only(doc, text)))
+        assert found is not None
+        return found
+
+    title = block(TITLE)
+    assert title.kind == "heading" and title.style.heading == 1
+    centered = block(CENTERED)
+    assert centered.style.bold and centered.style.alignment == "center" and centered.style.size == 16
+    assert [block(t).style.list_label for t in ("第一项工作", "第二项工作")] == ["1.", "2."]
+    cell = block("13905612345")
+    assert (cell.kind, cell.table, cell.row, cell.col) == ("cell", 1, 2, 3)
+    assert structure.table_shapes[1].rows == 2 and structure.table_shapes[1].cols == 3
+    assert block(HEADER).kind == "header"
+    # page numbers from the hard page break; the paragraph's number on its page
+    assert structure.pages == 2
+    assert (block(PAGE2_PHONE).page, block(PAGE2_PHONE).page_paragraph) == (2, 2)
+    assert title.page == 1
+    # the insertion, hidden run and comment are anchored in their paragraph, at the right offset
+    inserted, hidden = block(INSERTED), block(HIDDEN)
+    host = doc.segments[inserted.host or 0]
+    assert host.text == "请联系经办人核实。" and inserted.anchor == len(host.text)
+    assert doc.segments[hidden.host or 0].text == "可见文字" and hidden.anchor == 4
+    comment = block("此处手机号须删去")
+    assert comment.kind == "comment" and comment.host == inserted.host and comment.anchor == len("请联系")
+
+
+def test_layout_pages_only_where_the_file_has_page_breaks(rich: Document) -> None:
+    assert rich.structure is not None
+    assert rich.structure.pages is None
+    assert all(b.page is None for b in rich.structure.blocks)

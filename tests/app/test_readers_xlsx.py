@@ -74,3 +74,19 @@ def test_truncated_xlsx_is_corrupt(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as err:
         read_document(path)
     assert err.value.code == "corrupt"
+
+
+def test_sheet_layout_places_every_cell(tmp_path: Path) -> None:
+    from tests import builders
+
+    doc = read_document(builders.build_xlsx(tmp_path / "grid.xlsx"))
+    assert doc.structure is not None
+    shapes = {s.name: s for s in doc.structure.sheets}
+    assert set(shapes) == {ws for ws in (s.location.sheet for s in doc.segments) if ws}
+    assert any(s.hidden for s in shapes.values())
+    for block in doc.structure.blocks:
+        seg = doc.segments[block.segment]
+        assert seg.location.cell is not None and block.row is not None and block.col is not None
+        assert seg.location.cell.endswith(str(block.row))
+        assert 1 <= block.row <= shapes[block.sheet or ""].rows and 1 <= block.col <= shapes[block.sheet or ""].cols
+        assert doc.text[block.start:block.end] == seg.text

@@ -58,9 +58,11 @@ def test_open_built_docx_counts_and_in_place_highlights(qtbot, window, tmp_path,
     view = page.text_view
     assert view is not None
     text = view.editor.document().toPlainText()
-    # marked sections for headers/footers, comments, tracked changes, hidden text, properties
-    for heading in ("页眉和页脚", "批注", "修订", "隐藏文字", "文档属性"):
-        assert heading in text
+    # headers at the top as on a page, tracked changes and hidden text marked inline where they
+    # sit, a badge where the comment is anchored, sections for comments and properties
+    assert text.startswith("页眉")
+    for mark in ("〔插入〕", "〔删除〕", "〔隐藏〕", "〔批注1〕", "■ 批注", "■ 文档属性"):
+        assert mark in text
     # every finding maps onto exactly its text in the view
     for f in page.report.findings:
         a, b = view.finding_range(f)

@@ -1,5 +1,6 @@
 """One open document: its report, the reviewer's decisions, and the view that shows it
-(page images for PDFs with a text layer, the marked-up text otherwise)."""
+(page images for PDFs with a text layer, sheet grids for workbooks, the document laid out as
+text otherwise)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from app.model import DocumentReport, Finding
 from ui.document.document_view import TextDocumentView
 from ui.document.pdf_view import PdfView
+from ui.document.sheet_view import SheetView
 from ui.review.dispositions import Dispositions
 
 
@@ -28,7 +30,14 @@ class DocumentPage(QWidget):
         layout.addWidget(self.stack)
         self.text_view: TextDocumentView | None = None
         self.pdf_view: PdfView | None = None
-        if report.format == "pdf" and (report.document.pages or 0) > 0:
+        self.sheet_view: SheetView | None = None
+        structure = report.document.structure
+        if structure is not None and structure.sheets:
+            self.sheet_view = SheetView(self)
+            self.sheet_view.set_report(report, self.dispositions)
+            self.sheet_view.finding_clicked.connect(self.finding_clicked)
+            self.stack.addWidget(self.sheet_view)
+        elif report.format == "pdf" and (report.document.pages or 0) > 0:
             self.pdf_view = PdfView(self)
             self.pdf_view.set_report(report, self.dispositions, password=password)
             self.pdf_view.finding_clicked.connect(self.finding_clicked)
@@ -53,9 +62,9 @@ class DocumentPage(QWidget):
         return self.text_view
 
     @property
-    def view(self) -> TextDocumentView | PdfView:
+    def view(self) -> TextDocumentView | PdfView | SheetView:
         current = self.stack.currentWidget()
-        assert isinstance(current, TextDocumentView | PdfView)
+        assert isinstance(current, TextDocumentView | PdfView | SheetView)
         return current
 
     def show_as_text(self, text: bool) -> None:
@@ -72,3 +81,5 @@ class DocumentPage(QWidget):
             self.pdf_view.shutdown()
         if self.text_view is not None:
             self.text_view.shutdown()
+        if self.sheet_view is not None:
+            self.sheet_view.shutdown()

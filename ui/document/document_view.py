@@ -1,32 +1,31 @@
-"""Text documents (docx, txt, html, xlsx…) shown as text with every finding highlighted in place.
+"""Text documents (docx, txt, html, PDF text mode…) shown like the document, with every finding
+highlighted in place.
 
-Body text first; headers/footers, notes, text boxes, comments, tracked changes, hidden text and
-document properties follow in their own marked sections. `positions[i]` is where segment i starts
-in the QTextDocument, so a finding's offsets map straight to a cursor range.
+What is drawn comes from `ui.document.rich_plan` (headings, styled paragraphs, tables, inline
+tracked changes and comment badges, page markers, sections for notes/comments/properties); how
+it is put into Qt from `ui.document.rich_build`. A long document is cut into parts of about
+`rich_plan.PART_CHARS` characters, each its own QTextDocument: a part is filled while it is not
+shown, in steps spread over event-loop turns, and Qt lays out at most one part at a time, so
+opening or resizing a 1,000-page draft never stalls the window. `finding_ranges` maps a finding's
+offsets through the recorded piece positions to exactly its characters.
 """
 
 from __future__ import annotations
 
-import re
 import threading
+import time
 import weakref
-from bisect import bisect_left
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-)
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextEdit, QToolButton, QVBoxLayout, QWidget
 
-from app.model import Document, DocumentReport, Finding, Part, Segment
-from ui.document.text_offsets import display_text, finding_pieces
+from app.model import Document, DocumentReport, Finding
+from ui.document.rich_build import PartBuilder, SegmentMap
+from ui.document.rich_plan import Plan, make_plan
+from ui.document.text_offsets import finding_pieces
 from ui.review.dispositions import Dispositions
 from ui.shell.labels import DISMISSED_BG, SEVERITY_BG, SEVERITY_FG
 
@@ -35,78 +34,17 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("document_view", text)
 
 
-#: Sections after the body: (title, parts). Body-like parts stay in the main flow.
-SECTIONS: tuple[tuple[str, frozenset[Part]], ...] = (
-    ("页眉和页脚", frozenset({Part.HEADER, Part.FOOTER})),
-    ("脚注和尾注", frozenset({Part.FOOTNOTE, Part.ENDNOTE})),
-    ("文本框", frozenset({Part.TEXTBOX})),
-    ("网页属性（图片说明、链接标题）", frozenset({Part.ATTRIBUTE})),
-    ("批注（发布后读者可见）", frozenset({Part.COMMENT})),
-    ("修订（未接受的插入和删除）", frozenset({Part.INSERTION, Part.DELETION})),
-    ("隐藏文字（页面上看不到，文件中可读出）", frozenset({Part.HIDDEN})),
-    ("文档属性", frozenset({Part.METADATA})),
-)
-_SECTION_PARTS = frozenset().union(*(parts for _, parts in SECTIONS))
-
-_PART_PREFIX = {
-    Part.TABLE: "表格", Part.HEADER: "页眉", Part.FOOTER: "页脚", Part.FOOTNOTE: "脚注", Part.ENDNOTE: "尾注",
-    Part.TEXTBOX: "文本框", Part.COMMENT: "批注", Part.INSERTION: "插入", Part.DELETION: "删除",
-    Part.HIDDEN: "隐藏", Part.METADATA: "属性", Part.CELL: "单元格", Part.ATTRIBUTE: "属性", Part.TITLE: "标题",
-}
-
-
-def _prefix(seg: Segment) -> str:
-    loc = seg.location
-    name = _PART_PREFIX.get(loc.part)
-    if name is None:
-        return ""
-    bits = [_tr(name)]
-    if loc.sheet:
-        bits.append(loc.sheet)
-    if loc.table:
-        bits.append(_tr("表{0}").format(loc.table))
-    if loc.cell:
-        bits.append(loc.cell)
-    if loc.label:
-        bits.append(loc.label)
-    return "［" + " ".join(bits) + "］ "
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-
-
-def _astral(text: str) -> list[int]:
-    """Indices of characters outside the BMP (two UTF-16 units in Qt)."""
-    return [m.start() for m in _ASTRAL.finditer(text)]
-
-
-def _u16(text: str) -> int:
-    return len(text) + len(_ASTRAL.findall(text))
-
-
-@dataclass(frozen=True)
-class TextLayout:
-    """The plain text the view shows for a document, laid out without Qt objects so that a
-    worker can prepare it: the text, each segment's start position (UTF-16), each segment's
-    astral-character indices, and the formatting to apply ("heading" | "prefix", start, end)."""
-
-    text: str
-    positions: list[int]
-    astral: list[list[int]]
-    ops: list[tuple[str, int, int]]
-
-
-_prepared: dict[int, tuple[weakref.ref[Document], TextLayout]] = {}
+_prepared: dict[int, tuple[weakref.ref[Document], Plan]] = {}
 _prepared_lock = threading.Lock()
 
 
-def prepare_layout(document: Document) -> TextLayout:
-    """Lay the document out (pure Python, safe in a worker) and remember it for `set_report`."""
-    layout = layout_text(document)
+def prepare_layout(document: Document) -> Plan:
+    """Work out what the view draws (pure Python, safe in a worker) and keep it for `set_report`."""
+    plan = make_plan(document)
     key = id(document)
     with _prepared_lock:
-        _prepared[key] = (weakref.ref(document, lambda _r, k=key: _forget(k)), layout)
-    return layout
+        _prepared[key] = (weakref.ref(document, lambda _r, k=key: _forget(k)), plan)
+    return plan
 
 
 def _forget(key: int) -> None:
@@ -114,141 +52,81 @@ def _forget(key: int) -> None:
         _prepared.pop(key, None)
 
 
-def _layout_for(document: Document) -> TextLayout:
+def _plan_for(document: Document) -> Plan:
     with _prepared_lock:
         entry = _prepared.get(id(document))
     if entry is not None and entry[0]() is document:
         return entry[1]
-    return layout_text(document)
+    return make_plan(document)
 
 
-def layout_text(document: Document) -> TextLayout:
-    lines: list[str] = []
-    ops: list[tuple[str, int, int]] = []
-    positions = [0] * len(document.segments)
-    astral: list[list[int]] = [[] for _ in document.segments]
-    pos = 0
-
-    def line(text: str) -> int:
-        nonlocal pos
-        if lines:
-            pos += 1
-        at = pos
-        lines.append(text)
-        pos += _u16(text)
-        return at
-
-    def heading(text: str) -> None:
-        at = line(text)
-        ops.append(("heading", at, at + _u16(text)))
-
-    def put(index: int, seg: Segment) -> None:
-        pre = _prefix(seg)
-        at = line(pre + display_text(seg.text))   # same length as seg.text: offsets map 1:1
-        if pre:
-            ops.append(("prefix", at, at + _u16(pre)))
-        positions[index] = at + _u16(pre)
-        astral[index] = _astral(seg.text)
-
-    last_page: int | None = None
-    for i, seg in enumerate(document.segments):
-        if seg.location.part in _SECTION_PARTS:
-            continue
-        if seg.location.part is Part.PAGE and seg.location.page != last_page:
-            last_page = seg.location.page
-            heading(_tr("—— 第 {0} 页 ——").format(last_page))
-        put(i, seg)
-    for title, parts in SECTIONS:
-        members = [(i, s) for i, s in enumerate(document.segments) if s.location.part in parts]
-        if not members:
-            continue
-        heading(f"■ {_tr(title)}")
-        for i, seg in members:
-            put(i, seg)
-    return TextLayout("\n".join(lines), positions, astral, ops)
+#: a part this small is filled at once (no visible delay); larger ones in timed steps
+SYNC_CHARS = 20_000
+#: milliseconds of work per event-loop turn while a part is filled or painted
+STEP_MS = 12
 
 
-def build_text_document(document: Document) -> tuple[QTextDocument, list[int], list[list[int]],
-                                                       list[tuple[str, int, int]]]:
-    """A QTextDocument for `document` (one insert: fast; the layout comes from the worker when
-    `prepare_layout` ran there), each segment's start position and astral indices, and the
-    formatting still to apply."""
-    qdoc, rest, positions, astral, ops = start_text_document(document)
-    if rest:
-        append_text(qdoc, rest)
-    return qdoc, positions, astral, ops
+class _Built:
+    """One part: its QTextDocument, where each segment's pieces and each page marker are."""
 
-
-#: characters inserted per event-loop turn (≈15 ms for 150,000): a 1,000-page draft is put into
-#: the view in several turns instead of one 110 ms insert
-INSERT_CHUNK = 150_000
-
-
-def start_text_document(document: Document) -> tuple[QTextDocument, str, list[int], list[list[int]],
-                                                       list[tuple[str, int, int]]]:
-    """A QTextDocument holding the first INSERT_CHUNK characters of the view text, and the rest
-    still to append (empty for most documents)."""
-    layout = _layout_for(document)
-    qdoc = QTextDocument()
-    qdoc.setUndoRedoEnabled(False)
-    qdoc.setDocumentLayout(QPlainTextDocumentLayout(qdoc))
-    QTextCursor(qdoc).insertText(layout.text[:INSERT_CHUNK])
-    return qdoc, layout.text[INSERT_CHUNK:], layout.positions, layout.astral, layout.ops
-
-
-def append_text(qdoc: QTextDocument, text: str) -> None:
-    cur = QTextCursor(qdoc)
-    cur.movePosition(QTextCursor.MoveOperation.End)
-    cur.insertText(text)
-
-
-def _heading_formats() -> tuple[QTextCharFormat, QTextBlockFormat, QTextCharFormat]:
-    heading_fmt = QTextCharFormat()
-    heading_fmt.setFontWeight(QFont.Weight.Bold)
-    heading_fmt.setForeground(QColor("#1f3f77"))
-    heading_block = QTextBlockFormat()
-    heading_block.setBackground(QColor("#e6ecf7"))
-    heading_block.setTopMargin(8)
-    prefix_fmt = QTextCharFormat()
-    prefix_fmt.setForeground(QColor("#777777"))
-    return heading_fmt, heading_block, prefix_fmt
-
-
-#: formatting operations applied per event-loop turn (≈70 µs each), so a long document never
-#: stalls the window while its highlights are painted
-FORMAT_CHUNK = 150
+    def __init__(self, qdoc: QTextDocument, segmap: SegmentMap, pages: dict[int, int]) -> None:
+        self.qdoc = qdoc
+        self.segmap = segmap
+        self.pages = pages
 
 
 class TextDocumentView(QWidget):
-    """The text of a document with findings highlighted; `show_finding` scrolls to one."""
+    """The document with findings highlighted; `show_finding` scrolls to one."""
 
     finding_clicked = Signal(str)     # finding id under a click
+    part_changed = Signal(int)        # the part shown (long documents)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editor = QPlainTextEdit(self)
+        self.editor = QTextEdit(self)
         self.editor.setReadOnly(True)
         self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.editor.setObjectName("documentText")
+        self.part_bar = QWidget(self)
+        bar = QHBoxLayout(self.part_bar)
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.part_label = QLabel(self.part_bar)
+        self.prev_part = QToolButton(self.part_bar)
+        self.prev_part.setText(_tr("◀ 上一部分"))
+        self.next_part = QToolButton(self.part_bar)
+        self.next_part.setText(_tr("下一部分 ▶"))
+        bar.addWidget(self.part_label, 1)
+        bar.addWidget(self.prev_part)
+        bar.addWidget(self.next_part)
+        self.prev_part.clicked.connect(lambda: self.show_part(self._shown - 1))
+        self.next_part.clicked.connect(lambda: self.show_part(self._shown + 1))
+        self.part_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.part_bar)
         layout.addWidget(self.editor)
         self.report: DocumentReport | None = None
         self.dispositions: Dispositions | None = None
-        self._positions: list[int] = []
-        self._astral: list[list[int]] = []
+        self.plan: Plan | None = None
+        self._built: dict[int, _Built] = {}
         self._by_id: dict[str, Finding] = {}
+        self._by_part: dict[int, list[Finding]] = {}
+        self._astral: dict[int, list[int]] = {}
+        self._comment_numbers: dict[int, int] = {}
+        self._shown = -1
         self._current: str | None = None
         self._search: list[QTextEdit.ExtraSelection] = []
         self._zoom = 0
-        self._pending: list[tuple[str, int, int, str]] = []
-        self._rest = ""                       # view text still to append (large documents)
-        self._wanted: Finding | None = None   # shown once the text is complete
-        self._format_timer = QTimer(self)
-        self._format_timer.setInterval(0)
-        self._format_timer.timeout.connect(self._format_some)
+        self._job: Iterator[None] | None = None   # the part being filled and painted
+        self._job_part = -1
+        self._wanted: tuple[int, Finding | None, int | None] | None = None   # (part, finding, position)
+        self._pending_page: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._work)
         self.editor.cursorPositionChanged.connect(self._cursor_moved)
 
     # --- content ---------------------------------------------------------------------------
@@ -256,87 +134,173 @@ class TextDocumentView(QWidget):
         assert report.document is not None
         self.report = report
         self.dispositions = dispositions
-        qdoc, self._rest, self._positions, self._astral, ops = start_text_document(report.document)
-        qdoc.setParent(self.editor)
-        qdoc.setDefaultFont(self.editor.font())
-        self.editor.setDocument(qdoc)
+        self.plan = _plan_for(report.document)
         self._by_id = {f.id: f for f in report.findings}
-        ordered = sorted(report.findings, key=lambda f: f.severity.rank)  # louder paints last
-        # findings first (in view order), then the section headings and grey prefixes
-        self._pending = [("finding", 0, 0, f.id) for f in ordered] + [(k, a, b, "") for k, a, b in ops]
-        self._pending.reverse()
-        if self._pending or self._rest:
-            self._format_timer.start()  # text and highlights added in chunks by the event loop
+        self._by_part = {}
+        for f in sorted(report.findings, key=lambda f: f.severity.rank):   # louder paints last
+            self._by_part.setdefault(self._part_of(f), []).append(f)
+        self._astral = self.plan.astral
+        self._comment_numbers = self.plan.comment_numbers
+        self.part_bar.setVisible(len(self.plan.parts) > 1)
         dispositions.changed.connect(self.refresh_finding)
-        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self._want(0, None, 0)
+
+    def _part_of(self, f: Finding) -> int:
+        assert self.plan is not None
+        return self.plan.segment_part.get(f.segment, 0)
 
     @property
     def text_done(self) -> bool:
-        """All of the document's text is in the view (large documents arrive in chunks)."""
-        return not self._rest
+        """The part to be shown is filled and shown (long documents are filled in steps)."""
+        return self._wanted is None and self._shown >= 0
 
     @property
     def formatting_done(self) -> bool:
-        return not self._pending and not self._rest
+        return self.text_done and self._job is None
 
-    def _format_some(self) -> None:
-        if self._rest:      # the text first: highlights need every position to exist
-            chunk, self._rest = self._rest[:INSERT_CHUNK], self._rest[INSERT_CHUNK:]
-            append_text(self.editor.document(), chunk)
-            if not self._rest and self._wanted is not None:
-                wanted, self._wanted = self._wanted, None
-                self.show_finding(wanted)
-            if not self._rest and not self._pending:
-                self._format_timer.stop()
+    @property
+    def part_count(self) -> int:
+        return len(self.plan.parts) if self.plan else 0
+
+    @property
+    def shown_part(self) -> int:
+        return self._shown
+
+    def _want(self, part: int, finding: Finding | None, position: int | None) -> None:
+        """Show `part` (filling it first), then `finding` or `position` in it."""
+        if part in self._built:
+            self._attach(part)
+            self._wanted = None
+            self._land(finding, position)
             return
-        heading_fmt, heading_block, prefix_fmt = _heading_formats()
-        doc = self.editor.document()
-        cur = QTextCursor(doc)
-        for _ in range(min(FORMAT_CHUNK, len(self._pending))):
-            kind, a, b, fid = self._pending.pop()
-            if kind == "finding":
-                f = self._by_id.get(fid)
-                if f is not None:
-                    self._paint(f)
-                continue
-            cur.setPosition(a)
-            cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
-            if kind == "heading":
-                cur.mergeBlockFormat(heading_block)
-                cur.mergeCharFormat(heading_fmt)
-            else:
-                cur.mergeCharFormat(prefix_fmt)
-        if not self._pending:
-            self._format_timer.stop()
+        self._wanted = (part, finding, position)
+        if self._job is None or self._job_part != part:
+            self._job = self._fill(part)
+            self._job_part = part
+        if self._size(part) <= SYNC_CHARS:
+            self._work(budget=None)
+        else:
+            self._timer.start()
+
+    def _size(self, part: int) -> int:
+        assert self.plan is not None
+        return self.plan.part_sizes[part] if part < len(self.plan.part_sizes) else 0
+
+    def _fill(self, part: int) -> Iterator[None]:
+        assert self.plan is not None and self.report is not None and self.report.document is not None
+        qdoc = QTextDocument(self)
+        qdoc.setUndoRedoEnabled(False)
+        qdoc.setDefaultFont(self.editor.font())
+        segmap = SegmentMap()
+        builder = PartBuilder(qdoc, self.plan.parts[part], self.report.document, segmap,
+                              self.plan.default_size, self._comment_numbers)
+        yield from builder.steps()
+        built = _Built(qdoc, segmap, builder.page_positions)
+        for f in self._by_part.get(part, []):     # painted before Qt lays the part out: cheap
+            self._paint(f, built)
+            yield
+        self._built[part] = built
+
+    def _work(self, budget: float | None = STEP_MS) -> None:
+        job = self._job
+        if job is None:
+            self._timer.stop()
+            return
+        end = None if budget is None else time.perf_counter() + budget / 1000
+        try:
+            while end is None or time.perf_counter() < end:
+                next(job)
+        except StopIteration:
+            self._job = None
+            self._timer.stop()
+            wanted, self._wanted = self._wanted, None
+            if wanted is not None and wanted[0] in self._built:
+                self._attach(wanted[0])
+                self._land(wanted[1], wanted[2])
+            elif wanted is not None:
+                self._want(*wanted)
+
+    def _attach(self, part: int) -> None:
+        if part == self._shown:
+            return
+        built = self._built[part]
+        if built.qdoc.defaultFont() != self.editor.font():     # zoomed since it was filled
+            built.qdoc.setDefaultFont(self.editor.font())
+        self.editor.setDocument(built.qdoc)
+        self._shown = part
+        self._update_part_bar()
+        self._update_extra()
+        self.part_changed.emit(part)
+
+    def _update_part_bar(self) -> None:
+        if self.plan is None or len(self.plan.parts) <= 1:
+            return
+        first, last = self.plan.part_pages[self._shown]
+        pages = _tr("（第 {0}–{1} 页）").format(first, last) if first else ""
+        self.part_label.setText(_tr("长文档分部分显示：第 {0}/{1} 部分{2}").format(
+            self._shown + 1, len(self.plan.parts), pages))
+        self.prev_part.setEnabled(self._shown > 0)
+        self.next_part.setEnabled(self._shown < len(self.plan.parts) - 1)
+
+    def show_part(self, part: int) -> None:
+        if self.plan is not None and 0 <= part < len(self.plan.parts):
+            self._want(part, None, 0)
 
     def shutdown(self) -> None:
-        self._format_timer.stop()
-        self._pending = []
-        self._rest = ""
+        self._timer.stop()
+        self._job = None
+        self._wanted = None
+
+    # --- offsets -> view positions ------------------------------------------------------------
+    def _pos(self, built: _Built, segment: int, k: int, *, end: bool = False) -> int:
+        pieces = built.segmap.pieces.get(segment)
+        if not pieces:
+            return 0
+        keys = [p[0] for p in pieces]
+        j = (bisect_left(keys, k) if end else bisect_right(keys, k)) - 1
+        j = max(0, j)
+        k0, p0 = pieces[j]
+        astral = self._astral.get(segment)
+        extra = bisect_left(astral, k) - bisect_left(astral, k0) if astral else 0
+        return p0 + (k - k0) + extra
+
+    def _ranges(self, built: _Built, segment: int, a: int, b: int) -> list[tuple[int, int]]:
+        pieces = built.segmap.pieces.get(segment)
+        if not pieces:
+            return []
+        if a == b:
+            p = self._pos(built, segment, a)
+            return [(p, p)]
+        assert self.report is not None and self.report.document is not None
+        length = len(self.report.document.segments[segment].text)
+        out = []
+        for j, (k0, _p0) in enumerate(pieces):
+            k1 = pieces[j + 1][0] if j + 1 < len(pieces) else length
+            lo, hi = max(a, k0), min(b, k1)
+            if lo < hi:
+                out.append((self._pos(built, segment, lo), self._pos(built, segment, hi, end=True)))
+        return out
 
     def position(self, offset: int, segment: int | None = None) -> int:
-        """The QTextDocument position of a Document.text offset."""
+        """The position of a Document.text offset in the QTextDocument of its part."""
         doc = self.report.document if self.report else None
-        if doc is None or not doc.segments:
+        if doc is None or not doc.segments or self.plan is None:
             return 0
         i = doc.segment_at(offset) if segment is None else segment
-        seg = doc.segments[i]
-        k = max(0, min(offset - seg.start, len(seg.text)))
-        return self._positions[i] + k + bisect_left(self._astral[i], k)
-
-    def _view_position(self, segment: int, k: int) -> int:
-        return self._positions[segment] + k + bisect_left(self._astral[segment], k)
+        built = self._built.get(self.plan.segment_part.get(i, 0))
+        if built is None:
+            return 0
+        return self._pos(built, i, max(0, min(offset - doc.segments[i].start, len(doc.segments[i].text))))
 
     def finding_ranges(self, f: Finding) -> list[tuple[int, int]]:
-        """The view ranges of a finding, one per segment it covers (ui.document.text_offsets mapping)."""
+        """The view ranges of a finding in its part's document (ui.document.text_offsets mapping)."""
         doc = self.report.document if self.report else None
-        if doc is None:
+        built = self._built.get(self._part_of(f)) if doc is not None and self.plan else None
+        if doc is None or built is None:
             return []
-        limit = max(0, self.editor.document().characterCount() - 1)
-        out = []
+        out: list[tuple[int, int]] = []
         for i, a, b in finding_pieces(doc, f):
-            start, end = self._view_position(i, a), self._view_position(i, b)
-            out.append((min(start, limit), min(max(start, end), limit)))
+            out += self._ranges(built, i, a, b)
         return out
 
     def finding_range(self, f: Finding) -> tuple[int, int]:
@@ -348,23 +312,31 @@ class TextDocumentView(QWidget):
             b = ranges[-1][1]
         return a, b
 
-    def _cursors(self, f: Finding) -> list[QTextCursor]:
+    def _cursors(self, f: Finding, built: _Built | None = None) -> list[QTextCursor]:
+        built = built or self._built.get(self._part_of(f))
+        if built is None:
+            return []
         out = []
-        for a, b in self.finding_ranges(f) or [(0, 0)]:
-            cur = QTextCursor(self.editor.document())
+        doc = self.report.document if self.report else None
+        pieces = finding_pieces(doc, f) if doc is not None else []
+        ranges = [r for i, a, b in pieces for r in self._ranges(built, i, a, b)] or [(0, 0)]
+        # inside an edit block a cursor does not work out its x position, which would make Qt
+        # lay the document out up to it
+        guard = QTextCursor(built.qdoc)
+        guard.beginEditBlock()
+        for a, b in ranges:
+            cur = QTextCursor(built.qdoc)
             cur.setPosition(a)
             cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
             out.append(cur)
+        guard.endEditBlock()
         return out
-
-    def _cursor(self, f: Finding) -> QTextCursor:
-        return self._cursors(f)[0]
 
     def finding_text(self, f: Finding) -> str:
         """What the view highlights for `f` (pieces joined), as plain text."""
         return "".join(c.selectedText() for c in self._cursors(f)).replace("\u2029", "\n")
 
-    def _paint(self, f: Finding) -> None:
+    def _paint(self, f: Finding, built: _Built | None = None) -> None:
         fmt = QTextCharFormat()
         is_open = self.dispositions is None or self.dispositions.is_open(f.id)
         fmt.setBackground(QColor(SEVERITY_BG[f.severity] if is_open else DISMISSED_BG))
@@ -372,35 +344,55 @@ class TextDocumentView(QWidget):
                               else QTextCharFormat.UnderlineStyle.NoUnderline)
         fmt.setUnderlineColor(QColor(SEVERITY_FG[f.severity]))
         fmt.setProperty(QTextFormat.Property.UserProperty, f.id)
-        for cur in self._cursors(f):
+        fmt.setToolTip(f"{f.rule_name}：{f.message}" if f.message else f.rule_name)
+        for cur in self._cursors(f, built):
             cur.mergeCharFormat(fmt)
 
     def refresh_finding(self, finding_id: str) -> None:
         f = self._by_id.get(finding_id)
-        if f is not None:
+        if f is not None and self._part_of(f) in self._built:
             self._paint(f)
 
     # --- navigation ----------------------------------------------------------------------------
     def show_finding(self, f: Finding) -> None:
-        if self._rest:
-            self._wanted = f
-            self._current = f.id
-            return
         self._current = f.id
-        cur = self._cursor(f)
-        self._update_extra()
-        end = QTextCursor(cur)
-        end.setPosition(cur.selectionEnd())
-        self.editor.setTextCursor(end)
-        self.editor.centerCursor()
+        self._want(self._part_of(f), f, None)
+
+    def _land(self, f: Finding | None, position: int | None) -> None:
+        if f is not None:
+            cursors = self._cursors(f)
+            self._update_extra()
+            if cursors:
+                self._center(cursors[0].selectionEnd())
+        elif position is not None:
+            self._center(position, top=True)
+        elif self._pending_page is not None:
+            built = self._built.get(self._shown)
+            if built is not None:
+                self._center(built.pages.get(self._pending_page, 0), top=True)
+        self._pending_page = None
+
+    def _center(self, position: int, top: bool = False, cursor: QTextCursor | None = None) -> None:
+        """Put the text cursor (or `cursor`, a selection) at `position` and scroll it to the middle
+        (to the top for a page)."""
+        cur = cursor
+        if cur is None:
+            cur = QTextCursor(self.editor.document())
+            cur.setPosition(min(position, max(0, self.editor.document().characterCount() - 1)))
+        self.editor.setTextCursor(cur)
+        bar = self.editor.verticalScrollBar()
+        rect = self.editor.cursorRect(cur)
+        target = rect.top() - 8 if top else rect.center().y() - self.editor.viewport().height() // 2
+        bar.setValue(bar.value() + target)
 
     def current_finding(self) -> str | None:
         return self._current
 
     def _update_extra(self) -> None:
-        extras = list(self._search)
+        extras = list(self._search) if self._search and self._search[0].cursor.document() is self.editor.document() \
+            else []
         f = self._by_id.get(self._current or "")
-        if f is not None:
+        if f is not None and self._part_of(f) == self._shown:
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(SEVERITY_FG[f.severity]))
             fmt.setForeground(QColor("white"))
@@ -417,7 +409,7 @@ class TextDocumentView(QWidget):
             if fid and fid in self._by_id and fid != self._current and self.editor.hasFocus():
                 self.finding_clicked.emit(fid)
 
-    # --- search and zoom -------------------------------------------------------------------------
+    # --- search, pages and zoom ----------------------------------------------------------------
     def find(self, text: str, backward: bool = False) -> bool:
         if not text:
             self._search = []
@@ -426,7 +418,10 @@ class TextDocumentView(QWidget):
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         doc = self.editor.document()
         cur = doc.find(text, self.editor.textCursor(), flags)
+        if cur.isNull() and self.plan is not None and len(self.plan.parts) > 1:
+            cur = self._find_in_other_parts(text, backward, flags)
         if cur.isNull():  # wrap around
+            doc = self.editor.document()
             start = QTextCursor(doc)
             if backward:
                 start.movePosition(QTextCursor.MoveOperation.End)
@@ -442,9 +437,27 @@ class TextDocumentView(QWidget):
         sel.format = fmt
         self._search = [sel]
         self._update_extra()
-        self.editor.setTextCursor(cur)
-        self.editor.centerCursor()
+        self._center(cur.selectionEnd(), cursor=cur)
         return True
+
+    def _find_in_other_parts(self, text: str, backward: bool, flags: QTextDocument.FindFlag) -> QTextCursor:
+        """The next match in the following (or preceding) parts, filling them as needed."""
+        assert self.plan is not None
+        count = len(self.plan.parts)
+        for step in range(1, count):
+            part = (self._shown + (-step if backward else step)) % count
+            if part not in self._built:
+                self._job, self._job_part = self._fill(part), part
+                self._work(budget=None)
+            doc = self._built[part].qdoc
+            if not doc.toPlainText().count(text):
+                continue
+            self._attach(part)
+            start = QTextCursor(doc)
+            if backward:
+                start.movePosition(QTextCursor.MoveOperation.End)
+            return doc.find(text, start, flags)
+        return QTextCursor()
 
     def zoom(self, steps: int) -> None:
         if steps == 0:
@@ -460,7 +473,18 @@ class TextDocumentView(QWidget):
         return self._zoom
 
     def page_count(self) -> int:
-        return 0
+        return self.plan.pages if self.plan is not None else 0
 
     def go_to_page(self, page: int) -> None:
-        pass
+        if self.plan is None or not self.plan.page_part:
+            return
+        known = sorted(self.plan.page_part)
+        page = known[max(0, bisect_right(known, page) - 1)]
+        part = self.plan.page_part[page]
+        self._pending_page = page
+        self._want(part, None, None)
+
+    def page_position(self, page: int) -> int | None:
+        """Where the marker of `page` is in the shown part (None when not shown)."""
+        built = self._built.get(self._shown)
+        return built.pages.get(page) if built is not None else None

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Category, DocumentReport, Finding, Severity
-from app.scan import location_label
 from ui.document.finding_navigation import StepOrder, navigation_order, step_target
 from ui.document.findings_model import Column, FindingFilter, FindingsModel
 from ui.review.dispositions import Dispositions, Status, status_name
@@ -186,7 +185,13 @@ class FindingsPanel(QWidget):
         self._update_actions()
 
     def _after_reset(self) -> None:
-        self.tree.expandAll()
+        # groups only: the finding rows are leaves (expandAll would lay out every row at once)
+        model = self.model
+        for r in range(model.rowCount()):
+            severity = model.index(r, 0)
+            self.tree.setExpanded(severity, True)
+            for c in range(model.rowCount(severity)):
+                self.tree.setExpanded(model.index(c, 0, severity), True)
         self._update_summary()
 
     def _update_summary(self) -> None:
@@ -307,7 +312,7 @@ class FindingsPanel(QWidget):
         rows = [
             (self.tr("级别"), f"{severity_name(f.severity)} · {category_name(f.category)}"),
             (self.tr("原文"), f"<b>{esc(flowing_text(f.text))}</b>"),
-            (self.tr("位置"), esc(location_label(f.location))),
+            (self.tr("位置"), esc(self.model.locations.words(f))),
             (self.tr("上下文"), esc(f.context).replace(esc(f.text), f"<u><b>{esc(f.text)}</b></u>", 1)),
             (self.tr("说明"), esc(f.message)),
             (self.tr("依据"), esc(f.basis)),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import DocumentReport, Finding
+from ui.document import heap
 from ui.document.document_page import DocumentPage
 from ui.document.findings_panel import FindingsPanel
 from ui.shell import worker
@@ -300,6 +301,7 @@ class MainWindow(QMainWindow):
         self._start_scan(files)
 
     def _start_scan(self, files: list[str]) -> None:
+        heap.hold()           # no collector pauses while the document is read and scanned
         self._scan_errors = []
         self.progress.setRange(0, len(files))
         self.progress.setValue(0)
@@ -333,6 +335,7 @@ class MainWindow(QMainWindow):
         self._scan_errors.append(friendly_message(exc))
 
     def _scan_done(self, ok: bool) -> None:
+        heap.release()
         self.progress.hide()
         self.cancel_button.hide()
         if self._scan_errors:
@@ -460,6 +463,7 @@ class MainWindow(QMainWindow):
         page.shutdown()
         self.tabs.removeTab(index)
         page.deleteLater()
+        heap.thaw()
         if self.tabs.count() == 0:
             # not closable *before* the tab exists: a close button made and then removed is only
             # deleted later, and until then it is painted over the title
