@@ -170,8 +170,13 @@ def submit_revision(ledger: Ledger, review_id: str, path: str | os.PathLike[str]
     sha, _ = store_document(ledger.data_dir, data)
     signer = by or ledger.workstation_signer()
     new_text = ([s.text for s in result.report.document.segments] if result.report.document is not None else [])
+    before = load_review(ledger, review_id)
+    # the old version's text is read before the write lock is taken (a large document takes a while)
+    old_text = stored_paragraphs(ledger.data_dir, before.current)
     with ledger.transaction() as tx:
         review = load_review(ledger, review_id)
+        if review.current.number != before.current.number:
+            raise ReviewError("审核单刚被另一处更新（已有新版本），请重新提交。", code="concurrent_update")
         state = review_state(review)
         if state.status in (Status.APPROVED, Status.REJECTED):
             raise ReviewError(f"审核单已{state.status.label}，不能再提交新版本；如需发布修改稿请新开审核单。",
@@ -180,7 +185,6 @@ def submit_revision(ledger: Ledger, review_id: str, path: str | os.PathLike[str]
             raise ReviewError("文稿与当前版本相同，未作修改。", code="unchanged")
         old = review.current
         approval = pending_condition(review)
-        old_text = stored_paragraphs(ledger.data_dir, old)
         cls = info_class or (old.info_class if old.class_overridden else None)
         _note_lexicons(ledger, tx, result, signer)
         scan_ev = tx.append("scan_recorded", _scan_payload(review.id, old.number + 1, p, data, sha, result, cls),
