@@ -62,6 +62,16 @@ def test_sign_dialog_lists_items_and_refuses_an_undecided_high_item(qtbot, windo
     dialog.password.setText(PASSWORDS["赵主要"])
     assert not dialog.ok_button.isEnabled() and "尚有 1 处未处理" in dialog.error.text()
     fid = page.review.current.findings[0].id
+    # typed but closed without signing: kept (against the document hash) and offered again
+    dialog.items.set_choice(fid, DispositionKind.AGREE, "本人已同意公开")
+    dialog.reject()
+    qtbot.waitUntil(lambda: bool(list((window.review.controller.data_path / "drafts").glob("*.json"))),
+                    timeout=WAIT)
+    dialog = window.review.ask_sign()
+    assert dialog.items.decisions() == [(fid, DispositionKind.AGREE, "本人已同意公开")]
+    dialog.set_decision(Decision.APPROVE)
+    dialog.opinion.setPlainText("同意，删除身份证号后发布。")
+    dialog.password.setText(PASSWORDS["赵主要"])
     dialog.items.set_choice(fid, DispositionKind.CHANGE, "")
     assert not dialog.ok_button.isEnabled() and "须修改的内容" in dialog.error.text()
     dialog.items.set_choice(fid, DispositionKind.CHANGE, "删除联系人身份证号")
@@ -71,6 +81,7 @@ def test_sign_dialog_lists_items_and_refuses_an_undecided_high_item(qtbot, windo
     assert review_state(page.review).status is Status.AWAITING_VERIFICATION
     (d,) = page.review.current_signoffs[-1].dispositions
     assert (d.kind, d.text) == (DispositionKind.CHANGE, "删除联系人身份证号")
+    assert not list((window.review.controller.data_path / "drafts").glob("*.json"))   # signed: proposals gone
 
     # the officer submits the revised file; the version diff shows; the review can be published
     login(qtbot, window, "李信息", PASSWORDS["李信息"])
