@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.model import DocumentReport, Finding
+from app.review import Review
 from ui.document.document_view import TextDocumentView
 from ui.document.pdf_view import PdfView
 from ui.document.sheet_view import SheetView
@@ -16,6 +17,7 @@ from ui.review.dispositions import Dispositions
 
 class DocumentPage(QWidget):
     finding_clicked = Signal(str)
+    review_changed = Signal()       # a 审核单 was opened or updated for this document (set_review)
 
     def __init__(self, report: DocumentReport, parent: QWidget | None = None, password: str | None = None) -> None:
         """`password`: the PDF's password when it is encrypted (the page view renders with it)."""
@@ -23,7 +25,7 @@ class DocumentPage(QWidget):
         assert report.document is not None
         self.report = report
         self.dispositions = Dispositions(self)
-        self.review = None          # app.review.Review once a 审核单 exists for this document
+        self._review: Review | None = None    # once a 审核单 exists for this document
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,6 +46,15 @@ class DocumentPage(QWidget):
             self.stack.addWidget(self.pdf_view)
         else:
             self._ensure_text()
+
+    @property
+    def review(self) -> Review | None:
+        """The document's 审核单 (app.review.Review), None before one is opened."""
+        return self._review
+
+    def set_review(self, review: Review | None) -> None:
+        self._review = review
+        self.review_changed.emit()
 
     @property
     def path(self) -> str:

@@ -253,9 +253,9 @@ class LeaderView(QWidget):
         self.digest.setHtml(findings_digest(page, review))
         self.opinions.setHtml(opinions_html(review))
         from app.review.dispositions import deciding
-        from ui.review.sign_dialog import _dismissed, proposals
+        from ui.review.sign_dialog import dismissed_of, proposals
 
-        self.items.set_review(review, _dismissed(page),
+        self.items.set_review(review, dismissed_of(page),
                               deciding=self.level is not None and deciding(review, self.level),
                               proposals=proposals(self.controller, review))
         self.update_gate()

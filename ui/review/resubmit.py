@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from ui.review.review_controller import dismissals
-from ui.review.review_dialogs import _Base
+from ui.review.review_dialogs import ReviewDialogBase
 from ui.shell import worker
 
 FILTER = "文稿 (*.docx *.pdf *.txt *.html *.htm *.xlsx *.doc *.wps *.et *.rtf *.odt);;所有文件 (*)"
@@ -59,7 +59,7 @@ def resubmit(controller: Any, page: Any, path: str,
                           name="resubmit")
 
 
-class ResubmitDialog(_Base):
+class ResubmitDialog(ReviewDialogBase):
     """Choose the revised file; OK records it as the review's next version."""
 
     def __init__(self, review: Any, page: Any, send: Callable[[str, Callable[[bool, str], None]], None],

@@ -175,11 +175,11 @@ class ReviewController(QObject):
         return self.run(find, lambda result: self._attach(page, result), name="find-review")
 
     def _attach(self, page: Any, result: tuple[Any, dict[str, Disposition]] | None) -> None:
-        if result is None or not _alive(page):
+        if result is None or not is_alive(page):
             return
         review, decided = result
         if review is not None:
-            page.review = review
+            page.set_review(review)
         page.dispositions.load(decided)
         self.changed.emit()
 
@@ -239,8 +239,8 @@ class ReviewController(QObject):
             return load_review(ledger, review.id)
 
         def ok(updated: Any) -> None:
-            if _alive(page):
-                page.review = updated
+            if is_alive(page):
+                page.set_review(updated)
             self.message.emit(self.tr("第 {0} 级已签署：{1}").format(level, decision.label))
             self.changed.emit()
             if on_done:
@@ -263,8 +263,8 @@ class ReviewController(QObject):
                 return load_review(ledger, review.id)
 
             def waived(updated: Any) -> None:
-                if _alive(page):
-                    page.review = updated
+                if is_alive(page):
+                    page.set_review(updated)
                     page.dispositions.set(finding, Status.WAIVED, reason, who=session.name, recorded=True)
                 self.message.emit(self.tr("已豁免并记入台帐：“{0}”").format(finding.text[:20]))
                 self.changed.emit()
@@ -285,7 +285,7 @@ class ReviewController(QObject):
                                  kind="false_alarm", reason=reason, signer=session.signer)
 
             def kept(mark: Any) -> None:
-                if _alive(page):
+                if is_alive(page):
                     page.dispositions.set(finding, status, reason, who=session.name, recorded=True)
                 self.message.emit(self.tr("已标为误报并保存（建立审核单时记入台帐）：“{0}”").format(finding.text[:20]))
 
@@ -299,7 +299,7 @@ class ReviewController(QObject):
                              signer=session.signer)
 
         def dismissed(_none: Any) -> None:
-            if _alive(page):
+            if is_alive(page):
                 page.dispositions.set(finding, status, reason, who=session.name, recorded=True)
             self.message.emit(self.tr("已标为误报并记入台帐：“{0}”").format(finding.text[:20]))
 
@@ -352,7 +352,7 @@ def kept_marks(data_dir: Any, sha256: str) -> dict[str, Disposition]:
             for m in load_drafts(Path(data_dir), sha256) if m.kind == "false_alarm"}
 
 
-def _alive(obj: Any) -> bool:
+def is_alive(obj: Any) -> bool:
     try:
         from shiboken6 import isValid
 

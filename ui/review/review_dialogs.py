@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 
-class _Base(QDialog):
+class ReviewDialogBase(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -65,7 +65,7 @@ class _Base(QDialog):
             self.error.setText(text)
 
 
-class LoginDialog(_Base):
+class LoginDialog(ReviewDialogBase):
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("登录"), parent)
         self.controller = controller
@@ -91,7 +91,7 @@ class LoginDialog(_Base):
         self.controller.login(self.user_name(), self.password.text(), self.done_with)
 
 
-class OpenReviewDialog(_Base):
+class OpenReviewDialog(ReviewDialogBase):
     """建立审核单: title, unit, information class (with the engine's suggestion), disclosure, route."""
 
     def __init__(self, controller: Any, page: Any, parent: QWidget | None = None) -> None:

@@ -4,7 +4,7 @@ ledger through the controller."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,14 +13,17 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QPushButton, QScrollArea
 from ui.review.review_controller import ReviewController
 from ui.review.review_panel import ReviewPanel
 
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
-def attach_review(window: Any) -> ReviewIntegration:
+
+def attach_review(window: MainWindow) -> ReviewIntegration:
     """The integration for `window`; the window keeps it (nothing is set on the window from here)."""
     return ReviewIntegration(window)
 
 
 class ReviewIntegration(QObject):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.controller = ReviewController(window.data_dir, window.engine, self)
@@ -233,12 +236,12 @@ class ReviewIntegration(QObject):
         """Show the new version in a tab of its own file, replacing the old version's tab, and the
         version diff (with the check of a conditional approval) in a dialog."""
         from app.review import review_state
-        from ui.review.review_controller import _alive
+        from ui.review.review_controller import is_alive
 
         page = self.window.add_report(report)
-        page.review = review
+        page.set_review(review)
         page.dispositions.load(decided)
-        if old_page is not page and _alive(old_page):
+        if old_page is not page and is_alive(old_page):
             index = self.window.tabs.indexOf(old_page)
             if index >= 0:
                 self.window.close_tab(index)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTex
 
 from app.model import Severity
 from ui.review.items_table import ItemsTable, undecided_text
-from ui.review.review_dialogs import _Base
+from ui.review.review_dialogs import ReviewDialogBase
 from ui.shell.labels import severity_name
 from ui.shell.screen_fit import fit_window
 
@@ -47,7 +47,7 @@ def signing_summary(review: Any, page: Any) -> str:
     return out
 
 
-def _dismissed(page: Any) -> dict[str, Any]:
+def dismissed_of(page: Any) -> dict[str, Any]:
     """Finding id → the panel's false-alarm/waiver disposition (who, reason) for the table."""
     from ui.review.dispositions import Status
 
@@ -69,7 +69,7 @@ def proposals(controller: Any, review: Any) -> dict[str, tuple[str, str]]:
     return {m.finding_id: (m.kind, m.reason) for m in marks if m.kind in ("agree", "change")}
 
 
-class SignDialog(_Base):
+class SignDialog(ReviewDialogBase):
     def __init__(self, controller: Any, page: Any, level: int, parent: QWidget | None = None) -> None:
         from app.review import Decision
 
@@ -88,7 +88,7 @@ class SignDialog(_Base):
 
         self.deciding = deciding(self.review, level)
         self.items = ItemsTable(self)
-        self.items.set_review(self.review, _dismissed(page), deciding=self.deciding,
+        self.items.set_review(self.review, dismissed_of(page), deciding=self.deciding,
                               proposals=proposals(controller, self.review))
         self.items.setMinimumHeight(140)
         self.items_note = QLabel(self.tr("本级为决定级别：同意前须对每一处高风险问题选择“同意公开”（写明理由）或"
