@@ -665,5 +665,6 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry("main_state", self.saveState())
         self.settings.sync()
         self.shutdown()
+        heap.thaw()           # everything collectable again once the window is gone
         super().closeEvent(event)
 
