@@ -175,3 +175,27 @@ def to_identity_h(path: Path) -> Path:
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
         pdf.save(path)
     return path
+
+
+def to_gbk_euc(path: Path) -> Path:
+    """Re-encode a reportlab STSong-Light PDF (UniGB-UCS2-H) with the GBK-EUC-H CMap: one byte
+    for ASCII, two for Chinese — a predefined CMap of mixed code lengths the rewriter does not
+    handle (the page is rasterised)."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            names = {str(n) for n, f in page.Resources.Font.items() if str(f.get("/Encoding")) == "/UniGB-UCS2-H"}
+            for n in names:
+                page.Resources.Font[n].Encoding = pikepdf.Name("/GBK-EUC-H")
+            out, current = [], ""
+            for inst in pikepdf.parse_content_stream(page):
+                op, args = str(inst.operator), list(inst.operands)
+                if op == "Tf":
+                    current = str(args[0])
+                if current in names and op == "Tj":
+                    args = [pikepdf.String(bytes(args[0]).decode("utf-16-be").encode("gbk"))]
+                out.append(pikepdf.ContentStreamInstruction(args, inst.operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        pdf.save(path)
+    return path

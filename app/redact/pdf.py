@@ -66,7 +66,27 @@ def _paint_images(pdf: Any, page: Any, images: list[tuple[str, Matrix]], boxes: 
     return painted
 
 
-def _rewrite(pdf: Any, plan: PdfPlan, actions: list[Action]) -> None:
+def _walk(pdf: Any, page: Any, index: int, boxes: list[Box], cache: dict[tuple[int, int], FontInfo],
+          source: Any) -> Any:
+    """Walk (and rewrite) one page; UCS-2 CID fonts get their widths from pdfium meanwhile."""
+    if not boxes or source is None:
+        return walk_page(page, boxes, cache, rewrite=True)
+    from app.readers.pdf import PDFIUM_LOCK
+    from app.redact.pdf_widths import ucs2_fonts
+
+    with PDFIUM_LOCK:
+        pdfium_page = source[index]
+        added: list[tuple[int, int]] = []
+        try:
+            added = ucs2_fonts(page, pdfium_page, cache)
+            return walk_page(page, boxes, cache, rewrite=True)
+        finally:
+            for key in added:       # the widths come from this pdfium page: not valid after it
+                cache.pop(key, None)
+            pdfium_page.close()
+
+
+def _rewrite(pdf: Any, plan: PdfPlan, actions: list[Action], source: Any = None) -> None:
     import pikepdf
 
     from app.redact.pdf_images import ImageUnsupported
@@ -79,7 +99,7 @@ def _rewrite(pdf: Any, plan: PdfPlan, actions: list[Action]) -> None:
             page.contents_coalesce()
             _set_content(pdf, page, page.obj.Contents.read_bytes() if "/Contents" in page.obj else b"", boxes)
             continue
-        walk = walk_page(page, boxes, cache, rewrite=True)
+        walk = _walk(pdf, page, index, boxes, cache, source)
         if walk.unsupported:
             plan.raster[number] = "；".join(dict.fromkeys(walk.unsupported))
             page.contents_coalesce()
@@ -203,8 +223,18 @@ def build_pdf_copy(source: Path, plan: PdfPlan, out: Path) -> list[Action]:
         raise RedactError("PDF 文件受密码保护，无法制作区分处理副本。请取得未加密的版本。", code="encrypted") from None
     except pikepdf.PdfError as exc:
         raise RedactError(f"PDF 文件已损坏，无法制作副本（{exc}）。", code="corrupt") from exc
+    import pypdfium2 as pdfium
+
+    from app.readers.pdf import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        source_doc = pdfium.PdfDocument(str(source))
     with pdf:
-        _rewrite(pdf, plan, actions)
+        try:
+            _rewrite(pdf, plan, actions, source_doc)
+        finally:
+            with PDFIUM_LOCK:
+                source_doc.close()
         _rasterise(pdf, plan, actions)
         actions.extend(clean_pdf(pdf))
         _scrub_tounicode(pdf, actions)

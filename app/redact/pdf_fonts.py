@@ -2,17 +2,22 @@
 codes, each code's advance width, and the font's ToUnicode map (read and rewritten).
 
 Handled: simple fonts with a /Widths array (Type1, TrueType, MMType1: one byte per code) and Type0
-fonts with the Identity-H encoding (two bytes per code, widths from /W and /DW). Anything else —
-Type3, vertical writing, CID fonts with predefined CMaps such as GBK-EUC-H or UniGB-UCS2-H, simple
-fonts without widths — is `supported=False` with the reason, and the page is rasterised instead."""
+fonts with the Identity-H encoding (two bytes per code, widths from /W and /DW); Type0 fonts with a
+UCS-2 CMap are `ucs2=True` and handled once pdfium supplies their widths (app.redact.pdf_widths).
+Anything else — Type3, vertical writing, CID fonts with other predefined CMaps such as GBK-EUC-H,
+simple fonts without widths — is `supported=False` with the reason, and the page is rasterised."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 _SIMPLE = ("/Type1", "/TrueType", "/MMType1")
+#: predefined CMaps whose codes are two-byte UCS-2 values: handled when pdfium supplies the widths
+#: (app.redact.pdf_widths), the CID being unknown without Adobe's CMap files
+UCS2_CMAPS = frozenset({"/UniGB-UCS2-H", "/UniCNS-UCS2-H", "/UniJIS-UCS2-H", "/UniKS-UCS2-H"})
 
 
 @dataclass
@@ -24,6 +29,8 @@ class FontInfo:
     default_width: float = 0.0
     ascent: float = 0.9                                       # in em
     descent: float = -0.2
+    ucs2: bool = False                                        # a UCS-2 CMap: widths by code from pdfium
+    lookup: Callable[[int], float] | None = None              # code -> width, for codes not in `widths`
 
     def codes(self, data: bytes) -> list[int]:
         if self.two_byte:
@@ -38,7 +45,11 @@ class FontInfo:
         return bytes(codes)
 
     def width(self, code: int) -> float:
-        return self.widths.get(code, self.default_width)
+        found = self.widths.get(code)
+        if found is None:
+            found = self.lookup(code) if self.lookup is not None else self.default_width
+            self.widths[code] = found
+        return found
 
 
 def _num(value: Any, default: float = 0.0) -> float:
@@ -68,7 +79,12 @@ def font_info(font: Any) -> FontInfo:
             import pikepdf
 
             what = str(encoding) if isinstance(encoding, pikepdf.Name) else "内嵌 CMap"
-            return FontInfo(False, f"CID 字体使用 {what.lstrip('/')} 编码")
+            info = FontInfo(False, f"CID 字体使用 {what.lstrip('/')} 编码", two_byte=True, ucs2=what in UCS2_CMAPS)
+            descendants = font.get("/DescendantFonts")
+            if info.ucs2 and descendants is not None and len(descendants) == 1:
+                info.default_width = _num(descendants[0].get("/DW", 1000), 1000.0)
+                _metrics(info, descendants[0].get("/FontDescriptor"))
+            return info
         descendants = font.get("/DescendantFonts")
         if descendants is None or len(descendants) != 1:
             return FontInfo(False, "CID 字体缺少下级字体")

@@ -153,14 +153,29 @@ def test_boxes_are_painted_black(tmp_path: Path) -> None:
     assert data[cy * w + cx] < 30
 
 
-def test_cid_font_with_predefined_encoding_is_rasterised(tmp_path: Path) -> None:
-    src = build_redact_pdf(tmp_path / "cid.pdf", extras=False, cid_font=True, pagesize=(420.0, 200.0))
+def test_cid_font_with_gbk_euc_encoding_is_rasterised(tmp_path: Path) -> None:
+    from tests.redact_docs import to_gbk_euc
+
+    src = to_gbk_euc(build_redact_pdf(tmp_path / "cid.pdf", extras=False, cid_font=True, pagesize=(420.0, 200.0)))
+    assert ID_NUMBER in _pdfium_text(src)
     out = tmp_path / "cid-public.pdf"
     result = redact_file(src, WITHHELD[:2], out, ocr="off")   # OCR of the raster: tests/app/test_redact_ocr.py
     assert result.rasterised == (1,)
-    assert any(a.code == "page_rasterised" and "UniGB-UCS2-H" in a.message for a in result.actions)
+    assert any(a.code == "page_rasterised" and "GBK-EUC-H" in a.message for a in result.actions)
     _assert_no_leak(out, STRINGS[:2])
     assert _pdfium_text(out).strip() == ""            # the page is an image now, and says so
+
+
+def test_cid_font_with_ucs2_encoding_gets_widths_from_pdfium(tmp_path: Path) -> None:
+    """STSong-Light with UniGB-UCS2-H (not embedded, as reportlab and many tools write it)."""
+    src = build_redact_pdf(tmp_path / "cid.pdf", extras=False, cid_font=True)
+    out = tmp_path / "cid-public.pdf"
+    result = redact_file(src, WITHHELD, out)
+    assert result.rasterised == ()
+    _assert_no_leak(out, STRINGS)
+    remaining = _pdfium_text(out)
+    assert all(k in remaining for k in KEPT)
+    assert _diff_outside(src, out, result.boxes[1]) < 0.001
 
 
 def test_image_only_page_region_is_painted_in_the_image(tmp_path: Path) -> None:
