@@ -209,6 +209,8 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
     where_of: list[str] = []
     source_of: list[str] = []
     ids: dict[str, str] = {}
+    categories: dict[str, Category | None] = {}   # each distinct cell value parsed once
+    severities: dict[str, Severity | None] = {}
     for name, n, cells in rows:
         where = f"{name} 第{n}行"
         term = cells.get("term", "")
@@ -223,18 +225,25 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
             continue
         category = defaults.category
         if cells.get("category"):
-            found = category_of(cells["category"])
+            text = cells["category"]
+            found = categories[text] if text in categories else categories.setdefault(text, category_of(text))
             if found is None:
                 problems.append(f"{where}：未知类别“{cells['category']}”。")
                 continue
             category = found
         severity = defaults.severity
         if cells.get("severity"):
-            try:
-                severity = Severity.parse(cells["severity"])
-            except ValueError:
+            text = cells["severity"]
+            if text not in severities:
+                try:
+                    severities[text] = Severity.parse(text)
+                except ValueError:
+                    severities[text] = None
+            parsed = severities[text]
+            if parsed is None:
                 problems.append(f"{where}：未知级别“{cells['severity']}”（可用：提示/中/高/禁止 或 low/medium/high/block）。")
                 continue
+            severity = parsed
         allow = cells.get("allow", "").lower() in TRUE_WORDS
         entry_id = cells.get("id") or f"{pack_id}-{len(entries) + 1:05d}"
         if entry_id in ids:

@@ -19,6 +19,7 @@ from app.errors import LexiconError, ReadError
 Row = tuple[int, list[str]]
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _MAX_COLUMNS = 64
+_DIGITS = "0123456789"
 
 
 class _Fallback(Exception):
@@ -83,6 +84,8 @@ def _first_sheet(zf: Any) -> str:
 
 def _text(el: Any) -> str:
     """The text of an <si> or <is>: its <t> runs, without phonetic (<rPh>) runs."""
+    if len(el) == 1 and isinstance(el[0].tag, str) and el[0].tag.endswith("}t"):  # the usual case: one plain run
+        return str(el[0].text or "")
     if el.find("{*}rPh") is None:
         return "".join(el.itertext("{*}t"))
     return "".join(t.text or "" for t in el.iter("{*}t") if _local(t.getparent().tag) != "rPh")
@@ -111,14 +114,21 @@ def _rows(zf: Any) -> Iterator[Row]:
             si.clear()
     sheet = zf.read(_first_sheet(zf))
     expected = 0
+    columns: dict[str, int] = {}    # cell reference → column index, e.g. "B7" → 1 (memoised by letters)
     for row in _iterparse(sheet, "row"):
         expected += 1
         number = int(row.get("r") or expected)
         expected = number
         cells: dict[int, str] = {}
         for c in row.iterchildren("{*}c"):
-            ref = _REF.match(c.get("r") or "")
-            col = _column(ref.group(1)) if ref else len(cells)
+            ref = c.get("r") or ""
+            letters = ref.rstrip(_DIGITS)
+            col = columns.get(letters, -1) if letters != ref else -1
+            if col < 0:
+                m = _REF.match(ref)
+                col = _column(m.group(1)) if m else len(cells)
+                if m:
+                    columns[letters] = col
             if col >= _MAX_COLUMNS:
                 continue
             kind = c.get("t") or "n"

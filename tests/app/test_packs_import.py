@@ -166,6 +166,16 @@ def test_streamed_xlsx_rows_equal_the_openpyxl_rows(tmp_path: Path) -> None:
     ours = list(xlsx_rows(path, data))
     assert trimmed(ours) == trimmed(list(openpyxl_rows(path, data)))
     assert (9, ["", "", "", "", "", "", "远处的格"]) in ours and (4, ["", "", "3", "4.5", "True"]) in ours
+    streamed = Workbook(write_only=True)   # inline strings, as openpyxl's write-only mode and many tools write
+    ws = streamed.create_sheet("词表")
+    ws.append(HEADER)
+    for i in range(30):
+        ws.append([f"词条{i}", "敏感事项", "高" if i % 2 else "中", None, f"建议{i}" if i % 3 else None])
+    inline = tmp_path / "inline.xlsx"
+    streamed.save(inline)
+    data = inline.read_bytes()
+    ours = list(xlsx_rows(inline, data))
+    assert len(ours) == 31 and trimmed(ours) == trimmed(list(openpyxl_rows(inline, data)))
 
 
 def test_diff_and_what_if_on_the_shared_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
