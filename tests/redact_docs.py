@@ -199,3 +199,34 @@ def to_gbk_euc(path: Path) -> Path:
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
         pdf.save(path)
     return path
+
+
+def build_type3_pdf(path: Path, text: str = f"电话{PHONE}") -> Path:
+    """One line in a Type3 font (each glyph a small filled square, a ToUnicode map for the text):
+    the rewriter does not handle Type3, so a page with a box on it is rasterised."""
+    import pikepdf
+
+    chars = sorted(set(text))
+    codes = {ch: i + 1 for i, ch in enumerate(chars)}
+    pdf = pikepdf.new()
+    procs = pikepdf.Dictionary()
+    enc_diffs: list[object] = [1]
+    for ch in chars:
+        name = f"/g{codes[ch]}"
+        procs[name] = pdf.make_stream(b"600 0 0 0 600 700 d1 50 0 500 700 re f")
+        enc_diffs.append(pikepdf.Name(name))
+    from app.redact.pdf_fonts import write_tounicode
+
+    font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type3, FontBBox=[0, 0, 600, 700],
+        FontMatrix=[0.001, 0, 0, 0.001, 0, 0], CharProcs=procs, FirstChar=1, LastChar=len(chars),
+        Widths=[600] * len(chars), Encoding=pikepdf.Dictionary(Type=pikepdf.Name.Encoding, Differences=enc_diffs),
+        ToUnicode=pdf.make_stream(write_tounicode({codes[c]: c for c in chars}, 1))))
+    data = bytes(codes[c] for c in text)
+    content = b"BT /T3 14 Tf 72 300 Td (" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj ET"
+    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 400, 400],
+                              Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(T3=font)),
+                              Contents=pdf.make_stream(content))
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path

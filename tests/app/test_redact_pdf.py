@@ -166,6 +166,18 @@ def test_cid_font_with_gbk_euc_encoding_is_rasterised(tmp_path: Path) -> None:
     assert _pdfium_text(out).strip() == ""            # the page is an image now, and says so
 
 
+def test_type3_font_is_rasterised(tmp_path: Path) -> None:
+    from tests.redact_docs import build_type3_pdf
+
+    src = build_type3_pdf(tmp_path / "t3.pdf")
+    assert PHONE in _pdfium_text(src)
+    out = tmp_path / "t3-public.pdf"
+    result = redact_file(src, WITHHELD[1:2], out, ocr="off")
+    assert result.rasterised == (1,)
+    assert any(a.code == "page_rasterised" and "Type3" in a.message for a in result.actions)
+    _assert_no_leak(out, [PHONE])
+
+
 def test_cid_font_with_ucs2_encoding_gets_widths_from_pdfium(tmp_path: Path) -> None:
     """STSong-Light with UniGB-UCS2-H (not embedded, as reportlab and many tools write it)."""
     src = build_redact_pdf(tmp_path / "cid.pdf", extras=False, cid_font=True)
