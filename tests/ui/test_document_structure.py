@@ -121,3 +121,22 @@ def test_workbook_as_sheet_grids(qtbot, shared_engine, tmp_path):
 
 def test_plain_style_is_the_default():
     assert PLAIN.heading == 0 and not PLAIN.bold and PLAIN.list_label is None
+
+
+def test_page_box_follows_the_text(qtbot, layout_report):
+    from ui.document.document_page import DocumentPage
+
+    page = DocumentPage(layout_report)
+    qtbot.addWidget(page)
+    page.resize(700, 200)          # low: page 2 starts below the fold
+    page.show()
+    view = page.text_view
+    qtbot.waitUntil(lambda: view.formatting_done, timeout=10_000)
+    seen: list[int] = []
+    page.page_changed.connect(seen.append)
+    view.go_to_page(2)
+    qtbot.waitUntil(lambda: seen and seen[-1] == 2, timeout=5_000)
+    assert view.current_page() == 2
+    view.editor.verticalScrollBar().setValue(0)
+    assert seen[-1] == 1
+    page.shutdown()

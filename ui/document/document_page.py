@@ -18,6 +18,7 @@ from ui.review.dispositions import Dispositions
 class DocumentPage(QWidget):
     finding_clicked = Signal(str)
     review_changed = Signal()       # a 审核单 was opened or updated for this document (set_review)
+    page_changed = Signal(int)      # the page in view (PDF page view, or page markers of the text)
 
     def __init__(self, report: DocumentReport, parent: QWidget | None = None, password: str | None = None) -> None:
         """`password`: the PDF's password when it is encrypted (the page view renders with it)."""
@@ -43,6 +44,7 @@ class DocumentPage(QWidget):
             self.pdf_view = PdfView(self)
             self.pdf_view.set_report(report, self.dispositions, password=password)
             self.pdf_view.finding_clicked.connect(self.finding_clicked)
+            self.pdf_view.page_changed.connect(self.page_changed)
             self.stack.addWidget(self.pdf_view)
         else:
             self._ensure_text()
@@ -69,6 +71,7 @@ class DocumentPage(QWidget):
             self.text_view = TextDocumentView(self)
             self.text_view.set_report(self.report, self.dispositions)
             self.text_view.finding_clicked.connect(self.finding_clicked)
+            self.text_view.page_changed.connect(self.page_changed)
             self.stack.addWidget(self.text_view)
         return self.text_view
 

@@ -80,6 +80,7 @@ class TextDocumentView(QWidget):
 
     finding_clicked = Signal(str)     # finding id under a click
     part_changed = Signal(int)        # the part shown (long documents)
+    page_changed = Signal(int)        # the page at the top of the view (documents with page markers)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +129,8 @@ class TextDocumentView(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._work)
         self.editor.cursorPositionChanged.connect(self._cursor_moved)
+        self._top_page = 0
+        self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # --- content ---------------------------------------------------------------------------
     def set_report(self, report: DocumentReport, dispositions: Dispositions) -> None:
@@ -483,6 +486,27 @@ class TextDocumentView(QWidget):
         part = self.plan.page_part[page]
         self._pending_page = page
         self._want(part, None, None)
+
+    def current_page(self) -> int:
+        """The page whose marker is the last one above the top of the view — above its bottom
+        when the view is scrolled to the end (0: no pages)."""
+        built = self._built.get(self._shown)
+        if built is None or not built.pages:
+            return 0
+        bar = self.editor.verticalScrollBar()
+        rect = self.editor.viewport().rect()
+        corner = rect.bottomLeft() if bar.maximum() > 0 and bar.value() >= bar.maximum() else rect.topLeft()
+        top = self.editor.cursorForPosition(corner).position()
+        marks = sorted(built.pages.items(), key=lambda kv: kv[1])
+        positions = [p for _, p in marks]
+        k = bisect_right(positions, top) - 1
+        return marks[max(0, k)][0]
+
+    def _scrolled(self, _value: int) -> None:
+        page = self.current_page()
+        if page and page != self._top_page:
+            self._top_page = page
+            self.page_changed.emit(page)
 
     def page_position(self, page: int) -> int | None:
         """Where the marker of `page` is in the shown part (None when not shown)."""

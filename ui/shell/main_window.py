@@ -433,8 +433,8 @@ class MainWindow(QMainWindow):
         page.finding_clicked.connect(self.findings.select_finding)
         index = self.tabs.addTab(page, Path(report.path).name)
         self.tabs.setTabToolTip(index, report.path)
+        page.page_changed.connect(self._page_changed)      # PDF pages, docx page markers
         if page.pdf_view is not None:
-            page.pdf_view.page_changed.connect(self._page_changed)
             page.pdf_view.layout_ready.connect(self._update_actions)
         self.tabs.setCurrentIndex(index)
         self.settings.add_recent(report.path)
