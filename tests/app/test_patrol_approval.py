@@ -187,3 +187,28 @@ def test_a_tampered_document_copy_is_a_problem_not_a_crash(tmp_path_factory: pyt
     shutil.copy(doc, other)
     tamper(other)
     assert index.classify(other, sha(other), "html", ItemKind.PAGE).status is ApprovalStatus.UNREVIEWED
+
+
+def test_a_review_imported_from_a_package_counts_as_approved(tmp_path: Path) -> None:
+    """The 市政府办公室 patrols a unit's site: the unit approved the page and sent the review package."""
+    from app.patrol.approval import index_for
+    from app.users import Role
+    from tests.app.test_package_trust import do_import, export, make_unit, register
+
+    unit = make_unit(tmp_path / "unit", "市体育局", {"xiao_li": Role.OFFICER, "wang_fg": Role.DIVISION_LEADER})
+    office = make_unit(tmp_path / "office", "市政府办公室", {"city_zhao": Role.CITY_OFFICE})
+    register(unit, office)
+    register(office, unit)
+    published = tmp_path / "site" / "notice.html"
+    published.parent.mkdir()
+    published.write_text(page(ARTICLE_TITLE, ARTICLE), encoding="utf-8")
+    with Ledger.open(unit) as ledger:
+        rid = approve(ledger, published, ARTICLE_TITLE)
+    assert index_for(office).versions == ()          # before the package: nothing approved there
+    assert "已导入" in do_import(office, export(unit, rid, tmp_path / "to-office.mishen"))
+    index = index_for(office)
+    assert [(v.review_id, v.imported) for v in index.versions] == [(rid, True)]
+    assert index.classify(published, sha(published), "html", ItemKind.PAGE).status is ApprovalStatus.APPROVED
+    tamper(published)
+    changed = index.classify(published, sha(published), "html", ItemKind.PAGE)
+    assert changed.status is ApprovalStatus.CHANGED and SPAM in changed.added
