@@ -1,5 +1,6 @@
 """Start the real window under Xvfb on the sample draft and save screenshots of the main window,
-the leader view, the ledger window and the users dialog into docs/screenshots/, on an office
+the leader view, the ledger window, the users dialog, the PDF view, a structured docx and a
+workbook into docs/screenshots/, on an office
 PC's 1366×768 screen (MISHEN_SCREEN=WxH for another size): every window sizes itself from it.
 
     bash: xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py
@@ -171,6 +172,23 @@ def main() -> int:
             _wait(app, lambda: bool(pdf_page.pdf_view.rendered_pages()))
             _settle(app, 1200)
             window.grab().save(str(OUT / "pdf-view.png"))
+
+    # a draft with a heading, a list, a table, a comment, a tracked change, hidden text and a
+    # page break (tests/layout_docs.py), and a workbook (tests/builders.py) as sheet grids
+    from tests.builders import build_xlsx
+    from tests.layout_docs import build_layout_docx
+
+    for name, path in (("document-structure.png", build_layout_docx(data / "结构示例.docx")),
+                       ("sheet-view.png", build_xlsx(data / "月报.xlsx"))):
+        before = window.current_page()
+        window.open_paths([str(path)])
+        _wait(app, lambda before=before: window.current_page() is not before and not window.scanning, 60)
+        shown = window.current_page()
+        if shown is not None and shown.text_view is not None and shown.sheet_view is None:
+            _wait(app, lambda shown=shown: shown.text_view.formatting_done)
+        window.step_finding(1)
+        _settle(app, 800)
+        window.grab().save(str(OUT / name))
 
     window.close()
     for name in sorted(OUT.glob("*.png")):

@@ -6,15 +6,18 @@ and runs `scan_with_password` in the worker. A wrong password asks again."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from app.model import DocumentReport
 
+if TYPE_CHECKING:
+    from ui.shell.engine import EngineHolder
 
-def scan_with_password(path: str, password: str, holder: Any) -> DocumentReport:
+
+def scan_with_password(path: str, password: str, holder: EngineHolder) -> DocumentReport:
     """Read the PDF with `password` and scan it (run in the worker). Failures become a report
     with `error`/`error_code` like any scan."""
     from app.errors import MishenError
