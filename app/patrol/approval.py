@@ -23,10 +23,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from app.errors import MishenError
 from app.ledger.store import Ledger
@@ -52,6 +53,8 @@ _COMMON = 50
 #: Keys shorter than this must match exactly (not as a substring of the other version's text).
 _SHORT_KEY = 6
 _MAX_LINES = 200
+#: Bump when the comparison changes, so results kept between patrols are recomputed.
+RULES_VERSION = 1
 #: A title identifies a page only when it says more than "工作动态" or "通知公告".
 _TITLE_KEY = 6
 
@@ -82,6 +85,20 @@ class Approval:
     removed: tuple[str, ...] = ()
     added_links: tuple[str, ...] = ()
     error: str | None = None  # the file could not be read for the comparison (Chinese)
+
+    def to_json(self) -> dict[str, object]:
+        return {"status": self.status.value, "matched_by": self.matched_by,
+                "version": dataclasses.asdict(self.version) if self.version else None,
+                "added": list(self.added), "removed": list(self.removed), "added_links": list(self.added_links),
+                "error": self.error}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Approval:
+        v = data.get("version")
+        version = ApprovedVersion(**v) if isinstance(v, dict) else None
+        return Approval(ApprovalStatus(str(data["status"])), str(data.get("matched_by", "")), version,
+                        tuple(data.get("added") or ()), tuple(data.get("removed") or ()),
+                        tuple(data.get("added_links") or ()), data.get("error"))
 
     def detail(self) -> str:
         """One Chinese paragraph for a report cell."""
@@ -137,6 +154,16 @@ class ApprovalIndex:
                     postings.setdefault(key, []).append(i)
         self._postings = {k: v for k, v in postings.items() if len(v) <= _COMMON}
         self._cache: dict[tuple[str, str], Approval] = {}
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the set of approved versions (or this comparison's rules) changes: a
+        result stored under (fingerprint, file hash) can be reused by the next patrol."""
+        import hashlib
+
+        ids = sorted(f"{e.version.review_id}|{e.version.version}|{e.version.sha256}|{len(e.text.sentences)}"
+                     for e in self._entries)
+        return hashlib.sha256("\n".join([f"approval/{RULES_VERSION}", *ids]).encode("utf-8")).hexdigest()
 
     @property
     def versions(self) -> tuple[ApprovedVersion, ...]:
@@ -358,28 +385,47 @@ def annotate(item: PatrolItem, approval: Approval) -> PatrolItem:
         approval_review=approval.version.reference if approval.version else None)
 
 
-def classify_items(items: Iterable[PatrolItem], index: ApprovalIndex) -> Iterator[PatrolItem]:
+def result_key(index: ApprovalIndex, item: PatrolItem) -> str:
+    """The key under which an item's result may be kept between patrols."""
+    name = PurePosixPath(item.path).name.casefold() if item.kind is ItemKind.ATTACHMENT else ""
+    return f"{index.fingerprint}|{item.sha256}|{item.kind.value}|{name}"
+
+
+def classify_items(items: Iterable[PatrolItem], index: ApprovalIndex,
+                   known: MutableMapping[str, str] | None = None) -> Iterator[PatrolItem]:
     """Each item with its approval filled; REMOVED items and items that could not be read pass
-    through unchanged (there is nothing published to compare)."""
+    through unchanged (there is nothing published to compare). `known`: results of earlier
+    patrols (`result_key` -> `Approval.to_json()` as JSON), read and filled in — with it an
+    unchanged mirror is not read again while the ledger's approved versions stay the same."""
+    import json
+
     for item in items:
         if item.status is ItemStatus.REMOVED or item.sha256 is None or item.error:
             yield item
+            continue
+        key = result_key(index, item) if known is not None and len(index) else ""
+        cached = known.get(key) if known is not None and key else None
+        if cached is not None:
+            yield annotate(item, Approval.from_json(json.loads(cached)))
             continue
         try:
             approval = index.classify(item.local_path, item.sha256, item.format, item.kind)
         except Exception as exc:  # one odd file must not cost the patrol its report
             approval = Approval(ApprovalStatus.UNREVIEWED,
                                 error=f"与审核通过版本比对时出错（{type(exc).__name__}: {exc}），按未经审核列出")
+        else:
+            if known is not None and key:
+                known[key] = json.dumps(approval.to_json(), ensure_ascii=False)
         yield annotate(item, approval)
 
 
-def with_approvals(run: PatrolRun, index: ApprovalIndex) -> PatrolRun:
+def with_approvals(run: PatrolRun, index: ApprovalIndex, known: MutableMapping[str, str] | None = None) -> PatrolRun:
     """The run with every item classified; approved versions that could not be read are added
     to the run's problems (they were compared by file hash only)."""
     from app.patrol.model import PatrolProblem
 
     extra = tuple(PatrolProblem("", "审核台帐", "approved_copy_unreadable", message) for message in index.problems)
-    return dataclasses.replace(run, items=tuple(classify_items(run.items, index)),
+    return dataclasses.replace(run, items=tuple(classify_items(run.items, index, known)),
                                problems=run.problems + extra,
                                counts=dataclasses.replace(run.counts, problems=run.counts.problems + len(extra)))
 
@@ -394,10 +440,25 @@ def index_for(data_dir: Path) -> ApprovalIndex:
         return ApprovalIndex.from_ledger(ledger)
 
 
-def annotate_run(run: PatrolRun, data_dir: Path) -> PatrolRun:
-    """`with_approvals` against the ledger of `data_dir` (what `mishen patrol` calls)."""
-    return with_approvals(run, index_for(data_dir))
+def annotate_run(run: PatrolRun, data_dir: Path, known: MutableMapping[str, str] | None = None) -> PatrolRun:
+    """`with_approvals` against the ledger of `data_dir` (what `mishen patrol` calls); `known`:
+    see `classify_items`."""
+    return with_approvals(run, index_for(data_dir), known)
 
 
-__all__ = ["APPROVAL_LABELS", "Approval", "ApprovalError", "ApprovalIndex", "ApprovalStatus", "ApprovedVersion",
-           "annotate", "annotate_run", "classify_items", "diff_sentences", "index_for", "with_approvals"]
+__all__ = [
+    "APPROVAL_LABELS",
+    "RULES_VERSION",
+    "Approval",
+    "ApprovalError",
+    "ApprovalIndex",
+    "ApprovalStatus",
+    "ApprovedVersion",
+    "annotate",
+    "annotate_run",
+    "classify_items",
+    "diff_sentences",
+    "index_for",
+    "result_key",
+    "with_approvals",
+]

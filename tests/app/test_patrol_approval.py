@@ -12,7 +12,7 @@ import pytest
 from app.ledger import Ledger
 from app.patrol.approval import ApprovalIndex, ApprovalStatus, diff_sentences, with_approvals
 from app.patrol.model import ItemKind
-from app.patrol.report_chrome import page_text
+from app.patrol.report_chrome import PageText, page_text
 from app.review import Status, load_review, open_review, review_state
 from tests.app.test_patrol_report_helpers import (
     ARTICLE,
@@ -75,7 +75,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     changed_docx.parent.mkdir()
     build_simple_docx(changed_docx, ["全民健身活动报名表", "请于12月1日前报名。", "报名请访问 bet-888.example.com。"])
     run = with_approvals(scan_run(mirror, extra_files=[changed_docx]), index)
-    return {"index": index, "ids": ids, "files": files, "run": run, "mirror": mirror}
+    return {"index": index, "ids": ids, "files": files, "run": run, "mirror": mirror, "home": home}
 
 
 def _item(world: dict[str, object], name: str):  # type: ignore[no-untyped-def]
@@ -212,3 +212,34 @@ def test_a_review_imported_from_a_package_counts_as_approved(tmp_path: Path) -> 
     tamper(published)
     changed = index.classify(published, sha(published), "html", ItemKind.PAGE)
     assert changed.status is ApprovalStatus.CHANGED and SPAM in changed.added
+
+
+def test_results_kept_between_patrols_are_reused_until_the_approvals_change(world: dict[str, object],
+                                                                             tmp_path: Path) -> None:
+    import dataclasses
+
+    from app.patrol.approval import classify_items, index_for, result_key
+    from app.patrol.model import ItemStatus
+
+    home = world["home"]
+    assert isinstance(home, Path)
+    index = index_for(home)                           # a fresh index: a new patrol
+    tampered = _item(world, "news/tampered.html")
+    copy = tmp_path / "tampered.html"
+    shutil.copy(tampered.local_path, copy)
+    item = dataclasses.replace(tampered, local_path=str(copy), approval=None, approval_added=(),
+                               status=ItemStatus.UNCHANGED)
+    known: dict[str, str] = {}
+    first = next(classify_items([item], index, known))
+    assert list(known) == [result_key(index, item)] and first.approval == "changed"
+    copy.unlink()                                     # not read again: the kept result is used
+    again = next(classify_items([item], index, known))
+    assert (again.approval, again.approval_added, again.approval_review) == (
+        first.approval, first.approval_added, first.approval_review)
+    later = index_for(home)                           # the next patrol, same approvals, file gone
+    assert later.fingerprint == index.fingerprint
+    assert next(classify_items([item], later, known)).approval == "changed"
+    missing = next(classify_items([item], later))     # without the kept results the file is needed
+    assert missing.approval == "unreviewed" and "无法读取" in (missing.approval_detail or "")
+    fewer = ApprovalIndex([(v, PageText((), (), "", True)) for v in index.versions[:1]])
+    assert fewer.fingerprint != index.fingerprint and result_key(fewer, item) not in known

@@ -34,3 +34,11 @@ def release() -> None:
 def thaw() -> None:
     """A document closed: frozen objects become collectable again (freed by the next collection)."""
     gc.unfreeze()
+
+
+def reset() -> None:
+    """The window closes (a scan may have been cut off without ending): collector back to normal."""
+    global _paused
+    _paused = 0
+    gc.unfreeze()
+    gc.enable()
