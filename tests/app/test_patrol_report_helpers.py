@@ -33,6 +33,7 @@ _ENGINE: list[Engine] = []
 SPAM = "澳门新葡京赌场在线博彩，注册即送888元"
 SPAM_LINK = "http://bet-888.example.com/reg"
 HOSTILE_TITLE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+HOSTILE_FOLDER = "<img src=y onerror=alert(2)>"
 
 
 def engine() -> Engine:
@@ -90,6 +91,11 @@ def site(root: Path) -> dict[str, Path]:
     files["hostile"] = base / "news" / "hostile.html"
     files["hostile"].write_text(page(html.escape(HOSTILE_TITLE), ["本页标题含有恶意代码。", "本件属绝密★长期文件。"]),
                                 encoding="utf-8")
+    # a folder whose name is markup (the site section chart and the page links show it as text)
+    odd = base / HOSTILE_FOLDER
+    odd.mkdir()
+    files["odd"] = odd / "p?id=3.html"
+    files["odd"].write_text(page("奇怪的栏目", ["本件属绝密★长期文件。"]), encoding="utf-8")
     files["docx"] = build_simple_docx(base / "files" / "notice.docx", ["全民健身活动报名表", "请于12月1日前报名。"])
     files["xlsx"] = build_xlsx(base / "files" / "data.xlsx")
     return files

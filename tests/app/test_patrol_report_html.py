@@ -16,7 +16,7 @@ from app.exports.atomic import ExportError
 from app.patrol.model import PatrolRun, PatrolSummary
 from app.patrol.report_html import write_html_report
 from app.patrol.report_rows import problem_items
-from tests.app.test_patrol_report_helpers import HOSTILE_TITLE, SPAM, SPAM_LINK, patrolled
+from tests.app.test_patrol_report_helpers import HOSTILE_FOLDER, HOSTILE_TITLE, SPAM, SPAM_LINK, patrolled
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -96,6 +96,11 @@ def test_hostile_titles_are_text_not_markup(report) -> None:  # type: ignore[no-
     assert HOSTILE_TITLE in doc.text_content()        # shown, as text, in the title column
     raw = path.read_text(encoding="utf-8")
     assert "<img src=x" not in raw and "&lt;script&gt;alert" in raw
+    # a folder named like markup: a site section in the chart and a page link, as text
+    sections = next(s for s in doc.xpath("//svg") if "网站栏目" in s.get("aria-label", ""))
+    assert any((t.text or "").startswith(f"{HOSTILE_FOLDER}：") for t in sections.xpath(".//title"))  # bar tooltip
+    assert any(a.text_content().endswith(f"{HOSTILE_FOLDER}/p?id=3.html") for a in doc.xpath("//a"))
+    assert "<img src=y" not in raw
 
 
 def test_self_contained_and_local_links_resolve(report) -> None:  # type: ignore[no-untyped-def]

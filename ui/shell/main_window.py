@@ -301,7 +301,6 @@ class MainWindow(QMainWindow):
         self._start_scan(files)
 
     def _start_scan(self, files: list[str]) -> None:
-        heap.hold()           # no collector pauses while the document is read and scanned
         self._scan_errors = []
         self.progress.setRange(0, len(files))
         self.progress.setValue(0)
@@ -310,6 +309,7 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("正在加载词库…") if not self.engine.loaded else self.tr("正在审查…"))
         holder = self.engine
         ocr = self._ocr_progress().options(self.settings.ocr_mode)
+        heap.hold()           # no collector pauses while the document is read and scanned
         self.scan_job = worker.run_iter(lambda: scan_events(files, holder, prepare_view=True, ocr=ocr),
                                         on_item=self._scan_event,
                                         on_done=self._scan_done, on_error=self._scan_failed, name="scan")
@@ -665,6 +665,6 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry("main_state", self.saveState())
         self.settings.sync()
         self.shutdown()
-        heap.thaw()           # everything collectable again once the window is gone
+        heap.reset()          # collector back to normal once the window is gone
         super().closeEvent(event)
 
