@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,6 +19,9 @@ from app.model import DocumentReport, Finding
 from ui.review.dispositions import Disposition, Status
 from ui.shell import worker
 from ui.shell.errors import friendly_message
+
+if TYPE_CHECKING:
+    from ui.document.document_page import DocumentPage
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ class ReviewController(QObject):
 
         return scan
 
-    def find_review(self, page: Any) -> worker.Job:
+    def find_review(self, page: DocumentPage) -> worker.Job:
         """Attach the latest open review of this exact document (same SHA-256), if any."""
         from app.review.service import list_reviews
 
@@ -174,7 +177,7 @@ class ReviewController(QObject):
 
         return self.run(find, lambda result: self._attach(page, result), name="find-review")
 
-    def _attach(self, page: Any, result: tuple[Any, dict[str, Disposition]] | None) -> None:
+    def _attach(self, page: DocumentPage, result: tuple[Any, dict[str, Disposition]] | None) -> None:
         if result is None or not is_alive(page):
             return
         review, decided = result
@@ -183,7 +186,7 @@ class ReviewController(QObject):
         page.dispositions.load(decided)
         self.changed.emit()
 
-    def open_review(self, page: Any, *, title: str, unit: str, info_class: Any, disclosure: Any, reason: str,
+    def open_review(self, page: DocumentPage, *, title: str, unit: str, info_class: Any, disclosure: Any, reason: str,
                     route: str | None, on_done: Callable[[bool, str], None] | None = None) -> worker.Job:
         from app.review.service import open_review
 
@@ -214,7 +217,7 @@ class ReviewController(QObject):
 
         return self.run(work, ok, self._failure(on_done), name="open-review")
 
-    def sign(self, page: Any, *, level: int, decision: Any, opinion: str, password: str,
+    def sign(self, page: DocumentPage, *, level: int, decision: Any, opinion: str, password: str,
              decisions: Any = (), on_done: Callable[[bool, str], None] | None = None) -> worker.Job | None:
         from app.review.service import load_review, sign_review
 
@@ -248,7 +251,7 @@ class ReviewController(QObject):
 
         return self.run(work, ok, self._failure(on_done), name="sign")
 
-    def record_decision(self, page: Any, finding: Finding, status: Status, reason: str, password: str) -> None:
+    def record_decision(self, page: DocumentPage, finding: Finding, status: Status, reason: str, password: str) -> None:
         """A false alarm or waiver from the findings panel: ledger first, then the panel."""
         review, session = page.review, self.session
         if status is Status.WAIVED:
