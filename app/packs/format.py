@@ -164,8 +164,12 @@ def layout(body: dict[str, Any], signature: Signature | None) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+#: canonical_json's settings, one encoder for every line (json.dumps would build one per call)
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
 def _lines(items: list[Any]) -> str:
-    return ",\n".join(canonical_json(i) for i in items)
+    return ",\n".join(map(_ENCODE, items))
 
 
 def write_pack(pack: Pack, path: str | os.PathLike[str]) -> Path:
