@@ -200,19 +200,22 @@ class ApprovalIndex:
     # --- classification ---------------------------------------------------------------------
 
     def classify(self, path: str | Path, sha256: str, fmt: str | None, kind: ItemKind,
-                 data: bytes | None = None) -> Approval:
-        """One file (`data`: its bytes when the caller has them, else the file is read)."""
+                 data: bytes | None = None, *, site: str = "") -> Approval:
+        """One file (`data`: its bytes when the caller has them, else the file is read). `site`:
+        the page's own host ("www.example.gov.cn"): absolute links to it are the site's own (wget
+        makes links to pages it did not save absolute), not added links."""
         if sha256 in self._by_hash:
             return Approval(ApprovalStatus.APPROVED, "hash", self._entries[self._by_hash[sha256]].version)
         if not self._entries:
             return Approval(ApprovalStatus.UNREVIEWED)
         name = PurePosixPath(str(path).replace("\\", "/")).name.casefold()
-        cache_key = (sha256, name if kind is ItemKind.ATTACHMENT else "")
+        cache_key = (sha256, name if kind is ItemKind.ATTACHMENT else site)
         if cache_key not in self._cache:
-            self._cache[cache_key] = self._classify(Path(path), fmt, kind, name, data)
+            self._cache[cache_key] = self._classify(Path(path), fmt, kind, name, data, site)
         return self._cache[cache_key]
 
-    def _classify(self, path: Path, fmt: str | None, kind: ItemKind, name: str, data: bytes | None) -> Approval:
+    def _classify(self, path: Path, fmt: str | None, kind: ItemKind, name: str, data: bytes | None,
+                  site: str) -> Approval:
         from app.errors import ReadError
 
         named = self._by_name.get(name, [])
@@ -235,7 +238,7 @@ class ApprovalIndex:
             return Approval(ApprovalStatus.UNREVIEWED)
         entry = self._entries[found]
         added, removed = diff_sentences(entry.text, text)
-        links = _added_links(entry.text, text)
+        links = _added_links(entry.text, text, site)
         if kind is ItemKind.PAGE and not added and not removed and not links:
             return Approval(ApprovalStatus.APPROVED, "text", entry.version)
         return Approval(ApprovalStatus.CHANGED, how, entry.version, tuple(added), tuple(removed), links)
@@ -364,14 +367,38 @@ def _capped(lines: list[str]) -> list[str]:
     return [*lines[:_MAX_LINES], f"……（另有 {len(lines) - _MAX_LINES} 处）"]
 
 
-def _added_links(approved: PageText, page: PageText) -> tuple[str, ...]:
+def _host(value: str) -> str:
+    host = value.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_of(item: PatrolItem) -> str:
+    """The host folder a mirrored page sits in ("www.example.gov.cn/…"), or ""."""
+    first = PurePosixPath(item.location or item.path).parts[:1]
+    return first[0] if first and "." in first[0] and not first[0].lower().endswith((".html", ".htm")) else ""
+
+
+def _added_links(approved: PageText, page: PageText, site: str = "") -> tuple[str, ...]:
     """Absolute links the page has and the approved html had not (a mirror makes links inside the
     site relative, so only absolute ones — other sites — are compared)."""
     if not (approved.is_html and page.is_html):
         return ()
+    from urllib.parse import urlsplit
+
     before = set(approved.links)
-    return tuple(link for link in page.links
-                 if link.lower().startswith(("http://", "https://", "//")) and link not in before)
+    own = _host(site) if site else ""
+    out = []
+    for link in page.links:
+        if not link.lower().startswith(("http://", "https://", "//")) or link in before:
+            continue
+        try:
+            host = _host(urlsplit(link if not link.startswith("//") else "http:" + link).netloc)
+        except ValueError:
+            host = ""
+        if own and host == own:
+            continue  # the site's own page, made absolute by the mirror
+        out.append(link)
+    return tuple(out)
 
 
 # --- a patrol run ----------------------------------------------------------------------------
@@ -387,7 +414,7 @@ def annotate(item: PatrolItem, approval: Approval) -> PatrolItem:
 
 def result_key(index: ApprovalIndex, item: PatrolItem) -> str:
     """The key under which an item's result may be kept between patrols."""
-    name = PurePosixPath(item.path).name.casefold() if item.kind is ItemKind.ATTACHMENT else ""
+    name = PurePosixPath(item.path).name.casefold() if item.kind is ItemKind.ATTACHMENT else site_of(item)
     return f"{index.fingerprint}|{item.sha256}|{item.kind.value}|{name}"
 
 
@@ -409,7 +436,7 @@ def classify_items(items: Iterable[PatrolItem], index: ApprovalIndex,
             yield annotate(item, Approval.from_json(json.loads(cached)))
             continue
         try:
-            approval = index.classify(item.local_path, item.sha256, item.format, item.kind)
+            approval = index.classify(item.local_path, item.sha256, item.format, item.kind, site=site_of(item))
         except Exception as exc:  # one odd file must not cost the patrol its report
             approval = Approval(ApprovalStatus.UNREVIEWED,
                                 error=f"与审核通过版本比对时出错（{type(exc).__name__}: {exc}），按未经审核列出")
@@ -460,5 +487,6 @@ __all__ = [
     "diff_sentences",
     "index_for",
     "result_key",
+    "site_of",
     "with_approvals",
 ]

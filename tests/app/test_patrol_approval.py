@@ -243,3 +243,17 @@ def test_results_kept_between_patrols_are_reused_until_the_approvals_change(worl
     assert missing.approval == "unreviewed" and "无法读取" in (missing.approval_detail or "")
     fewer = ApprovalIndex([(v, PageText((), (), "", True)) for v in index.versions[:1]])
     assert fewer.fingerprint != index.fingerprint and result_key(fewer, item) not in known
+
+
+def test_links_to_the_sites_own_pages_made_absolute_are_not_added_links(tmp_path: Path) -> None:
+    from app.patrol.approval import ApprovedVersion
+
+    a = tmp_path / "a.html"
+    b = tmp_path / "b.html"
+    a.write_text(page(ARTICLE_TITLE, ARTICLE, extra='<a href="/files/notice.pdf">附件</a>'), encoding="utf-8")
+    b.write_text(page(ARTICLE_TITLE, ARTICLE, extra='<a href="http://example.gov.cn/files/notice.pdf">附件</a>'
+                      f'<a href="{SPAM_LINK}">点此注册</a>'), encoding="utf-8")
+    index = ApprovalIndex([(ApprovedVersion("r1", "通知", 1, sha(a), "a.html", "html", "2026-11-01T00:00:00Z"),
+                            page_text(a, "html"))])
+    got = index.classify(b, sha(b), "html", ItemKind.PAGE, site="www.example.gov.cn")
+    assert got.status is ApprovalStatus.CHANGED and got.added_links == (SPAM_LINK,) and got.added == ("点此注册",)
