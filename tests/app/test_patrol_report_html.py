@@ -171,3 +171,16 @@ def test_renders_in_headless_chromium_without_network(report, tmp_path: Path) ->
     assert (0xB7, 0x1C, 0x1C) in colours, "the 禁止发布 bar was not drawn"
     assert len(colours & {(0x33, 0x67, 0xD6), (0xE8, 0x71, 0x0A), (0x0B, 0x80, 0x43)}) >= 2, "no category bars"
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_an_empty_first_patrol_still_makes_a_report(tmp_path: Path) -> None:
+    from tests.app.test_patrol_report_helpers import scan_run
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    path = write_html_report(scan_run(empty), tmp_path / "r.html")
+    doc = _doc(path)
+    text = doc.text_content()
+    assert "没有发现问题" in text and "趋势图只有本次" in text   # no history: the first patrol
+    assert "未与审核台帐比对" in text and "所有文件都已读取" in text
+    assert not _rows(doc, "problems")
