@@ -301,10 +301,17 @@ def _page_title_keys(text: PageText) -> set[str]:
 
 def _present(s: Sentence, keys: set[str], joined: str) -> bool:
     """Whether sentence `s` is in the other version: the same key, or (long keys, visible text)
-    inside its text — versions split into paragraphs differently are not different."""
+    inside its text — versions split into paragraphs differently are not different. `joined`
+    empty: exact keys only (huge pages)."""
     if s.key in keys:
         return True
-    return len(s.key) >= _SHORT_KEY and s.part != "hidden" and s.key in joined
+    return bool(joined) and len(s.key) >= _SHORT_KEY and s.part != "hidden" and s.key in joined
+
+
+#: Above these sizes a diff takes shortcuts (huge pages): no substring search across the other
+#: version, and sentences compared as sets in reading order rather than aligned.
+_SUBSTRING_BUDGET = 200_000_000
+_ALIGN_BUDGET = 25_000_000
 
 
 def _fragments(old: str, new: str) -> tuple[list[str], list[str]]:
@@ -324,10 +331,16 @@ def diff_sentences(approved: PageText, page: PageText) -> tuple[list[str], list[
     a, b = approved.keys, page.keys
     a_keys, b_keys = set(a), set(b)
     a_join, b_join = approved.joined, page.joined
+    if len(b) * len(a_join) + len(a) * len(b_join) > _SUBSTRING_BUDGET:
+        a_join = b_join = ""
     added: list[str] = []
     removed: list[str] = []
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    opcodes: list[tuple[str, int, int, int, int]]
+    if len(a) * len(b) > _ALIGN_BUDGET:
+        opcodes = [("unaligned", 0, len(a), 0, len(b))]
+    else:
+        opcodes = list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
         new = [s for s in page.sentences[j1:j2] if not _present(s, a_keys, a_join)]
