@@ -16,6 +16,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -243,16 +244,24 @@ def _from_json(doc: dict[str, Any]) -> Pack:
     categories = {c.value for c in Category}
     severities = {s.value for s in Severity}
     entries = []
-    for i, e in enumerate(doc["entries"], start=1):
-        _exact(e, _ENTRY, f"第 {i} 个词条")
+    texts = itemgetter(*_ENTRY_TEXT)   # id, term, category, severity, basis, suggestion, note, scope, reason
+    only_str = {str}
+    raw_entries = doc["entries"]
+    if not isinstance(raw_entries, list):
+        raise ValueError("entries 应为列表")
+    for i, e in enumerate(raw_entries, start=1):
+        if type(e) is not dict or e.keys() != _ENTRY:
+            raise ValueError(f"第 {i} 个词条的字段不符")
+        values = texts(e)
         options = e["options"]
-        if not all(isinstance(e[k], str) for k in _ENTRY_TEXT) or not isinstance(e["allow"], bool) \
-                or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        if set(map(type, values)) != only_str or type(e["allow"]) is not bool or type(options) is not list \
+                or (options and set(map(type, options)) != only_str):
             raise ValueError(f"第 {i} 个词条的字段类型不符")
-        if e["category"] not in categories or e["severity"] not in severities or not e["term"].strip():
+        entry_id, term, category, severity, basis, suggestion, note, scope, reason = values
+        if category not in categories or severity not in severities or not term.strip():
             raise ValueError(f"第 {i} 个词条的类别、级别或词条无效")
-        entries.append(PackEntry(e["id"], e["term"], e["category"], e["severity"], e["basis"], e["suggestion"],
-                                 e["note"], e["allow"], tuple(options), e["scope"], e["reason"]))
+        entries.append(PackEntry(entry_id, term, category, severity, basis, suggestion, note, e["allow"],
+                                 tuple(options), scope, reason))
     vectors = _exact(doc["vectors"], frozenset({"must_flag", "must_not_flag"}), "vectors")
     flag = tuple(Vector(*(_str(_exact(v, _VECTOR, "测试用例"), k) for k in ("text", "category", "min_severity")))
                  for v in vectors["must_flag"])
