@@ -88,9 +88,11 @@ def to_points(box: Box) -> Box:
     return (box[0] * k, box[1] * k, box[2] * k, box[3] * k)
 
 
-def image_pdf(path: Path, images: list, *, text_first_page: str | None = FIRST_PAGE) -> Path:
+def image_pdf(path: Path, images: list, *, text_first_page: str | None = FIRST_PAGE,
+              page_numbers: bool = False) -> Path:
     """A PDF whose first page has a text layer (unless None) and whose other pages are only
-    the given images, each filling an A4 page."""
+    the given images, each filling an A4 page (with `page_numbers`, a text-layer "第 N 页" is
+    stamped at the foot of each, as PDF tools do to scans)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -104,6 +106,9 @@ def image_pdf(path: Path, images: list, *, text_first_page: str | None = FIRST_P
         c.showPage()
     for image in images:
         c.drawImage(ImageReader(image.convert("RGB")), 0, 0, width=A4[0], height=A4[1])
+        if page_numbers:
+            c.setFont(_cjk_font(), 9)
+            c.drawString(280, 20, f"第 {c.getPageNumber()} 页")
         c.showPage()
     c.save()
     return path

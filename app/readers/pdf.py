@@ -53,16 +53,24 @@ def read(path: Path, data: bytes, sha256: str, password: str | None = None,
             segments.append(Segment(text, Location(Part.PAGE, page=index + 1), soft_breaks=True))
         segments += _metadata(pdf)
     notices: tuple[Notice, ...] = (no_text_layer_notice(blank),) if blank else ()
-    wanted = (ocr or OcrOptions()).pdf_pages(count, blank)
+    options = ocr or OcrOptions()
+    wanted = options.pdf_pages(count, blank)
+    sparse: list[int] = []
+    if options.mode == "auto":
+        from app.readers.pdf_ocr import sparse_scans
+
+        sparse = sparse_scans(data, password, segments[:count])
+        wanted = sorted({*wanted, *sparse})
     if wanted:
         from app.ocr.pages import low_confidence_notice, read_notice
         from app.readers.pdf_ocr import merge, recognise_pages
 
-        scanned = recognise_pages(data, password, wanted, ocr or OcrOptions())
+        scanned = recognise_pages(data, password, wanted, options)
         segments = merge(segments, count, scanned)
+        partly = [p for p in scanned if p.page in sparse]
         low = low_confidence_notice(scanned)
         notices = ((read_notice([p for p in scanned if p.page in blank]),) if blank else ()) + \
-            ((low,) if low else ())
+            ((read_notice(partly, "只有少量文字、其余是图像（疑似扫描件）"),) if partly else ()) + ((low,) if low else ())
     return Document.build(str(path), "pdf", sha256, segments, pages=count, notices=notices)
 
 

@@ -4,7 +4,8 @@
 Budgets, per document: at most `MAX_OCR_PAGES` pages (checked before any is recognised) and
 `MAX_OCR_SECONDS` of recognition (checked between pages); over either, the document is an error
 that says how many pages were and were not read. A page larger than `MAX_OCR_SIDE` pixels at
-`OCR_DPI` is rendered at a lower resolution.
+`OCR_DPI` is rendered at a lower resolution. In `auto` mode a page whose text layer is only a few
+characters (a page number, a stamp) over a page-sized image is read as well (`sparse_scans`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ OCR_DPI = 200
 MAX_OCR_SIDE = 4000                  # pixels, the longer side of a rendered page
 MAX_OCR_PAGES = 300                  # ~10 minutes at ~2 s a page
 MAX_OCR_SECONDS = 900.0
+SPARSE_CHARS = 20                    # a page with fewer visible characters in its text layer…
+IMAGE_COVER = 0.5                    # …and images over half its area is read by OCR too (auto)
 
 
 def recognise_pages(data: bytes, password: str | None, pages: list[int], options: OcrOptions) -> list[PageText]:
@@ -49,6 +52,33 @@ def recognise_pages(data: bytes, password: str | None, pages: list[int], options
                 raise ReadError(f"第{number}页没有文字层，需要文字识别，但{exc.message}", code=exc.code) from exc
             if options.progress is not None:
                 options.progress(done + 1, len(pages), number)
+    return out
+
+
+def sparse_scans(data: bytes, password: str | None, pages: list[Segment]) -> list[int]:
+    """Pages with a text layer of fewer than `SPARSE_CHARS` visible characters and images over
+    at least `IMAGE_COVER` of their area: a scan with a page number or a stamp added as text."""
+    sparse = [i + 1 for i, seg in enumerate(pages) if 0 < sum(not ch.isspace() for ch in seg.text) < SPARSE_CHARS]
+    if not sparse:
+        return []
+    import pypdfium2.raw as raw
+
+    from app.readers.pdf import PDFIUM_LOCK
+
+    out: list[int] = []
+    with _document(data, password) as pdf, PDFIUM_LOCK:
+        for number in sparse:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                covered = 0.0
+                for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]):
+                    left, bottom, right, top = obj.get_bounds()
+                    covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+                if covered >= IMAGE_COVER * width * height > 0:
+                    out.append(number)
+            finally:
+                page.close()
     return out
 
 

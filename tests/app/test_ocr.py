@@ -59,6 +59,18 @@ def test_image_only_page_is_read_on_its_page_with_boxes(engine: Engine, scanned_
     assert list(cache_folder().rglob("*.json"))
 
 
+def test_scan_with_a_stamped_page_number_is_read_too(engine: Engine, tmp_path: Path) -> None:
+    image, _ = ob.scan_page(lines=[(ob.ID_LINE, (150, 600))], seed=7)
+    path = ob.image_pdf(tmp_path / "numbered.pdf", [image], page_numbers=True)
+    report = engine.scan_file(path)
+    assert any(f.text == ob.ID_NUMBER and f.location.page == 2 and f.location.box for f in report.findings)
+    notice = next(n for n in report.notices if n.code == "no_text_layer")
+    assert notice.pages == (2,) and "只有少量文字" in notice.message
+    assert report.document is not None and "第 2 页" in report.document.text     # the text layer is kept
+    # with --ocr off it is an ordinary page with two words
+    assert ob.ID_NUMBER not in read_document(path, ocr=OcrOptions("off")).text
+
+
 def test_ocr_off_keeps_the_old_notice(scanned_pdf) -> None:
     path, _ = scanned_pdf
     document = read_document(path, ocr=OcrOptions("off"))
