@@ -67,3 +67,43 @@ def test_actions_are_in_the_review_menu(qtbot, settings, engine_holder) -> None:
     qtbot.addWidget(win)
     names = {a.objectName() for a in win.review_menu.actions()}
     assert {"redactAction", "sanitizeAction"} <= names
+
+
+def test_dialog_records_the_copy_against_the_review(qtbot, shared_engine, engine_holder, tmp_path: Path,
+                                                    monkeypatch) -> None:
+    """A document with a 审核单 and a logged-in user: the copy is signed into the ledger."""
+    monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
+    import hashlib
+
+    from app.ledger import Ledger, verify_ledger
+    from app.ledger.store import ledger_path
+    from app.review import open_review
+    from app.users import Role
+    from tests.people import add_people
+    from ui.redact.redact_dialog import RedactDialog
+    from ui.review.review_controller import ReviewController
+
+    data = tmp_path / "data"
+    src = build_redact_pdf(tmp_path / "notice.pdf")
+    with Ledger.open(data) as ledger:
+        add_people(ledger, {"officer1": Role.OFFICER}, "officer-pass-1")
+        review = open_review(ledger, src, title="联系人通知")
+    controller = ReviewController(str(data), engine_holder)
+    logged: list[bool] = []
+    controller.login("officer1", "officer-pass-1", lambda ok, _msg: logged.append(ok))
+    qtbot.waitUntil(lambda: logged == [True], timeout=10_000)
+    dialog = RedactDialog(_report(shared_engine, src), review=review, controller=controller)
+    qtbot.addWidget(dialog)
+    assert dialog.record.isEnabled() and dialog.record.isChecked()
+    out = tmp_path / "public.pdf"
+    dialog.output.setText(str(out))
+    with qtbot.waitSignal(dialog.finished_copy, timeout=30_000):
+        dialog.confirm.click()
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.recorded_seq is not None and "已记入台帐" in dialog.preview.toPlainText()
+    controller.shutdown()
+    with Ledger.open(data) as ledger:
+        (event,) = ledger.events(kinds=("document_redacted",), review_id=review.id)
+    assert event.actor == "officer1"
+    assert event.payload["output_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert verify_ledger(ledger_path(data)).ok

@@ -43,7 +43,9 @@ def open_redact(window: Any) -> Any:
     report = _report(window)
     if report is None:
         return None
-    dialog = RedactDialog(report, window)
+    page = window.current_page()
+    controller = window.review.controller if window.review is not None else None
+    dialog = RedactDialog(report, window, review=page.review, controller=controller)
     dialog.setModal(True)
     dialog.show()
     return dialog

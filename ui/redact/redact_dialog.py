@@ -1,8 +1,9 @@
 """The partial-disclosure dialog: the findings of the current document, ticked when they will be
 withheld (preset: high and above), a preview of what the copy will leave out, the output file,
-and 生成副本 — run in the worker (app.redact.service.redact_file, both gates included). The
-window makes copies that are not recorded in the ledger (it says so); `mishen redact --review`
-records them."""
+and 生成副本 — run in the worker (app.redact.service.redact_file, both gates included). When the
+document has a 审核单 and a user is logged in, the copy is recorded in the ledger as
+`mishen redact --review` does (made inside the review controller's ledger job, signed by that
+user); otherwise the dialog says it is not recorded."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -41,11 +43,18 @@ class RedactDialog(QDialog):
     finished_copy = Signal(object)    # app.redact.model.RedactionResult
     failed = Signal(str)
 
-    def __init__(self, report: DocumentReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: DocumentReport, parent: QWidget | None = None, *, review: Any = None,
+                 controller: Any = None) -> None:
+        """`review` (app.review.Review) and `controller` (ui.review.ReviewController): record the
+        copy against the review, signed by the logged-in user."""
         super().__init__(parent)
         self.report = report
+        self.review = review
+        self.controller = controller
         self.job: worker.Job | None = None
         self.result: Any = None
+        self.recorded_seq: int | None = None
+        self._seqs: list[int] = []
         self.setWindowTitle(self.tr("制作区分处理副本"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("勾选不予公开的内容（默认：级别为“高”及以上的问题）。副本中这些文字的每一处都将被删除："
@@ -75,7 +84,16 @@ class RedactDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(browse)
         layout.addLayout(row)
-        self.status = QLabel(self.tr("本窗口制作的副本不记入台帐；按审核单记入台帐请用 mishen redact --review。"), self)
+        session = controller.session if controller is not None else None
+        self.record = QCheckBox(self)
+        if review is not None and session is not None:
+            self.record.setText(self.tr("记入审核单 {0} 的台帐（办理人 {1}）").format(review.id, session.name))
+            self.record.setChecked(True)
+        else:
+            self.record.setText(self.tr("记入台帐（须先为本文稿建立审核单并登录）"))
+            self.record.setEnabled(False)
+        layout.addWidget(self.record)
+        self.status = QLabel(self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(self)
@@ -121,8 +139,31 @@ class RedactDialog(QDialog):
         source, output = self.report.path, self.output.text().strip()
         self.confirm.setEnabled(False)
         self.status.setText(self.tr("正在生成并复查副本……"))
+        if self.record.isChecked() and self.record.isEnabled():
+            self.job = self._start_recorded(source, withheld, output)
+            return
         self.job = worker.run_call(lambda: redact_file(source, withheld, output), on_result=self._done,
                                    on_error=self._error, on_done=self._over, name="redact")
+
+    def _start_recorded(self, source: str, withheld: list[Any], output: str) -> worker.Job:
+        """The copy made inside the controller's ledger job; recorded before it is moved into place."""
+        from app.redact.record import record_redaction
+        from app.redact.service import redact_file
+
+        review, session = self.review, self.controller.session
+        seqs: list[int] = []
+        self._seqs = seqs           # filled in the worker (a plain list), read on the GUI thread
+
+        def work(ledger: Any) -> Any:
+            def record(_tmp: Path, result: Any) -> None:
+                seqs.append(record_redaction(ledger, review, result, user=session.name, signer=session.signer,
+                                             output=Path(output)).seq)
+
+            return redact_file(source, withheld, output, before_replace=record)
+
+        job = self.controller.run(work, on_result=self._done, on_error=self._error, name="redact")
+        job.finished.connect(self._over)
+        return job
 
     def _over(self, _ok: bool) -> None:
         self.job = None
@@ -130,17 +171,22 @@ class RedactDialog(QDialog):
 
     def _done(self, result: Any) -> None:
         self.result = result
+        self.recorded_seq = self._seqs[0] if self._seqs else None
         lines = [self.tr("已生成：{0}").format(result.output), f"SHA-256 {result.output_sha256}"]
         lines += [f"  - {a.message}" for a in result.actions]
         if result.rasterised:
             lines.append(self.tr("注意：第 {0} 页已整页转为图像。").format("、".join(str(p) for p in result.rasterised)))
-        lines.append(self.tr("复查通过：两种提取方式均未读出被遮盖的内容，遮盖框内没有可提取的字符。未记入台帐。"))
+        lines.append(self.tr("复查通过：两种提取方式均未读出被遮盖的内容，遮盖框内没有可提取的字符。"))
+        if self.recorded_seq is not None:
+            lines.append(self.tr("已记入台帐：第 {0} 条（审核单 {1}）。").format(self.recorded_seq, self.review.id))
+        else:
+            lines.append(self.tr("未记入台帐。"))
         self.preview.setPlainText("\n".join(lines))
         self.status.setText(self.tr("副本已生成。"))
         self.finished_copy.emit(result)
 
-    def _error(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    def _error(self, exc: BaseException | str) -> None:
+        message = exc if isinstance(exc, str) else getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         self.status.setText(self.tr("未生成副本。"))
         self.preview.setPlainText(str(message))
         self.failed.emit(str(message))
