@@ -231,11 +231,14 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.packs.export import export_xlsx
+    from app.packs.export import export_sections, export_xlsx
 
     pack = _read_unverified(args.pack)
     path = export_xlsx(pack, args.output)
     print(f"已导出 {pack.label}（{len(pack.entries)} 条）：{path}")
+    sections = export_sections(pack, args.output)
+    if sections is not None:
+        print(f"规则参数与工作日历：{sections}（再导入时与表格一同给出）")
     return 0
 
 

@@ -33,3 +33,24 @@ def export_xlsx(pack: Pack, output: str | os.PathLike[str]) -> Path:
     for v in pack.must_not_flag:
         vectors.append(["不应检出", neutralise(v.text), v.category, v.min_severity])
     return atomic_write(Path(output), lambda tmp: book.save(tmp))
+
+
+def sections_path(output: str | os.PathLike[str]) -> Path:
+    """Where `export_sections` writes beside FILE.xlsx: FILE.sections.json."""
+    p = Path(output)
+    return p.with_name(p.stem + ".sections.json")
+
+
+def export_sections(pack: Pack, output: str | os.PathLike[str]) -> Path | None:
+    """The pack's optional sections (`rules`, `calendar`) as the JSON source `lexicon import` reads
+    (so FILE.xlsx + FILE.sections.json import back to the same pack); None when it has none."""
+    import json
+
+    from app.exports.atomic import atomic_write_bytes
+
+    body = pack.body()
+    sections = {k: body[k] for k in ("rules", "calendar") if k in body}
+    if not sections:
+        return None
+    text = json.dumps(sections, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return atomic_write_bytes(sections_path(output), text.encode("utf-8"))

@@ -136,6 +136,15 @@ def test_rule_vocabularies_and_calendar_travel_in_the_pack(bureau: Bureau, tmp_p
     assert bureau.run("lexicon", "sign", str(unsigned), "--key", str(bureau.key), "-o", str(signed),
                       password="bureau-key-pass-1") == 0
     assert bureau.run("lexicon", "install", str(signed)) == 0
+    # export → import round-trips the sections too (FILE.xlsx + FILE.sections.json)
+    from app.packs.format import read_pack
+
+    exported = tmp_path / "审阅.xlsx"
+    assert bureau.run("lexicon", "export", str(signed), "-o", str(exported)) == 0
+    again = tmp_path / "again.json"
+    assert bureau.run("lexicon", "import", str(exported), str(vec), str(tmp_path / "审阅.sections.json"), "-o",
+                      str(again), "--id", "bureau", "--version", "2026.2", "--issuer", "市保密局") == 0
+    assert read_pack(again).body() == read_pack(unsigned).body()
     found = [f for f in findings(scan_json(bureau.home, doc)) if f["category"] == "unpublished_statistic"]
     assert found and found[0]["severity"] == "high"
     cal = active_calendar(bureau.home)
