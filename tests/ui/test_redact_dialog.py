@@ -107,3 +107,26 @@ def test_dialog_records_the_copy_against_the_review(qtbot, shared_engine, engine
     assert event.actor == "officer1"
     assert event.payload["output_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert verify_ledger(ledger_path(data)).ok
+
+
+def test_sanitize_action_cleans_reports_and_opens_the_result(qtbot, settings, engine_holder, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.redact.actions import open_sanitize
+    from ui.shell.main_window import MainWindow
+
+    src = build_redact_pdf(tmp_path / "draft.pdf")
+    win = MainWindow(settings=settings, engine=engine_holder)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.scan_finished, timeout=60_000):
+        win.open_paths([str(src)])
+    out = tmp_path / "draft-clean.pdf"
+    with qtbot.waitSignal(win.scan_finished, timeout=60_000):
+        job = open_sanitize(win, output=str(out))
+        assert job is not None
+    assert out.is_file()
+    box = win.findChild(QMessageBox, "sanitizeReport")
+    assert box is not None and "已删除文档信息" in box.text() and "已删除注释" in box.text()
+    box.close()
+    assert win.current_page() is not None and win.current_page().path == str(out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -27,6 +27,15 @@ def install_actions(window: Any) -> tuple[QAction, QAction]:
     window.add_panel_action(redact)
     window.add_panel_action(sanitize)
     return redact, sanitize
+
+
+def _tell(window: Any, icon: QMessageBox.Icon, text: str) -> QMessageBox:
+    """A message that does not block (the window keeps scanning the cleaned file meanwhile)."""
+    box = QMessageBox(icon, tr("清理发布稿"), text, QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("sanitizeReport")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def _report(window: Any) -> Any:
@@ -67,11 +76,11 @@ def open_sanitize(window: Any, output: str | None = None) -> Any:
 
     def done(result: Any) -> None:
         lines = [f"- {a.message}" for a in result.actions] or [tr("- 没有需要清理的内容。")]
-        QMessageBox.information(window, tr("清理发布稿"), tr("已生成：{0}\n\n{1}\n\n将打开清理后的文件重新扫描。")
-                                .format(result.output, "\n".join(lines)))
+        _tell(window, QMessageBox.Icon.Information, tr("已生成：{0}\n\n{1}\n\n已打开清理后的文件重新扫描。")
+              .format(result.output, "\n".join(lines)))
         window.open_paths([result.output])
 
     def failed(exc: BaseException) -> None:
-        QMessageBox.warning(window, tr("清理发布稿"), str(getattr(exc, "message", exc)))
+        _tell(window, QMessageBox.Icon.Warning, str(getattr(exc, "message", exc)))
 
     return worker.run_call(lambda: sanitize_file(src, output), on_result=done, on_error=failed, name="sanitize")
