@@ -46,8 +46,8 @@ def read_source(path: Path, ocr: str = "auto") -> Document:
 
 
 def source_format(path: Path) -> tuple[str, str | None]:
-    """("pdf" | "docx" | "xlsx" | "txt" | "html", the text encoding)."""
-    doc = read_source(path)
+    """("pdf" | "docx" | "xlsx" | "txt" | "html" | an image format, the text encoding); no OCR."""
+    doc = read_source(path, "off")
     return doc.format, doc.encoding
 
 

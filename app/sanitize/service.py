@@ -55,11 +55,12 @@ def _pdf(source: Path, out: Path) -> list[Action]:
 
 def _check(out: Path, fmt: str) -> list[str]:
     from app.errors import ReadError
+    from app.ocr.options import OcrOptions
     from app.readers import read_document
 
     problems = []
     try:
-        doc = read_document(out)
+        doc = read_document(out, ocr=OcrOptions("off"))   # what is checked here is not in the pixels
     except ReadError as exc:
         return [f"本软件无法重新读取清理后的文件：{exc.message}"]
     parts = _LEFT_PARTS if fmt == "docx" else {Part.COMMENT: "批注"}
