@@ -188,9 +188,12 @@ class PatrolDb:
             # results nobody refers to any more (old lexicons, content gone) are dropped
             conn.execute("DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files WHERE sha256 IS NOT NULL)")
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise PatrolDbError(f"巡查结果未能写入巡查数据库 {self.path}：{exc}（数据库保持上次巡查的内容；"
+                                    "请检查磁盘空间和写权限，或是否有另一次巡查正在写入）。", code="patrol_db_write") from exc
             raise
 
 

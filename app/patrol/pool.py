@@ -45,8 +45,12 @@ def default_workers() -> int:
 
 
 def _worker_main(conn: Connection, spec: EngineSpec) -> None:
+    import signal
+
     from app.patrol.scanjob import engine_for, scan_task, warm_up
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's: it stops the pool
+    _exit_with_parent()
     try:
         engine_for(spec)
         warm_up()
@@ -65,6 +69,22 @@ def _worker_main(conn: Connection, spec: EngineSpec) -> None:
         if task is None:
             return
         conn.send(("done", scan_task(spec, task)))
+
+
+def _exit_with_parent() -> None:
+    """A worker whose main process is gone (killed, crashed) exits within a second, even in the
+    middle of a long file, instead of scanning on as an orphan."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="mishen-parent-watch", daemon=True).start()
 
 
 @dataclass

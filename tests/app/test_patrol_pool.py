@@ -170,3 +170,28 @@ def test_a_file_that_kills_cluster_workers_costs_only_that_file(small_mirror: Pa
     errors = [(i["path"], i["error_code"]) for i in run["items"] if i["error"]]
     assert errors == [(page_path(3), "worker_died")]
     assert sum(1 for i in run["items"] if i["findings"]) >= 7
+
+
+def test_ctrl_c_stops_the_patrol_and_its_workers_and_writes_nothing(small_mirror: Path, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    import psutil
+
+    db = tmp_path / "p.sqlite3"
+    env = {**os.environ, "MISHEN_PATROL_TEST_HOOKS": "1", "MISHEN_PATROL_TEST_SLEEP": page_path(5).rsplit("/", 1)[1]}
+    proc = subprocess.Popen([sys.executable, "-m", "app", "patrol", str(small_mirror), "--workers", "2", "--db", str(db)],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(psutil.Process(proc.pid).children()) < 2:
+        time.sleep(0.2)
+    workers = psutil.Process(proc.pid).children()
+    time.sleep(2)  # the workers are scanning; one sleeps on page 5
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "已取消" in err and "Traceback" not in err, err
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
+    assert db.exists()  # opened before the scan started
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
