@@ -51,6 +51,18 @@ def source_format(path: Path) -> tuple[str, str | None]:
     return doc.format, doc.encoding
 
 
+_SAME_SUFFIX = {".jpg": ".jpeg", ".htm": ".html", ".tif": ".tiff"}
+
+
+def check_output_suffix(src: Path, out: Path) -> None:
+    """The copy keeps the source's format, so its name must keep the suffix (a docx written to
+    x.pdf would open in no program and mislead whoever receives it)."""
+    a, b = src.suffix.lower(), out.suffix.lower()
+    if _SAME_SUFFIX.get(a, a) != _SAME_SUFFIX.get(b, b):
+        raise RedactError(f"副本与原文件格式相同，输出文件的扩展名应为 {src.suffix or '（无）'}，而不是 {out.suffix or '（无）'}。",
+                          code="usage")
+
+
 def _needles(withheld: Sequence[Withheld]) -> list[str]:
     return sorted({w.text.strip() for w in withheld if w.text.strip()}, key=lambda s: (-len(s), s))
 
@@ -81,6 +93,7 @@ def redact_file(source: str | Path, withheld: Sequence[Withheld], output: str | 
     src, out = Path(source), Path(output)
     if src.resolve() == out.resolve():
         raise RedactError("输出文件不能与原文件相同。", code="usage")
+    check_output_suffix(src, out)
     doc = read_source(src, ocr)
     fmt = doc.format
     needles = _needles(withheld)

@@ -87,13 +87,14 @@ def _check(out: Path, fmt: str) -> list[str]:
 
 def sanitize_file(source: str | Path, output: str | Path, *, revisions: str = "reject") -> SanitizeResult:
     from app.exports.atomic import atomic_write
-    from app.redact.service import sha256_file, source_format
+    from app.redact.service import check_output_suffix, sha256_file, source_format
 
     if revisions not in REVISION_MODES:
         raise RedactError(f"修订的处理方式只能是 accept（接受）或 reject（拒绝），不是“{revisions}”。", code="usage")
     src, out = Path(source), Path(output)
     if src.resolve() == out.resolve():
         raise RedactError("输出文件不能与原文件相同。", code="usage")
+    check_output_suffix(src, out)
     fmt, _encoding = source_format(src)
     if fmt not in ("docx", "xlsx", "pdf"):
         raise RedactError(f"{fmt} 文件没有批注、修订或文档属性可清理；清理只适用于 docx、xlsx 和 PDF。",

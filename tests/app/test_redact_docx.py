@@ -148,3 +148,12 @@ def test_html_copy_masks_text_attributes_and_references(tmp_path: Path) -> None:
     redact_file(src, WITHHELD[:2], out)
     back = out.read_text(encoding="utf-8")
     assert PHONE not in back and ID_NUMBER[5:] not in back and "<!--" not in back and "其余照常" in back
+
+
+def test_output_must_keep_the_format_suffix(tmp_path: Path) -> None:
+    from app.redact.model import RedactError
+
+    src = build_redact_docx(tmp_path / "n.docx")
+    with pytest.raises(RedactError, match=r"扩展名应为 \.docx"):
+        redact_file(src, WITHHELD, tmp_path / "n.pdf")
+    assert not (tmp_path / "n.pdf").exists()
