@@ -58,6 +58,32 @@ def filter_entries(rows: Sequence[EditorEntry], query: str = "", category: str =
     return [r for r in rows if entry_matches(r, query, category, severity, layer)]
 
 
+class EntryIndex:
+    """The editor's rows prepared for filtering as the user types: one case-folded haystack per
+    row (term, id, basis, suggestion, note, reason), so a search over 100,000 entries is a few
+    milliseconds of `in`, not 100,000 calls of `entry_matches` (same results; a test compares)."""
+
+    def __init__(self, rows: Sequence[EditorEntry]) -> None:
+        self.rows = tuple(rows)
+        self._hay = [f"{e.term}\0{e.id}\0{e.basis}\0{e.suggestion}\0{e.note}\0{e.reason}".casefold()
+                     for e in (r.entry for r in self.rows)]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def select(self, query: str = "", category: str = "", severity: str = "", layer: str = "") -> list[int]:
+        """Indices of the rows `entry_matches` accepts, in order."""
+        q = query.casefold()
+        picked: Sequence[int] = range(len(self.rows))
+        if q:
+            hay = self._hay
+            picked = [i for i in picked if q in hay[i]]
+        if category or severity or layer:
+            rows = self.rows
+            picked = [i for i in picked if entry_matches(rows[i], "", category, severity, layer)]
+        return list(picked)
+
+
 # --- where a draft starts ---------------------------------------------------------------------
 
 def bundled_pack(manifest: Manifest) -> Pack:

@@ -11,6 +11,7 @@ from app.packs.editor import (
     BUREAU,
     LOCAL,
     EditorEntry,
+    EntryIndex,
     bundled_pack,
     bundled_rule_params,
     draft_engine,
@@ -63,6 +64,10 @@ def test_filter_by_text_category_severity_and_layer() -> None:
     assert [r.entry.id for r in filter_entries(rows, severity="medium")] == ["local-00001"]
     assert [r.entry.id for r in filter_entries(rows, layer=LOCAL)] == ["local-00001"]
     assert filter_entries(rows, query="蓝鲸", layer=LOCAL) == []
+    index = EntryIndex(rows)             # the window's fast path gives the same rows
+    for args in (("",), ("依据甲",), ("正确",), ("", "sensitive_term"), ("", "allow"), ("", "", "medium"),
+                 ("", "", "", LOCAL), ("蓝鲸", "", "", LOCAL), ("B-", ), ("本单位", "sensitive_term", "medium", LOCAL)):
+        assert [rows[i] for i in index.select(*args)] == filter_entries(rows, *args), args
 
 
 def test_try_term_shows_normalised_forms_options_and_nothing_for_an_empty_term() -> None:

@@ -79,7 +79,7 @@ def test_add_try_build_sign_install_then_scan_finds_it(qtbot, station, tmp_path:
     editor.set_filter(severity="block", layer="bureau")
     assert all(r.entry.severity == "block" for r in editor.visible_rows())
     editor.set_filter(query="青龙工程")
-    editor.entries_view.setCurrentIndex(editor.entries_proxy.index(0, 1))
+    editor.entries_view.setCurrentIndex(editor.entries.index(0, 1))
     assert editor.trial_term.text() == "青龙工程"
 
     # try it on a sentence: normalised forms, the match, what the whole draft engine reports

@@ -42,7 +42,6 @@ from app.packs.format import Manifest, Pack, PackEntry, Vector
 from ui.lexicon.entry_dialog import EntryDialog
 from ui.lexicon.models import (
     ROW_ROLE,
-    EntriesFilter,
     EntriesModel,
     HistoryModel,
     InstalledModel,
@@ -160,9 +159,7 @@ class LexiconEditor(QWidget):
         filters.addWidget(self.layer_filter)
 
         self.entries = EntriesModel(page)
-        self.entries_proxy = EntriesFilter(page)
-        self.entries_proxy.setSourceModel(self.entries)
-        self.entries_view = self._table(self.entries_proxy)
+        self.entries_view = self._table(self.entries)
         self.entries_view.setObjectName("lexiconEntries")
         self.entries_view.doubleClicked.connect(lambda _index: self.ask_edit())
         self.entries_view.selectionModel().currentRowChanged.connect(self._row_selected)
@@ -417,21 +414,25 @@ class LexiconEditor(QWidget):
         self._refilter()
 
     def _refilter(self) -> None:
-        self.entries_proxy.set_filter(self.search.text(), str(self.category_filter.currentData() or ""),
-                                      str(self.severity_filter.currentData() or ""),
-                                      str(self.layer_filter.currentData() or ""))
-        self.count_label.setText(self.tr("显示 {0} / {1} 条").format(self.entries_proxy.rowCount(),
-                                                                   self.entries.rowCount()))
+        self.entries.set_filter(self.search.text(), str(self.category_filter.currentData() or ""),
+                                str(self.severity_filter.currentData() or ""),
+                                str(self.layer_filter.currentData() or ""))
+        self.count_label.setText(self.tr("显示 {0} / {1} 条").format(self.entries.rowCount(), self.entries.total))
 
     def set_filter(self, query: str = "", category: str = "", severity: str = "", layer: str = "") -> None:
+        widgets = (self.search, self.category_filter, self.severity_filter, self.layer_filter)
+        for w in widgets:
+            w.blockSignals(True)   # one refilter, not one per widget
         self.search.setText(query)
         for combo, value in ((self.category_filter, category), (self.severity_filter, severity),
                              (self.layer_filter, layer)):
             combo.setCurrentIndex(max(0, combo.findData(value)))
+        for w in widgets:
+            w.blockSignals(False)
         self._refilter()
 
     def visible_rows(self) -> list[EditorEntry]:
-        return [self.entries_proxy.index(i, 0).data(ROW_ROLE) for i in range(self.entries_proxy.rowCount())]
+        return list(self.entries.rows)
 
     # --- editing entries ----------------------------------------------------------------------------
     def selected_row(self) -> EditorEntry | None:
