@@ -47,3 +47,19 @@ def record_redaction(ledger: Ledger, review: Review, result: RedactionResult, *,
 
 def redactions(ledger: Ledger, review_id: str) -> list[LedgerEvent]:
     return ledger.events(kinds=(KIND,), review_id=review_id)
+
+
+def redaction_lines(ledger: Ledger, review_id: str) -> list[str]:
+    """`review show` lines for the copies recorded against the review (none: no lines)."""
+    events = redactions(ledger, review_id)
+    if not events:
+        return []
+    out = ["  区分处理副本："]
+    for ev in events:
+        p = ev.payload
+        withheld = p.get("withheld") or []
+        raster = p.get("rasterised_pages") or []
+        note = f"，第 {'、'.join(str(x) for x in raster)} 页转为图像" if raster else ""
+        out.append(f"    第 {p.get('version')} 版 → {p.get('output_name')}：不予公开 {len(withheld)} 项{note} — "
+                   f"{ev.actor} {ev.time[:16].replace('T', ' ')}  SHA-256 {p.get('output_sha256')}")
+    return out

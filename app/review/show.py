@@ -140,6 +140,9 @@ def review_text(ledger: Ledger, review_id: str) -> str:
             c = x["check"]
             note = "" if c is None else ("，修改稿核验通过" if c["passed"] else f"，修改稿核验未通过（退回第 {c['level']} 级）")
             lines.append(f"    第 {x['number']} 版 {x['name']} {x['sha256'][:16]}… {x['time']}{note}")
+    from app.redact.record import redaction_lines  # partial-disclosure copies (issue 12)
+
+    lines += redaction_lines(ledger, review_id)
     head = data["ledger_head"]
     lines.append(f"  台帐末条：第 {head['seq']} 条 {head['hash']}")
     return printable("\n".join(lines))  # an escape sequence in an old opinion must not drive the terminal

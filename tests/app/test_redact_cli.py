@@ -75,6 +75,8 @@ def test_redact_with_review_is_recorded_and_ledger_verifies(review: tuple[Path, 
     verify = _run("ledger", "verify", data_dir=data)
     assert verify.returncode == 0, verify.stderr
     assert "台帐完好" in verify.stdout
+    shown = _run("review", "show", rid, data_dir=data)
+    assert "区分处理副本" in shown.stdout and f"SHA-256 {sha}" in shown.stdout and OFFICER in shown.stdout
 
 
 def test_redact_with_review_refuses_wrong_password_and_other_document(review: tuple[Path, str, Path],
