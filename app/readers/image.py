@@ -4,7 +4,8 @@ Pillow decodes them; the size is checked from the header before any pixel is dec
 `MAX_PIXELS` pixels (a 20,000 × 20,000 px "page") or more than `MAX_FRAMES` pages is refused, and
 Pillow's own decompression-bomb check is an error here, not a warning. Pages larger than
 `OCR_SIDE` pixels on their longer side are scaled down before recognition (the recogniser works
-at about 2,000 px anyway); boxes are given in the original image's pixels.
+at about 2,000 px anyway); a photo with an EXIF orientation is turned upright first; boxes are
+given in the pixels of the (upright) original image.
 """
 
 from __future__ import annotations
@@ -114,14 +115,24 @@ def _prepared(frame: Any, number: int, kind: str) -> tuple[Any, float]:
             if scale < 1.0 and kind == "jpeg":
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             page = image.convert("RGB")
+            turn = _EXIF_TURNS.get(int(image.getexif().get(_ORIENTATION, 1) or 1))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_big(f"图片（{kind}）", f"像素数超过上限 {MAX_PIXELS // 1_000_000} 百万像素") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise guards.corrupt(f"图片（{kind}）", f"第{number}页图像数据损坏或不完整") from exc
+    if turn is not None:  # a photo taken sideways: read it upright (as image viewers show it)
+        page = page.transpose(Image.Transpose(turn))
+        if turn in _SWAPS:
+            width, height = height, width
     if scale < 1.0:
         page = page.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS)
         scale = page.width / width
     return page, scale
+
+
+_ORIENTATION = 0x0112
+_EXIF_TURNS = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}    # EXIF orientation -> PIL.Image.Transpose
+_SWAPS = frozenset({2, 4, 5, 6})                           # transposes that swap width and height
 
 
 def _too_big(what: str, detail: str) -> ReadError:

@@ -152,3 +152,21 @@ def test_too_many_pages_to_recognise_is_an_error_naming_them(tmp_path: Path, mon
     with pytest.raises(ReadError) as err:                  # cancelled before the first page
         read_document(path, ocr=OcrOptions("on", cancelled=lambda: True))
     assert err.value.code == "cancelled"
+
+
+def test_a_photo_taken_sideways_is_read_upright(tmp_path: Path) -> None:
+    """EXIF orientation 6 (the camera was turned): boxes are in the upright picture's pixels."""
+    from PIL import Image, ImageDraw
+
+    upright = Image.new("L", (700, 160), 255)
+    ImageDraw.Draw(upright).text((40, 50), ob.MARK + "　内部资料", font=ob.cjk_font(44), fill=0)
+    stored = upright.transpose(Image.Transpose.ROTATE_90)        # what the sensor wrote: 160 × 700
+    exif = Image.Exif()
+    exif[0x0112] = 6                                             # "rotate 90° clockwise to view"
+    path = tmp_path / "photo.jpg"
+    stored.convert("RGB").save(path, exif=exif, quality=92)
+    document = read_document(path)
+    assert ob.MARK in document.text
+    start = document.text.index(ob.MARK)
+    box = document.segments[0].location_of(start, start + len(ob.MARK)).box
+    assert box is not None and box[2] > 200 and box[3] < 160, box   # across the wide upright picture
