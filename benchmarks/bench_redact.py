@@ -6,8 +6,9 @@ asserts nothing.
 For each size: a PDF of N pages (an embedded TrueType CJK font, an ID number and a phone number
 on every page), a docx of N×30 paragraphs with the same, and the clean publishing copy of the
 docx. Times are wall-clock seconds for `redact_file` (build + both gates + atomic write), after one
-untimed warm-up copy of each kind, with OCR off (no page lacks a text layer), and for one rasterised page (a CID font the rewriter does
-not handle).
+untimed warm-up copy of each kind, with OCR off (no page lacks a text layer); then 10 pages in a non-embedded CID font with the
+UniGB-UCS2-H CMap (rewritten, widths from pdfium) and the same re-encoded with GBK-EUC-H (every
+page rasterised at 200 dpi).
 """
 
 from __future__ import annotations
@@ -90,11 +91,14 @@ def main() -> int:
             sanitize_file(src, root / f"clean{n}.docx")
             took = time.perf_counter() - started
             print(f"{f'sanitize docx, {n} pages':<28}{took:>10.3f}{took / n:>12.3f}")
-        src = _pdf(root / "cid.pdf", 1, cid=True)
-        started = time.perf_counter()
-        result = redact_file(src, withheld, root / "cid-out.pdf", ocr="off")
-        took = time.perf_counter() - started
-        print(f"{'redact pdf, 1 page rasterised':<28}{took:>10.3f}{took:>12.3f}   (pages {list(result.rasterised)})")
+        from tests.redact_docs import to_gbk_euc
+
+        for label, src in (("pdf, UCS-2 CID font", _pdf(root / "ucs2.pdf", 10, cid=True)),
+                           ("pdf, GBK-EUC-H (raster)", to_gbk_euc(_pdf(root / "gbk.pdf", 10, cid=True)))):
+            started = time.perf_counter()
+            result = redact_file(src, withheld, root / f"out-{src.name}", ocr="off")
+            took = time.perf_counter() - started
+            print(f"{label + ', 10 pages':<28}{took:>10.3f}{took / 10:>12.3f}   (rasterised pages: {len(result.rasterised)})")
     return 0
 
 
