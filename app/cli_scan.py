@@ -91,7 +91,8 @@ def exit_status(report: ScanReport, fail_on: str) -> int:
 
 
 def _ocr_progress(done: int, total: int, page: int) -> None:
-    sys.stderr.write(f"\r文字识别：第 {page} 页（{done}/{total}）\033[K")
+    """On a terminal: the page being recognised, on one line that is cleared after the last."""
+    sys.stderr.write(f"\r文字识别：第 {page} 页（{done}/{total}）\033[K" if done < total else "\r\033[K")
     sys.stderr.flush()
 
 
