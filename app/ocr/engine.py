@@ -34,7 +34,7 @@ LOW_CONFIDENCE = 0.8
 #: of one or two characters must be at least this sure to be used.
 NOISE_CONFIDENCE = 0.9
 #: Bump when the filter or the output changes: part of the cache key.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 OCR_LOCK = threading.Lock()
 
@@ -83,8 +83,10 @@ def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
     array = _rgb_array(image)
     height, width = int(array.shape[0]), int(array.shape[1])
     models = verify_models()
-    key = hashlib.sha256(b"mishen-ocr/%d|%s|%dx%d|" % (FORMAT_VERSION, models.digest.encode(), width, height)
-                         + np.ascontiguousarray(array).tobytes()).hexdigest()
+    array = np.ascontiguousarray(array)
+    digest = hashlib.sha256(b"mishen-ocr/%d|%s|%dx%d|" % (FORMAT_VERSION, models.digest.encode(), width, height))
+    digest.update(array.data)  # contiguous: hashed without a copy
+    key = digest.hexdigest()
     if use_cache:
         from app.ocr import cache
 
@@ -94,7 +96,9 @@ def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
     with OCR_LOCK, _machine_lock():
         engine = _engine(models)
         try:
-            result = engine(array, return_word_box=True, return_single_char_box=True)
+            # rapidocr takes an array as OpenCV's BGR (the models were trained on BGR)
+            bgr = np.ascontiguousarray(array[:, :, ::-1])
+            result = engine(bgr, return_word_box=True, return_single_char_box=True)
         except MemoryError:
             raise
         except Exception as exc:
