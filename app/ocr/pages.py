@@ -30,14 +30,24 @@ def page_text(page: int, ocr: OcrPage, scale: float = 1.0) -> PageText:
     """`scale`: image pixels per page unit (200 dpi rendering of a PDF: 200/72)."""
     texts: list[str] = []
     boxes: list[Box] = []
+    previous: OcrLine | None = None
     for line in ocr.lines:
-        if texts:
-            texts.append("\n")
-            boxes.append(boxes[-1])
+        if previous is not None:  # pieces of one row (秘密 | ★5年) join with a space, rows with a newline
+            texts.append(" " if _same_row(previous.box, line.box) else "\n")
+            right = boxes[-1][2]
+            boxes.append((right, boxes[-1][1], right, boxes[-1][3]))
         texts.append(line.text)
         boxes.extend(_scaled(b, scale) for b in _char_boxes(line))
+        previous = line
     return PageText(page, "".join(texts), tuple(boxes), ocr.mean_confidence, ocr.low_confidence,
                     len(ocr.dropped))
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """`b` continues `a`'s row: they overlap vertically by more than half the lower one's height
+    and `b` lies to the right of `a` (detected boxes are padded: they may overlap a little)."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] > (a[0] + a[2]) / 2 and b[2] > a[2]
 
 
 def _scaled(box: Box, scale: float) -> Box:

@@ -170,3 +170,17 @@ def test_a_photo_taken_sideways_is_read_upright(tmp_path: Path) -> None:
     start = document.text.index(ob.MARK)
     box = document.segments[0].location_of(start, start + len(ob.MARK)).box
     assert box is not None and box[2] > 200 and box[3] < 160, box   # across the wide upright picture
+
+
+def test_a_red_heading_split_by_the_detector_stays_one_row(engine: Engine, tmp_path: Path) -> None:
+    """The detector cuts 秘密 | ★5年 of a red heading into two boxes: they join into one row."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 200), (255, 255, 255))
+    ImageDraw.Draw(image).text((40, 60), "秘密★5年 某某市人民政府文件", font=ob.cjk_font(44), fill=(220, 20, 20))
+    path = tmp_path / "red.png"
+    image.save(path)
+    report = engine.scan_file(path)
+    assert report.document is not None and "\n" not in report.document.text
+    marks = [f for f in report.findings if f.category is Category.SECRET_MARK]
+    assert marks and marks[0].text.replace(" ", "") == ob.MARK
