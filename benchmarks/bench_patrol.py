@@ -29,12 +29,25 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
+def _cpu() -> tuple[float, float]:
+    """(CPU seconds of this process, of its finished children)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, tuple[float, float]] = {}
+
+
 def _patrol(root: Path, db: Path, *, workers: int = 1, cluster: str | None = None,
-            rss: list[tuple[int, float, float]] | None = None) -> tuple[float, object]:
+            rss: list[tuple[int, float, float]] | None = None, label: str = "") -> tuple[float, object]:
     from app.patrol.model import PatrolProgress, PatrolRun
     from app.patrol.service import EngineChoice, engine_spec, patrol
 
     spec, lexicons = engine_spec(EngineChoice(None), for_cluster=cluster is not None)
+    cpu0 = _cpu()
     started = time.perf_counter()
     run = None
     proc = None
@@ -49,14 +62,32 @@ def _patrol(root: Path, db: Path, *, workers: int = 1, cluster: str | None = Non
                 and step.done % max(1, step.total // 10) == 0 and step.done:
             workers_rss = [c.memory_info().rss for c in proc.children(recursive=True)]
             rss.append((step.done, proc.memory_info().rss / 2**20, max(workers_rss, default=0) / 2**20))
-    return time.perf_counter() - started, run
+    elapsed = time.perf_counter() - started
+    cpu1 = _cpu()
+    CPU[label] = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+    return elapsed, run
 
 
 def _baseline(root: Path) -> float:
     """Seconds for one `mishen scan --format json ROOT` process over the same files."""
+    cpu0 = _cpu()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "app", "scan", "--format", "json", "--fail-on", "never", str(root)],
                    cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - started
+    CPU["scan"] = (0.0, _cpu()[1] - cpu0[1])
+    return elapsed
+
+
+def _two_scans(root: Path, files: list[str]) -> float:
+    """Seconds for two `mishen scan` processes side by side, each on half the files: the most any
+    two processes gain on this machine (shared cores, caches, memory bandwidth)."""
+    halves = [[str(root / f) for f in files[k::2]] for k in (0, 1)]
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "app", "scan", "--format", "json", "--fail-on", "never", *h],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for h in halves]
+    for p in procs:
+        p.wait()
     return time.perf_counter() - started
 
 
@@ -74,6 +105,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--rss-files", type=int, default=20000)
+    parser.add_argument("--paragraphs", type=int, default=20, help="paragraphs per page (a news page: 10-40)")
     parser.add_argument("--no-cluster", action="store_true")
     args = parser.parse_args()
 
@@ -85,19 +117,31 @@ def main() -> int:
     try:
         t = time.perf_counter()
         pages = max(10, int(args.files * 0.8))
-        mirror = build_mirror(tmp / "site", pages=pages)
+        mirror = build_mirror(tmp / "site", pages=pages, paragraphs=args.paragraphs)
         n = len(mirror.files)
-        print(f"mirror: {n} files ({len(mirror.pages)} pages, {len(mirror.attachments)} attachments), "
-              f"built in {time.perf_counter() - t:.1f} s")
+        size = sum((mirror.root / f).stat().st_size for f in mirror.files) / n
+        print(f"mirror: {n} files ({len(mirror.pages)} pages of {args.paragraphs} paragraphs, "
+              f"{len(mirror.attachments)} attachments; {size / 1024:.1f} KB a file), built in "
+              f"{time.perf_counter() - t:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         _patrol(mirror.root, tmp / "warm.sqlite3", workers=1)  # lexicon cache warm, files in the page cache
 
         base = _baseline(mirror.root)
         print(f"mishen scan (1 process):      {base:7.1f} s  {n / base:6.1f} docs/s")
-        one, _ = _patrol(mirror.root, tmp / "w1.sqlite3", workers=1)
+        pair = _two_scans(mirror.root, mirror.files)
+        print(f"2 x mishen scan side by side: {pair:7.1f} s  {n / pair:6.1f} docs/s  (the machine's own 2-process "
+              f"scaling: {base / pair:.2f}x)")
+        one, _ = _patrol(mirror.root, tmp / "w1.sqlite3", workers=1, label="w1")
         print(f"mishen patrol --workers 1:    {one:7.1f} s  {n / one:6.1f} docs/s  ({base / one:.0%} of mishen scan)")
-        two, run2 = _patrol(mirror.root, tmp / "w2.sqlite3", workers=2)
+        two, run2 = _patrol(mirror.root, tmp / "w2.sqlite3", workers=2, label="w2")
         print(f"mishen patrol --workers 2:    {two:7.1f} s  {n / two:6.1f} docs/s  scaling {one / two:.2f}x, "
-              f"per worker {n / two / 2 / (n / base):.0%} of mishen scan")
+              f"per worker {n / two / 2 / (n / base):.0%} of mishen scan, {pair / two:.0%} of 2 x mishen scan")
+        scan_cpu = CPU["scan"][1] / n * 1000
+        for label in ("w1", "w2"):
+            main_cpu, workers_cpu = CPU[label]
+            print(f"  CPU per file, --workers {label[1]}: workers {workers_cpu / n * 1000:.2f} ms + main process "
+                  f"{main_cpu / n * 1000:.2f} ms, against {scan_cpu:.2f} ms in mishen scan -> a worker on a free core "
+                  f"does {scan_cpu / (workers_cpu / n * 1000):.0%} of mishen scan's work per second; "
+                  f"scaling on {label[1]} free cores at most {int(label[1]) * scan_cpu / ((workers_cpu + main_cpu) / n * 1000) if label == 'w2' else 1:.2f}x")
         again, run_again = _patrol(mirror.root, tmp / "w2.sqlite3", workers=2)
         scanned = getattr(getattr(run_again, "counts", None), "scanned", -1)
         print(f"incremental re-run (unchanged): {again:5.2f} s  {again / two:.1%} of the full run  (scanned {scanned})")
@@ -124,6 +168,7 @@ def main() -> int:
             secs, _ = _patrol(root, tmp / "rss.sqlite3", workers=2, rss=samples)
             print(f"RSS over {args.rss_files} pages ({args.rss_files / secs:.0f} docs/s): "
                   + "  ".join(f"{d}: main {m:.0f} MB / worker {w:.0f} MB" for d, m, w in samples))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes on the machine share the cores)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

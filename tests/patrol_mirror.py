@@ -66,7 +66,9 @@ def page_path(k: int) -> str:
 
 
 def build_mirror(root: Path, pages: int = 20, *, planted: bool = True, bad_links: bool = True,
-                 attachment_every: int = 4) -> Mirror:
+                 attachment_every: int = 4, paragraphs: int = 3) -> Mirror:
+    """`paragraphs`: clean paragraphs per page (3 by default; the benchmark uses more, like a
+    real news page)."""
     mirror = Mirror(root)
     site = root / HOST
     for folder in ("files", "images", *SECTIONS):
@@ -83,7 +85,7 @@ def build_mirror(root: Path, pages: int = 20, *, planted: bool = True, bad_links
     for k in range(pages):
         rel = page_path(k)
         title = f"第{k}期政务公开培训工作动态"
-        body = [t.format(n=k) for t in _CLEAN]
+        body = [_CLEAN[j % len(_CLEAN)].format(n=k * 100 + j // len(_CLEAN)) for j in range(max(3, paragraphs))]
         links: list[tuple[str, str]] = []
         hidden = alt = ""
         if k % attachment_every == 1:
