@@ -8,7 +8,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from app.patrol.scanjob import EngineSpec, engine_for
+from app.patrol.scanjob import EngineSpec, engine_for, warm_up
 
 
 class EnginePlugin(WorkerPlugin):
@@ -18,3 +18,4 @@ class EnginePlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         engine_for(self.spec)
+        warm_up()  # the readers' imports, before the first file
