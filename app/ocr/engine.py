@@ -78,6 +78,7 @@ class OcrPage:
 def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
     """Recognise the text of `image` (a PIL image, or an H×W×3 uint8 RGB numpy array). Raises
     `OcrError` when the models are missing or altered or the engine fails."""
+    require_engine()
     import numpy as np
 
     array = _rgb_array(image)
@@ -155,6 +156,28 @@ def _rgb_array(image: Any) -> Any:
     if array.ndim != 3 or array.shape[2] not in (3, 4) or array.dtype != np.uint8:
         raise OcrError("文字识别的输入不是 RGB 图像。", code="ocr_failed")
     return array[:, :, :3]
+
+
+_missing: list[str] = []
+
+
+def require_engine() -> None:
+    """Raise `OcrError` (ocr_unavailable) when the OCR component is not installed: the frozen build
+    ships it separately (mishen-ocr, scripts/split_ocr.py), and without it NumPy, OpenCV,
+    onnxruntime or rapidocr fail to import — with an ImportError, or an OSError when the
+    bundle's extension folder is missing."""
+    if not _missing:
+        for module in ("numpy", "cv2", "onnxruntime", "rapidocr"):
+            try:
+                __import__(module)
+            except Exception as exc:
+                _missing.append(f"{module}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+                break
+        else:
+            _missing.append("")
+    if _missing[0]:
+        raise OcrError("本机未安装文字识别（OCR）组件，无法读取扫描件和图片中的文字。请安装 mishen-ocr 组件"
+                       f"（安装包中的“扫描件文字识别”）后重试。（{_missing[0]}）", code="ocr_unavailable")
 
 
 _engines: dict[str, Any] = {}
