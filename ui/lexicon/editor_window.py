@@ -17,38 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.model import Category, Severity
 from app.packs.editor import BUREAU, LOCAL, EditorEntry
 from app.packs.format import Manifest, Pack, PackEntry, Vector
 from ui.lexicon.entry_dialog import EntryDialog
-from ui.lexicon.models import (
-    ROW_ROLE,
-    EntriesModel,
-    HistoryModel,
-    InstalledModel,
-    VectorsModel,
-    category_label,
-    severity_label,
-)
+from ui.lexicon.models import ROW_ROLE, category_label, severity_label
+from ui.lexicon.pages import BuildPage, EntriesPage, InstalledPage, VectorsPage
 from ui.shell import worker
 from ui.shell.errors import friendly_message
 
@@ -98,11 +74,51 @@ class LexiconEditor(QWidget):
         self.busy = 0
         self._jobs: list[worker.Job] = []
 
+        entries, vectors = EntriesPage(self), VectorsPage(self)
+        build, installed = BuildPage(self), InstalledPage(self)
+        self.pages = (entries, vectors, build, installed)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._entries_tab(), self.tr("词条"))
-        self.tabs.addTab(self._vectors_tab(), self.tr("测试用例"))
-        self.tabs.addTab(self._build_tab(), self.tr("签发"))
-        self.tabs.addTab(self._installed_tab(), self.tr("已安装"))
+        for page, title in zip(self.pages, (self.tr("词条"), self.tr("测试用例"), self.tr("签发"), self.tr("已安装")),
+                               strict=True):
+            self.tabs.addTab(page, title)
+        # the controls this window works with (the pages only hold them)
+        self.search, self.category_filter = entries.search, entries.category_filter
+        self.severity_filter, self.layer_filter = entries.severity_filter, entries.layer_filter
+        self.entries, self.entries_view, self.count_label = entries.entries, entries.entries_view, entries.count_label
+        self.trial_term, self.trial_sentence = entries.trial_term, entries.trial_sentence
+        self.trial_button, self.trial_result = entries.trial_button, entries.trial_result
+        self.vectors, self.vectors_view, self.vector_kind = vectors.vectors, vectors.vectors_view, vectors.vector_kind
+        self.vector_text, self.vector_category = vectors.vector_text, vectors.vector_category
+        self.vector_severity = vectors.vector_severity
+        self.m_id, self.m_version, self.m_issuer = build.m_id, build.m_version, build.m_issuer
+        self.m_effective, self.m_expires, self.m_min = build.m_effective, build.m_expires, build.m_min
+        self.m_changelog, self.key_file, self.key_password = build.m_changelog, build.key_file, build.key_password
+        self.output, self.build_button, self.build_log = build.output, build.build_button, build.build_log
+        self.install_file, self.install_button = build.install_file, build.install_button
+        self.installed, self.installed_view = installed.installed, installed.installed_view
+        self.history, self.history_view = installed.history, installed.history_view
+
+        for w in (self.category_filter, self.severity_filter, self.layer_filter):
+            w.currentIndexChanged.connect(self._refilter)
+        self.search.textChanged.connect(self._refilter)
+        self.entries_view.doubleClicked.connect(lambda _index: self.ask_edit())
+        self.entries_view.selectionModel().currentRowChanged.connect(self._row_selected)
+        entries.add_button.clicked.connect(lambda: self.ask_add(allow=False))
+        entries.add_allow_button.clicked.connect(lambda: self.ask_add(allow=True))
+        entries.edit_button.clicked.connect(lambda: self.ask_edit())
+        entries.delete_button.clicked.connect(lambda: self.delete_selected())
+        entries.proposals_button.clicked.connect(self.ask_import_proposals)
+        self.trial_button.clicked.connect(lambda: self.try_term())
+        vectors.add_button.clicked.connect(self._add_vector_from_fields)
+        vectors.remove_button.clicked.connect(self.delete_vector)
+        build.pick_key.clicked.connect(self._pick_key)
+        build.pick_output.clicked.connect(self._pick_output)
+        build.pick_install.clicked.connect(self._pick_install)
+        self.build_button.clicked.connect(lambda: self.build())
+        self.install_button.clicked.connect(lambda: self.install())
+        installed.rollback_button.clicked.connect(lambda: self.rollback_selected())
+        installed.refresh_button.clicked.connect(lambda: self.reload())
+
         self.warning = QLabel("", self)
         self.warning.setObjectName("lexiconWarning")
         self.warning.setStyleSheet("color:#b00020; font-weight:bold")
@@ -118,217 +134,39 @@ class LexiconEditor(QWidget):
         layout.addWidget(self.status)
         self.resize(1100, 720)
 
-    # --- building the tabs ---------------------------------------------------------------------
-    def _table(self, model: Any) -> QTableView:
-        view = QTableView(self)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.verticalHeader().hide()
-        return view
-
-    def _entries_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.search = QLineEdit(page)
-        self.search.setObjectName("lexiconSearch")
-        self.search.setPlaceholderText(self.tr("搜索词条、编号、依据、建议…"))
-        self.search.setClearButtonEnabled(True)
-        self.category_filter = QComboBox(page)
-        self.category_filter.addItem(self.tr("全部类别"), "")
-        for c in Category:
-            self.category_filter.addItem(category_label(c.value), c.value)
-        self.category_filter.addItem(self.tr("白名单"), "allow")
-        self.severity_filter = QComboBox(page)
-        self.severity_filter.addItem(self.tr("全部级别"), "")
-        for s in reversed(list(Severity)):
-            self.severity_filter.addItem(severity_label(s.value), s.value)
-        self.layer_filter = QComboBox(page)
-        self.layer_filter.addItem(self.tr("全部层"), "")
-        self.layer_filter.addItem(self.tr("保密局词库包"), BUREAU)
-        self.layer_filter.addItem(self.tr("本单位词库"), LOCAL)
-        for w in (self.category_filter, self.severity_filter, self.layer_filter):
-            w.currentIndexChanged.connect(self._refilter)
-        self.search.textChanged.connect(self._refilter)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        filters.addWidget(self.category_filter)
-        filters.addWidget(self.severity_filter)
-        filters.addWidget(self.layer_filter)
-
-        self.entries = EntriesModel(page)
-        self.entries_view = self._table(self.entries)
-        self.entries_view.setObjectName("lexiconEntries")
-        self.entries_view.doubleClicked.connect(lambda _index: self.ask_edit())
-        self.entries_view.selectionModel().currentRowChanged.connect(self._row_selected)
-        self.count_label = QLabel("", page)
-
-        buttons = QHBoxLayout()
-        for text, slot in ((self.tr("新增词条…"), lambda: self.ask_add(allow=False)),
-                           (self.tr("新增白名单…"), lambda: self.ask_add(allow=True)),
-                           (self.tr("编辑…"), self.ask_edit), (self.tr("删除"), self.delete_selected),
-                           (self.tr("导入误报建议…"), self.ask_import_proposals)):
-            b = QPushButton(text, page)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-
-        trial = QGroupBox(self.tr("试一试：词条在句子中是否命中"), page)
-        self.trial_term = QLineEdit(trial)
-        self.trial_term.setObjectName("trialTerm")
-        self.trial_term.setPlaceholderText(self.tr("词条（选中一行即填入）"))
-        self.trial_sentence = QPlainTextEdit(trial)
-        self.trial_sentence.setObjectName("trialSentence")
-        self.trial_sentence.setPlaceholderText(self.tr("示例句子"))
-        self.trial_sentence.setMaximumHeight(70)
-        self.trial_button = QPushButton(self.tr("试一试"), trial)
-        self.trial_button.clicked.connect(lambda: self.try_term())
-        self.trial_result = QTextBrowser(trial)
-        self.trial_result.setObjectName("trialResult")
-        self.trial_result.setMaximumHeight(150)
-        tl = QFormLayout(trial)
-        row = QHBoxLayout()
-        row.addWidget(self.trial_term, 1)
-        row.addWidget(self.trial_button)
-        tl.addRow(self.tr("词条"), row)
-        tl.addRow(self.tr("句子"), self.trial_sentence)
-        tl.addRow(self.tr("结果"), self.trial_result)
-
-        layout = QVBoxLayout(page)
-        layout.addLayout(filters)
-        layout.addWidget(self.entries_view, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(trial)
-        return page
-
-    def _vectors_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.vectors = VectorsModel(page)
-        self.vectors_view = self._table(self.vectors)
-        self.vector_kind = QComboBox(page)
-        self.vector_kind.addItem(self.tr("应检出"), True)
-        self.vector_kind.addItem(self.tr("不应检出"), False)
-        self.vector_text = QLineEdit(page)
-        self.vector_text.setPlaceholderText(self.tr("测试句子"))
-        self.vector_category = QComboBox(page)
-        self.vector_category.addItem(self.tr("任意类别"), "")
-        for c in Category:
-            self.vector_category.addItem(category_label(c.value), c.value)
-        self.vector_severity = QComboBox(page)
-        self.vector_severity.addItem(self.tr("任意级别"), "")
-        for s in reversed(list(Severity)):
-            self.vector_severity.addItem(severity_label(s.value), s.value)
-        add = QPushButton(self.tr("加入"), page)
-        add.clicked.connect(self._add_vector_from_fields)
-        remove = QPushButton(self.tr("删除所选"), page)
-        remove.clicked.connect(self.delete_vector)
-        row = QHBoxLayout()
-        for w in (self.vector_kind, self.vector_text, self.vector_category, self.vector_severity, add, remove):
-            row.addWidget(w, 3 if w is self.vector_text else 0)
-        layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(self.tr("安装时逐条运行：应检出的句子必须报出（给定类别、至少给定级别），"
-                                        "不应检出的句子不得报出。"), page))
-        layout.addWidget(self.vectors_view, 1)
-        layout.addLayout(row)
-        return page
-
-    def _build_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.m_id, self.m_version, self.m_issuer = QLineEdit(page), QLineEdit(page), QLineEdit(page)
-        self.m_effective, self.m_expires = QLineEdit(page), QLineEdit(page)
-        self.m_min = QLineEdit("0.1.0", page)
-        self.m_changelog = QLineEdit(page)
-        for w in (self.m_effective, self.m_expires):
-            w.setPlaceholderText("YYYY-MM-DD")
-        self.key_file = QLineEdit(page)
-        self.key_file.setObjectName("keyFile")
-        self.key_password = QLineEdit(page)
-        self.key_password.setObjectName("keyPassword")
-        self.key_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.output = QLineEdit(page)
-        self.output.setObjectName("packOutput")
-        pick_key = QPushButton(self.tr("选择…"), page)
-        pick_key.clicked.connect(self._pick_key)
-        pick_out = QPushButton(self.tr("选择…"), page)
-        pick_out.clicked.connect(self._pick_output)
-        self.build_button = QPushButton(self.tr("生成并签名新版本"), page)
-        self.build_button.setObjectName("buildButton")
-        self.build_button.clicked.connect(lambda: self.build())
-        self.install_file = QLineEdit(page)
-        self.install_file.setObjectName("installFile")
-        pick_install = QPushButton(self.tr("选择…"), page)
-        pick_install.clicked.connect(self._pick_install)
-        self.install_button = QPushButton(self.tr("安装到本机"), page)
-        self.install_button.setObjectName("installButton")
-        self.install_button.clicked.connect(lambda: self.install())
-        self.build_log = QPlainTextEdit(page)
-        self.build_log.setReadOnly(True)
-        form = QFormLayout()
-        form.addRow(self.tr("词库包编号"), self.m_id)
-        form.addRow(self.tr("版本"), self.m_version)
-        form.addRow(self.tr("发布单位"), self.m_issuer)
-        form.addRow(self.tr("生效日期"), self.m_effective)
-        form.addRow(self.tr("失效日期"), self.m_expires)
-        form.addRow(self.tr("最低密审版本"), self.m_min)
-        form.addRow(self.tr("变更说明"), self.m_changelog)
-        for label, edit, button in ((self.tr("签发密钥文件"), self.key_file, pick_key),
-                                    (self.tr("输出文件"), self.output, pick_out)):
-            row = QHBoxLayout()
-            row.addWidget(edit, 1)
-            row.addWidget(button)
-            form.addRow(label, row)
-        form.addRow(self.tr("密钥密码"), self.key_password)
-        form.addRow("", self.build_button)
-        row = QHBoxLayout()
-        row.addWidget(self.install_file, 1)
-        row.addWidget(pick_install)
-        row.addWidget(self.install_button)
-        form.addRow(self.tr("已签名的词库包"), row)
-        layout = QVBoxLayout(page)
-        layout.addLayout(form)
-        layout.addWidget(self.build_log, 1)
-        return page
-
-    def _installed_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.installed = InstalledModel(page)
-        self.installed_view = self._table(self.installed)
-        self.installed_view.setObjectName("installedPacks")
-        self.history = HistoryModel(page)
-        self.history_view = self._table(self.history)
-        rollback = QPushButton(self.tr("回退到所选版本"), page)
-        rollback.clicked.connect(lambda: self.rollback_selected())
-        refresh = QPushButton(self.tr("刷新"), page)
-        refresh.clicked.connect(lambda: self.reload())
-        row = QHBoxLayout()
-        row.addWidget(rollback)
-        row.addWidget(refresh)
-        row.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(self.tr("已安装的词库包（启用中的版本用于审查）"), page))
-        layout.addWidget(self.installed_view, 2)
-        layout.addLayout(row)
-        layout.addWidget(QLabel(self.tr("台帐记录"), page))
-        layout.addWidget(self.history_view, 3)
-        return page
-
     # --- jobs ------------------------------------------------------------------------------------
     @property
     def idle(self) -> bool:
         return self.busy == 0
 
-    def _track(self, job: worker.Job) -> worker.Job:
+    def _begin(self) -> Callable[[], None]:
+        """Count one job as running; the returned function ends it (once). It is passed into the
+        job's own callbacks before the job starts, so a job that finishes at once is never missed."""
         self.busy += 1
-        self._jobs.append(job)
-        job.finished.connect(self._job_done)
-        return job
+        ended = False
 
-    def _job_done(self, _ok: bool) -> None:
-        self.busy -= 1
-        self._jobs = [j for j in self._jobs if not j.done]
+        def end() -> None:
+            nonlocal ended
+            if not ended:
+                ended = True
+                self.busy -= 1
+                self._jobs = [j for j in self._jobs if not j.done]
+
+        return end
+
+    def _then(self, fn: Callable[[Any], None] | None, end: Callable[[], None]) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            try:
+                if fn is not None:
+                    fn(value)
+            finally:
+                end()
+
+        return call
+
+    def _keep(self, job: worker.Job) -> worker.Job:
+        self._jobs.append(job)
+        return job
 
     def _fail(self, text: str) -> None:
         self.status.setStyleSheet("color:#b00020")
@@ -339,11 +177,18 @@ class LexiconEditor(QWidget):
         self.status.setText(text)
 
     def _call(self, fn: Callable[[], Any], on_result: Callable[[Any], None], name: str) -> worker.Job:
-        return self._track(worker.run_call(fn, on_result=on_result,
-                                           on_error=lambda exc: self._fail(friendly_message(exc)), name=name))
+        end = self._begin()
+        return self._keep(worker.run_call(fn, on_result=on_result,
+                                          on_error=lambda exc: self._fail(friendly_message(exc)),
+                                          on_done=lambda _ok: end(), name=name))
 
-    def _with_ledger(self, fn: LedgerFn, on_result: Callable[[Any], None], name: str) -> worker.Job:
-        return self._track(self.ledger.run(fn, on_result, self._fail, name=name))
+    def _with_ledger(self, fn: LedgerFn, on_result: Callable[[Any], None], name: str,
+                     on_error: Callable[[str], None] | None = None) -> worker.Job:
+        """`fn(ledger)` on the window's ledger runner (the review controller's, or OwnLedger):
+        it reports a result or an error, one of which ends the job here."""
+        end = self._begin()
+        return self._keep(self.ledger.run(fn, self._then(on_result, end), self._then(on_error or self._fail, end),
+                                          name=name))
 
     def _signer(self) -> Any:
         """The logged-in 保密管理员's key when there is one (the act is signed by them), else None
@@ -664,15 +509,18 @@ class LexiconEditor(QWidget):
             self.build_log.appendPlainText(friendly_message(exc))
             self._fail(friendly_message(exc))
 
+        end = self._begin()
+
         def finished(_ok: bool) -> None:
             self.build_button.setEnabled(True)
             self.key_password.clear()
+            end()
 
         def steps() -> Iterable[Any]:
             return build_signed(draft, key, password, output, data_dir)
 
-        return self._track(worker.run_iter(steps, on_item=step, on_error=failed, on_done=finished,
-                                           name="lexicon-build"))
+        return self._keep(worker.run_iter(steps, on_item=step, on_error=failed, on_done=finished,
+                                          name="lexicon-build"))
 
     def install(self, path: str | Path | None = None) -> worker.Job | None:
         """Install a signed pack: every check of `mishen lexicon install`, recorded in the ledger."""
@@ -703,7 +551,7 @@ class LexiconEditor(QWidget):
         def refused(text: str) -> None:
             self.reload(text, failed=True)  # the refusal is in the history
 
-        return self._track(self.ledger.run(work, done, refused, name="lexicon-install"))
+        return self._with_ledger(work, done, "lexicon-install", refused)
 
     def rollback_selected(self, version: str | None = None, pack_id: str | None = None) -> worker.Job | None:
         if version is None:
