@@ -26,14 +26,14 @@ LAYER_LABELS = {BUREAU: "保密局词库包", LOCAL: "本单位词库"}
 
 def category_label(value: str) -> str:
     try:
-        return category_name(Category(value))
+        return str(category_name(Category(value)))
     except ValueError:
         return value
 
 
 def severity_label(value: str) -> str:
     try:
-        return severity_name(Severity(value))
+        return str(severity_name(Severity(value)))
     except ValueError:
         return value
 
@@ -77,12 +77,13 @@ class TableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.tr(self.headers[section])
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         row = self.rows[index.row()]
