@@ -75,6 +75,14 @@ def params_json(pack: Pack) -> bytes | None:
     return canonical_bytes(body) + b"\n"
 
 
+def calendar_json(pack: Pack) -> bytes | None:
+    """The pack's `calendar` section as a calendar file of its own (`<version>.calendar.json`, what
+    app.calendar's `load_calendar(path)` reads), or None."""
+    if pack.calendar is None:
+        return None
+    return (json.dumps(pack.calendar, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
 def read_active(data_dir: Path) -> dict[str, dict[str, Any]]:
     path = packs_root(data_dir) / ACTIVE_FILE
     try:
@@ -189,8 +197,9 @@ def rule_params(packs: Sequence[ActivePack]) -> RuleParams | None:
 
 @dataclass(frozen=True, slots=True)
 class PackCalendar:
-    """The working-day calendar an active pack carries: `path` holds the installed JSON file of
-    the pack's optional sections, `data` the `calendar` object itself."""
+    """The working-day calendar an active pack carries: `path` is the installed calendar file
+    (`<version>.calendar.json`: the `calendar` object alone, for `app.calendar.load_calendar(path)`),
+    `data` the object itself."""
 
     pack_id: str
     version: str
@@ -205,7 +214,15 @@ def active_calendar(data_dir: Path) -> PackCalendar | None:
     for p, data in _params_of(active_packs(data_dir)):
         calendar = data.get("calendar")
         if isinstance(calendar, dict) and p.params is not None:
-            found = PackCalendar(p.id, p.version, p.params, calendar)
+            path = pack_file(data_dir, p.id, p.version, ".calendar.json")
+            try:  # the parameters file is checked by hash; this copy must say the same
+                same = json.loads(path.read_text("utf-8")) == calendar
+            except (OSError, ValueError):
+                same = False
+            if not same:
+                raise PackCheckError(f"词库包 {p.id} {p.version} 的工作日历文件 {path.name} 缺失或被改动。",
+                                     code="pack_altered")
+            found = PackCalendar(p.id, p.version, path, calendar)
     return found
 
 

@@ -25,6 +25,7 @@ from app.packs.errors import PackCheckError, PackInputError
 from app.packs.format import Pack, parse_pack, version_key
 from app.packs.layers import (
     active_packs,
+    calendar_json,
     lexicon_csv,
     pack_file,
     packs_root,
@@ -179,9 +180,7 @@ def install(ledger: Ledger, data: bytes, data_dir: Path, signer: KeySigner | Non
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_bytes(data)
     csv_path.write_bytes(csv_bytes)
-    extra = params_json(pack)
-    if extra is not None:
-        pack_file(data_dir, m.id, m.version, ".params.json").write_bytes(extra)
+    extra = _write_sections(data_dir, pack)
     previous = None if current is None else str(current["version"])
     with ledger.transaction() as tx:
         # under the ledger's write lock: another install may have activated a version meanwhile
@@ -204,6 +203,19 @@ def parse_pack_recorded(ledger: Ledger, data: bytes, who: KeySigner) -> Pack:
             tx.append("lexicon_pack_refused", {"sha256": hashlib.sha256(data).hexdigest(), "code": exc.code,
                                                "reason": exc.message}, who)
         raise
+
+
+def _write_sections(data_dir: Path, pack: Pack) -> bytes | None:
+    """The optional sections beside the installed pack: `<version>.params.json` (rules and
+    calendar, hashed in active.json) and `<version>.calendar.json` (the calendar alone)."""
+    m = pack.manifest
+    extra = params_json(pack)
+    if extra is not None:
+        pack_file(data_dir, m.id, m.version, ".params.json").write_bytes(extra)
+    calendar = calendar_json(pack)
+    if calendar is not None:
+        pack_file(data_dir, m.id, m.version, ".calendar.json").write_bytes(calendar)
+    return extra
 
 
 def _staging(data_dir: Path) -> Path:
@@ -264,9 +276,7 @@ def rollback(ledger: Ledger, data_dir: Path, to: str | None, pack_id: str | None
         raise PackCheckError(f"词库包 {pack_id} {target.version} 的已安装文件被改动，不能回退到该版本。", code="pack_altered")
     csv_bytes = lexicon_csv(pack)
     pack_file(data_dir, pack_id, target.version, ".csv").write_bytes(csv_bytes)
-    extra = params_json(pack)
-    if extra is not None:
-        pack_file(data_dir, pack_id, target.version, ".params.json").write_bytes(extra)
+    extra = _write_sections(data_dir, pack)
     with ledger.transaction() as tx:
         _activate(data_dir, pack, csv_bytes, extra)
         tx.append("lexicon_pack_rolled_back", _event(pack, previous=current), who)

@@ -117,7 +117,10 @@ def test_rule_vocabularies_and_calendar_travel_in_the_pack(bureau: Bureau, tmp_p
     doc.write_text("据内部初算，全县蜂蜜产量达到3200吨。\n", encoding="utf-8")
     assert not [f for f in findings(scan_json(bureau.home, doc)) if f["category"] == "unpublished_statistic"]
     sections = tmp_path / "规则参数.json"
-    calendar = {"format": "mishen-calendar", "holidays": ["2026-10-01"], "workdays": ["2026-10-10"]}
+    from app.calendar import default_calendar_path, load_calendar
+
+    shipped = json.loads(default_calendar_path().read_text("utf-8"))   # a real calendar, one year changed
+    calendar = {**shipped, "version": "2026.9"}
     sections.write_text(json.dumps({"rules": {"indicators": ["蜂蜜产量"], "strong_cues": ["内部初算"]},
                                     "calendar": calendar}, ensure_ascii=False), encoding="utf-8")
     vec = tmp_path / "vec.csv"
@@ -149,7 +152,13 @@ def test_rule_vocabularies_and_calendar_travel_in_the_pack(bureau: Bureau, tmp_p
     assert found and found[0]["severity"] == "high"
     cal = active_calendar(bureau.home)
     assert cal is not None and cal.data == calendar and cal.version == "2026.2"
-    assert json.loads(cal.path.read_text("utf-8"))["calendar"] == calendar
+    assert json.loads(cal.path.read_text("utf-8")) == calendar and cal.path.name == "2026.2.calendar.json"
+    loaded = load_calendar(cal.path)                    # what app/calendar reads from the hook
+    assert loaded.version == "2026.9" and loaded.years == load_calendar().years
+    cal.path.write_text(json.dumps({**calendar, "version": "2026.8"}), encoding="utf-8")
+    with pytest.raises(Exception, match="工作日历"):
+        active_calendar(bureau.home)
+    cal.path.write_text(json.dumps(calendar), encoding="utf-8")
     # the bundled spam morphemes still apply (the pack carries no spam_morphemes)
     spam = tmp_path / "spam.txt"
     spam.write_text("日韩_国产_无码高清_免费在线观看_永久地址\n", encoding="utf-8")
