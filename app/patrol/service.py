@@ -7,6 +7,7 @@ It yields `PatrolProgress` while it works (phases "walk", "hash", "scan", "save"
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -113,13 +114,22 @@ def _hash(path: str) -> tuple[str | None, str | None]:
 ScanRunner = Callable[[EngineSpec, Sequence[ScanTask]], Iterator[ScanOutcome]]
 
 
-def local_runner(workers: int, time_limit: float | None) -> ScanRunner:
+def local_runner(workers: int, time_limit: float | None, pool: WorkerPool | None = None) -> ScanRunner:
+    """A local pool of `workers` (or `pool`, already started)."""
     def run(spec: EngineSpec, tasks: Sequence[ScanTask]) -> Iterator[ScanOutcome]:
         if not tasks:
             return
-        with WorkerPool(spec, min(workers, len(tasks)), time_limit=time_limit) as pool:
+        if pool is not None:
             yield from pool.run(tasks)
+            return
+        with WorkerPool(spec, min(workers, len(tasks)), time_limit=time_limit) as fresh:
+            yield from fresh.run(tasks)
     return run
+
+
+def _first_run(db_path: Path, roots: Sequence[str]) -> bool:
+    with PatrolDb(db_path) as db:
+        return db.previous_run(roots) is None
 
 
 def patrol(sources: Sequence[str | os.PathLike[str]], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, ...],
@@ -127,16 +137,27 @@ def patrol(sources: Sequence[str | os.PathLike[str]], *, spec: EngineSpec, lexic
            time_limit: float | None = DEFAULT_TIME_LIMIT, who: str | None = None,
            runner: ScanRunner | None = None) -> Iterator[PatrolProgress | PatrolRun]:
     """Patrol `sources`. `runner` scans the tasks (default: a local pool of `workers`; with
-    `cluster`, the Dask cluster at that address)."""
+    `cluster`, the Dask cluster at that address). On a first run (everything is to be scanned)
+    the local workers start at once, loading their engines while this process lists and hashes."""
     roots = _roots(sources)
-    started = _now()
-    if runner is None:
-        if cluster:
-            from app.patrol.cluster import cluster_runner
+    with contextlib.ExitStack() as stack:
+        if runner is None:
+            if cluster:
+                from app.patrol.cluster import cluster_runner
 
-            runner = cluster_runner(cluster)
-        else:
-            runner = local_runner(workers, time_limit)
+                runner = cluster_runner(cluster)
+            else:
+                early = None
+                if _first_run(db_path, roots):
+                    early = stack.enter_context(WorkerPool(spec, workers, time_limit=time_limit))
+                runner = local_runner(workers, time_limit, early)
+        yield from _patrol(roots, spec=spec, lexicons=lexicons, db_path=db_path, workers=workers, cluster=cluster,
+                           who=who, runner=runner)
+
+
+def _patrol(roots: list[str], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, ...], db_path: Path, workers: int,
+            cluster: str | None, who: str | None, runner: ScanRunner) -> Iterator[PatrolProgress | PatrolRun]:
+    started = _now()
 
     # 1. walk
     problems: list[PatrolProblem] = []
