@@ -134,11 +134,17 @@ def _parse(data: Any, path: Path) -> WorkdayCalendar:
 
 def calendar_for(data_dir: str | os.PathLike[str] | None) -> WorkdayCalendar:
     """The calendar a workstation counts on: `<data dir>/calendar/cn_workdays.json` when the unit
-    (or an installed lexicon update) put a newer file there, else the shipped one."""
+    (or an installed lexicon update) put a newer file there, else the calendar carried by the active
+    lexicon packs (app.packs.layers.active_calendar), else the shipped one."""
     if data_dir is not None:
         own = Path(data_dir) / CALENDAR_FILE
         if own.is_file():
             return load_calendar(own)
+        from app.packs.layers import active_calendar  # packs import nothing of the calendar
+
+        carried = active_calendar(Path(data_dir))
+        if carried is not None:
+            return load_calendar(carried.path)
     return load_calendar()
 
 

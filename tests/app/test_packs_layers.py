@@ -155,6 +155,10 @@ def test_rule_vocabularies_and_calendar_travel_in_the_pack(bureau: Bureau, tmp_p
     assert json.loads(cal.path.read_text("utf-8")) == calendar and cal.path.name == "2026.2.calendar.json"
     loaded = load_calendar(cal.path)                    # what app/calendar reads from the hook
     assert loaded.version == "2026.9" and loaded.years == load_calendar().years
+    from app.calendar import calendar_for
+
+    assert calendar_for(bureau.home).version == "2026.9"   # consultations count on the pack's calendar
+    assert calendar_for(None).version == load_calendar().version
     cal.path.write_text(json.dumps({**calendar, "version": "2026.8"}), encoding="utf-8")
     with pytest.raises(Exception, match="工作日历"):
         active_calendar(bureau.home)
