@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
 
     def add_status_widget(self, widget: QWidget) -> None:
         """A panel's permanent entry in the status bar (left of the scan progress)."""
-        self.statusBar().insertPermanentWidget(0, widget)
+        # Qt's index counts the normal widgets too (here the one status label): the first permanent
+        # slot is 1; 0 warns "Index out of range" and appends at the right end instead
+        self.statusBar().insertPermanentWidget(1, widget)
 
     def add_panel_action(self, action: QAction, menu: str = "review", before: QAction | None = None) -> QAction:
         """Put a panel's action in a menu of this window ("review" or "view") with its shortcut
@@ -399,19 +401,10 @@ class MainWindow(QMainWindow):
                 self.tr("正在文字识别：第 {0} 页（{1}/{2}）…").format(page, done, total)))
         return self._ocr
 
-    def _ocr_progress(self) -> OcrProgress:
-        """Text recognition reports each page in the status bar; cancelling stops it between pages."""
-        if self._ocr is None:
-            self._ocr = OcrProgress(self)
-            self._ocr.page.connect(lambda done, total, page: self.show_message(
-                self.tr("正在文字识别：第 {0} 页（{1}/{2}）…").format(page, done, total)))
-        return self._ocr
-
     def cancel_scan(self) -> None:
         self._queue = []
         if self.scan_job is not None and not self.scan_job.done:
             self.scan_job.cancel()
-            self._ocr_progress().cancel()
             self._ocr_progress().cancel()
             self.show_message(self.tr("正在取消（当前文件审查完后停止）…"))
 
