@@ -153,10 +153,12 @@ def main() -> int:
             else:
                 with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster:
+                    cold, _ = _patrol(mirror.root, tmp / "cold.sqlite3", cluster=cluster.scheduler_address)
+                    print(f"Dask LocalCluster, first run (workers import the readers): {cold:6.1f} s")
                     cl, run_cl = _patrol(mirror.root, tmp / "cl.sqlite3", cluster=cluster.scheduler_address)
                 same = [(i.path, i.findings) for i in getattr(run_cl, "items", ())] == \
                     [(i.path, i.findings) for i in getattr(run2, "items", ())]
-                print(f"Dask LocalCluster (2 workers): {cl:6.1f} s  {n / cl:6.1f} docs/s  overhead "
+                print(f"Dask LocalCluster (2 warm workers): {cl:6.1f} s  {n / cl:6.1f} docs/s  overhead "
                       f"{cl / two - 1:+.0%} against the local pool of 2; identical results: {same}")
         per_core = n / two / 2
         print(f"projected 10^6 pages per worker-core at {per_core:.1f} docs/s: {1e6 / per_core / 3600:.1f} h "
