@@ -195,3 +195,21 @@ def test_ctrl_c_stops_the_patrol_and_its_workers_and_writes_nothing(small_mirror
     assert db.exists()  # opened before the scan started
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
+def test_without_the_cluster_extra_the_message_says_how_to_install_it(small_mirror: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocked" / "distributed"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('dask.distributed is not installed here')\n",
+                                         encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker.parent), str(REPO)])}
+    result = subprocess.run([sys.executable, "-m", "app", "patrol", str(small_mirror), "--cluster", "tcp://127.0.0.1:8786",
+                             "--db", str(tmp_path / "p.sqlite3")], capture_output=True, text=True, cwd=REPO,
+                            timeout=120, env=env)
+    assert result.returncode == 2, result.stderr
+    assert "未安装 dask.distributed" in result.stderr and "mishen[cluster]" in result.stderr
+    assert "Traceback" not in result.stderr
+    local = subprocess.run([sys.executable, "-m", "app", "patrol", str(small_mirror), "--workers", "1",
+                            "--db", str(tmp_path / "p.sqlite3")], capture_output=True, text=True, cwd=REPO,
+                           timeout=120, env=env)
+    assert local.returncode == 0, local.stderr  # a local patrol never imports dask
