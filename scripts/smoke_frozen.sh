@@ -4,7 +4,9 @@
 #   --version; `scan --format json` over ../shared/eval/corpus equal to the source tree's (when the
 #   corpus is present); users added, a review opened and signed at level 1, its 审查单 exported as
 #   docx and PDF; the window started offscreen on the sample and closed; nothing written inside the
-#   bundle and the data in the platform directories under $HOME. Any failure stops with a message.
+#   bundle and the data in the platform directories under $HOME; UTF-8 mode under a GBK locale; a
+#   scanned page read by the bundled OCR engine, and the base without the OCR component saying so.
+#   Any failure stops with a message.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
@@ -87,6 +89,45 @@ else
   echo "--  scan comparison skipped: $corpus absent"
 fi
 
+# 2b. OCR: a scanned page (rendered here as a PNG) is read by the bundled engine and its models;
+#     the base without the OCR component (scripts/split_ocr.py) says so clearly and still scans text
+"$PY" - "$work/扫描件.png" <<'PYEOF' || fail "could not render the OCR sample"
+import sys
+from PIL import Image, ImageDraw, ImageFont
+font = None
+for path in ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc"):
+    try:
+        font = ImageFont.truetype(path, 44)
+        break
+    except OSError:
+        pass
+if font is None:
+    sys.exit("no CJK TrueType font (fonts-wqy-zenhei) to render the OCR sample")
+img = Image.new("RGB", (1240, 700), "white")
+d = ImageDraw.Draw(img)
+d.text((120, 120), "秘密★5年", font=font, fill="black")
+d.text((120, 260), "关于做好年度安全生产检查工作的通知", font=font, fill="black")
+img.save(sys.argv[1])
+PYEOF
+run "$app/mishen" scan --format json 扫描件.png >"$tmp/ocr.json" 2>"$tmp/err" || true
+check_err "$tmp/err" "OCR scan"
+"$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]; c={f['category'] for f in d['findings']}; assert not d['error'] and 'secret_mark' in c, (d['error'], c)" \
+  "$tmp/ocr.json" || { cat "$tmp/err" >&2; fail "OCR in the bundle did not read the secrecy mark of a scanned page"; }
+echo "ok  OCR: the secrecy mark of a scanned PNG found by the bundled engine"
+base_bundle=$repo/build/split/base/mishen-$version
+if [ -z "${MISHEN_BUNDLE:-}" ] && [ -x "$base_bundle/mishen" ]; then
+  cp -a "$base_bundle" "$tmp/base" && chmod -R a-w "$tmp/base"
+  run "$tmp/base/mishen" scan --format json 扫描件.png >"$tmp/ocr_base.json" 2>"$tmp/err" || true
+  check_err "$tmp/err" "OCR scan without the component"
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]; assert d['error'] and '文字识别' in d['error'], d" \
+    "$tmp/ocr_base.json" || { cat "$tmp/err" >&2; fail "the base without OCR did not say that the scanned page cannot be read"; }
+  run "$tmp/base/mishen" scan --format json draft.docx >"$tmp/base_docx.json" 2>"$tmp/err" || true
+  check_err "$tmp/err" "base scan"
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]; assert not d['error'] and d['findings'], d" \
+    "$tmp/base_docx.json" || { cat "$tmp/err" >&2; fail "the base without OCR did not scan a docx"; }
+  echo "ok  base without the OCR component: a scanned page is an error naming OCR ($("$PY" -c "import json,sys; print(json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]['error'][:40])" "$tmp/ocr_base.json")…); docx scans"
+fi
+
 # 3. users, a review opened and signed at level 1, 审查单 as docx and PDF
 PW=a-long-password
 echo "$PW" | run "$app/mishen" users add 孙保密 --role secrecy_admin --unit 县营商办 --password-stdin >/dev/null 2>"$tmp/err" \
@@ -140,5 +181,15 @@ if [ -z "${MISHEN_BUNDLE:-}" ] && [ -f "$deb" ]; then
   out=$(run "$tmp/deb/opt/mishen/mishen" --version) || fail ".deb's mishen --version"
   [ "$out" = "mishen $version" ] || fail ".deb's mishen --version printed '$out'"
   echo "ok  $(basename "$deb"): files in place, its mishen runs"
+  ocr_deb=$repo/dist/mishen-ocr_${version}_amd64.deb
+  [ -f "$ocr_deb" ] || fail "no $(basename "$ocr_deb")"
+  dpkg-deb -x "$ocr_deb" "$tmp/deb"
+  for f in opt/mishen/_internal/rapidocr/models/PP-OCRv6_rec_small.onnx opt/mishen/_internal/onnxruntime; do
+    [ -e "$tmp/deb/$f" ] || fail "$(basename "$ocr_deb") lacks $f"
+  done
+  run "$tmp/deb/opt/mishen/mishen" scan --format json 扫描件.png >"$tmp/ocr_deb.json" 2>"$tmp/err" || true
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]; assert 'secret_mark' in {f['category'] for f in d['findings']}, d['error']" \
+    "$tmp/ocr_deb.json" || { cat "$tmp/err" >&2; fail "mishen + mishen-ocr .debs together do not read a scanned page"; }
+  echo "ok  $(basename "$ocr_deb") over $(basename "$deb"): the scanned page is read"
 fi
 echo "smoke_frozen: all passed"
