@@ -138,3 +138,41 @@ _SWAPS = frozenset({2, 4, 5, 6})                           # transposes that swa
 def _too_big(what: str, detail: str) -> ReadError:
     return ReadError(f"{what}过大（{detail}），为保护本机未予读取。请降低分辨率（如 300 dpi）或拆分后再审查。",
                      code="too_large")
+
+
+def page_sizes(path: Path) -> list[tuple[int, int]]:
+    """(width, height) of every page of an image file in pixels of the upright original (the
+    space OCR boxes are given in), from the headers: what a page view lays out."""
+    data = path.read_bytes()
+    kind = sniff(path, data[:16]) or path.suffix.lower().lstrip(".")
+    out: list[tuple[int, int]] = []
+    for image, index in _frames(data, kind):
+        image.seek(index)
+        width, height = image.size
+        try:
+            orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+        except (OSError, ValueError, SyntaxError):
+            orientation = 1
+        turn = _EXIF_TURNS.get(orientation)
+        out.append((height, width) if turn in _SWAPS else (width, height))
+    return out
+
+
+def page_image(path: Path, number: int, scale: float | None = None) -> tuple[Any, float]:
+    """Page `number` (1-based) of an image file as an upright RGB Pillow image, prepared exactly
+    as for OCR (EXIF orientation applied, scaled down to `OCR_SIDE`), then scaled down further to
+    `scale` pixels per original pixel when that is smaller; returns the image and its scale."""
+    from PIL import Image
+
+    data = path.read_bytes()
+    kind = sniff(path, data[:16]) or path.suffix.lower().lstrip(".")
+    frames = _frames(data, kind)
+    if not 1 <= number <= len(frames):
+        raise guards.corrupt(f"图片（{kind}）", f"没有第{number}页")
+    page, prepared = _prepared(frames[number - 1], number, kind)
+    if scale is not None and scale < prepared * 0.95:
+        width, height = page.width / prepared, page.height / prepared
+        page = page.resize((max(1, round(width * scale)), max(1, round(height * scale))),
+                           Image.Resampling.LANCZOS)
+        prepared = page.width / width
+    return page, prepared

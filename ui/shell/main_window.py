@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._update_actions()
+        from ui.shell.ocr_check import start_model_check  # OCR models checked in the background (issue 12)
+
+        self.ocr_models_check = start_model_check(self.add_status_widget, self.show_message, self)
 
     # --- construction ------------------------------------------------------------------------
     def fit_to_screen(self, available: QRect | None = None) -> QRect:
@@ -427,8 +430,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(page, Path(report.path).name)
         self.tabs.setTabToolTip(index, report.path)
         page.page_changed.connect(self._page_changed)      # PDF pages, docx page markers
-        if page.pdf_view is not None:
-            page.pdf_view.layout_ready.connect(self._update_actions)
+        page.layout_ready.connect(self._update_actions)      # PDF or image pages laid out
         self.tabs.setCurrentIndex(index)
         self.settings.add_recent(report.path)
         if self.review is not None:
@@ -477,8 +479,8 @@ class MainWindow(QMainWindow):
         for a in (self.close_action, self.rescan_action, self.next_action, self.prev_action,
                   self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
             a.setEnabled(has)
-        self.text_mode_action.setEnabled(has and page.is_pdf)
-        self.text_mode_action.setChecked(has and page.is_pdf and page.view is page.text_view)
+        self.text_mode_action.setEnabled(has and page.has_page_view)
+        self.text_mode_action.setChecked(has and page.has_page_view and page.view is page.text_view)
         pages = page.view.page_count() if has else 0
         self.page_box.setEnabled(pages > 0)
         self.page_box.blockSignals(True)

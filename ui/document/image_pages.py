@@ -1,0 +1,59 @@
+"""Work for the image page view, run in the worker (never on the GUI thread): the pages' sizes and
+the findings' boxes, and a page rendered by Pillow exactly as the reader prepared it for OCR
+(EXIF orientation applied, scaled down the same way), so the boxes line up with the picture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from app.model import Document, Finding
+from ui.document.text_offsets import finding_pieces
+
+#: image formats the reader names a document by (app.readers.image.sniff)
+IMAGE_FORMATS = frozenset({"png", "jpeg", "jpg", "tiff", "tif", "bmp"})
+
+Rect = tuple[float, float, float, float]      # left, top, right, bottom in original image pixels
+
+
+@dataclass(frozen=True)
+class ImageLayout:
+    sizes: tuple[tuple[float, float], ...]             # (width, height) per page, upright original pixels
+    rects: dict[str, tuple[tuple[int, Rect], ...]]     # finding id -> ((page index, rect), …)
+
+
+def finding_rects(document: Document, f: Finding) -> list[tuple[int, Rect]]:
+    """A finding's highlight boxes: the OCR segment carries one box per character."""
+    from app.ocr.pages import box_runs
+
+    out: list[tuple[int, Rect]] = []
+    for i, start, end in finding_pieces(document, f):
+        seg = document.segments[i]
+        if seg.boxes and seg.location.page:
+            out.extend((seg.location.page - 1, r) for r in box_runs(seg.boxes[start:max(end, start + 1)]))
+    return out
+
+
+def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> ImageLayout:
+    from app.readers.image import page_sizes
+
+    sizes = tuple((float(w), float(h)) for w, h in page_sizes(Path(path)))
+    rects: dict[str, tuple[tuple[int, Rect], ...]] = {}
+    for f in findings:
+        if f.id not in rects and (found := [(p, r) for p, r in finding_rects(document, f) if p < len(sizes)]):
+            rects[f.id] = tuple(found)
+    return ImageLayout(sizes, rects)
+
+
+def render_page(path: str, page_index: int, scale: float) -> tuple[QImage, float]:
+    """The page as a QImage at (at most) `scale` display pixels per original pixel, and the scale
+    it was actually rendered at (never above the reader's own downscaling)."""
+    from app.readers.image import page_image
+
+    page, actual = page_image(Path(path), page_index + 1, scale)
+    rgb = page.convert("RGB")
+    image = QImage(rgb.tobytes(), rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888)
+    return image.copy(), actual
