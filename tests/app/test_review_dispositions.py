@@ -321,7 +321,7 @@ def test_cli_actions_recorded_as_the_user(home: Path, tmp_path: Path, monkeypatc
     assert cli(monkeypatch, home, "review", "open", str(doc)) == 0      # nobody named: the workstation
     with Ledger.open(home) as ledger:
         opened = ledger.events(kinds=("review_opened",))
-        assert [e.actor for e in opened][0] == "xiao_li" and opened[0].payload["review_id"] == rid
+        assert opened[0].actor == "xiao_li" and opened[0].payload["review_id"] == rid
         assert opened[1].actor != "xiao_li"
     doc.write_text("关于开展安全生产检查的通知（修订）\n", encoding="utf-8")
     assert cli(monkeypatch, home, "review", "resubmit", rid, str(doc), "--user", "xiao_li", password=PASSWORD) == 0
