@@ -2,7 +2,12 @@
 cluster, incrementally, with a report an office can file.
 
     mishen patrol SOURCE... [--workers N] [--db PATH] [--report FILE.html] [--xlsx FILE]
-                  [--format text|json] [--cluster ADDRESS]
+                  [--format text|json] [--cluster ADDRESS] [--ocr auto|on|off]
+
+The run is recorded in the ledger first and saved in the patrol database after (the comparison
+of the next run starts from it): a run that cannot be recorded (read-only ledger, …) is an error
+and leaves the database at the last recorded run — its scan results are kept, so the next run
+does not scan the same files again.
 
 Exit status: 0 the patrol completed (problems and unreadable files are listed in the output and
 the report); 2 it could not run (bad source, lexicon, database, cluster, report path).
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from app.errors import MishenError
 
 if TYPE_CHECKING:
+    from app.patrol.approval_cache import ApprovalPass
     from app.patrol.model import PatrolProgress, PatrolRun, PatrolSummary
 
 
@@ -37,6 +43,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     p.add_argument("--cluster", default=None, metavar="ADDRESS",
                    help="在 Dask 集群上巡查，如 tcp://10.0.0.5:8786（需安装 mishen[cluster]）")
+    p.add_argument("--ocr", choices=("auto", "on", "off"), default="auto",
+                   help="文字识别：auto 识别图片和没有文字层的页面（默认），on 全部页面都识别，off 不识别；"
+                        "约 2 秒一页，多个工作进程同一时刻只有一个在识别")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                    help="单个文件的审查时间上限（默认 1000 秒；超时只影响该文件）")
     p.add_argument("--lexicon", action="append", default=[], metavar="PATH", help="本次巡查附加的词库文件")
@@ -69,15 +78,32 @@ def run_patrol(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     db_path = Path(args.db) if args.db else default_db_path(data_dir)
     workers = args.workers or default_workers()
+    reports: list[tuple[Path, str]] = []
     try:
         choice = EngineChoice(data_dir, tuple(args.lexicon))
-        spec, lexicons = engine_spec(choice, for_cluster=bool(args.cluster))
+        spec, lexicons = engine_spec(choice, for_cluster=bool(args.cluster), ocr=args.ocr)
         who, signer = _who(args, data_dir)
         run: PatrolRun | None = None
         show = sys.stderr.isatty()
         last_phase = ""
+        done: dict[str, object] = {}
+
+        def finish(scanned: PatrolRun) -> PatrolRun:
+            """Before the database: approvals, reports, the ledger record (see the module doc)."""
+            if show:
+                sys.stderr.write("\r比对审核通过版本、写出报告并记入台帐…\033[K")
+            approved = _with_approvals(scanned, data_dir, db_path)
+            done["approval"] = {"compared": approved.compared, "reused": approved.reused}
+            history = _history(db_path, approved.run)
+            for path, write in report_writers:
+                write(approved.run, path, history)
+                reports.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+            done["seq"] = _record(data_dir, approved.run, reports, signer, db_path)
+            return approved.run
+
         for step in patrol(args.sources, spec=spec, lexicons=lexicons, db_path=db_path, workers=workers,
-                           cluster=args.cluster, time_limit=args.time_limit or DEFAULT_TIME_LIMIT, who=who):
+                           cluster=args.cluster, time_limit=args.time_limit or DEFAULT_TIME_LIMIT, who=who,
+                           before_save=finish):
             if isinstance(step, PatrolProgress):
                 last_phase = _progress(sys.stderr, step, show, last_phase)
             else:
@@ -85,20 +111,17 @@ def run_patrol(args: argparse.Namespace) -> int:
         if show:
             sys.stderr.write("\r\033[K")
         assert run is not None
-        run = _with_approvals(run, data_dir)
-        history = _history(db_path, run)
-        reports = []
-        for path, write in report_writers:
-            write(run, path, history)
-            reports.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
-        recorded = _record(data_dir, run, reports, signer, db_path)
+        recorded = done["seq"]
     except MishenError as exc:
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
         _err(exc.message)
+        for p, _ in reports:
+            print(f"注意：报告 {p} 已写出，但本次巡查未记入台帐，巡查数据库也未更新（已审查的结果已缓存）。", file=sys.stderr)
         return 2
     if args.format == "json":
         out = run.to_json()
+        out["approval"] = done["approval"]
         out["reports"] = [{"file": str(p), "sha256": sha} for p, sha in reports]
         out["ledger_seq"] = recorded
         json.dump(out, sys.stdout, ensure_ascii=False)
@@ -159,18 +182,21 @@ def _who(args: argparse.Namespace, data_dir: Path) -> tuple[str | None, object |
     return user.name, signer
 
 
-def _with_approvals(run: PatrolRun, data_dir: Path) -> PatrolRun:
-    """Approved / changed after approval / never reviewed, from the ledger (app.patrol.approval)."""
-    from app.patrol.approval import annotate_run
+def _with_approvals(run: PatrolRun, data_dir: Path, db_path: Path) -> ApprovalPass:
+    """Approved / changed after approval / never reviewed, from the ledger (app.patrol.approval);
+    the results of earlier runs are reused from the patrol database while the ledger's approved
+    versions stay the same (app.patrol.approval_cache)."""
+    from app.patrol.approval_cache import annotate_incrementally
 
-    return annotate_run(run, data_dir)
+    return annotate_incrementally(run, data_dir, db_path)
 
 
 def _history(db_path: Path, run: PatrolRun) -> tuple[PatrolSummary, ...]:
+    """The earlier runs (this one is saved after its ledger record)."""
     from app.patrol.db import PatrolDb
 
     with PatrolDb(db_path) as db:
-        return db.history(run.sources, before=run.run_id)
+        return db.history(run.sources)
 
 
 def _record(data_dir: Path, run: PatrolRun, reports: list[tuple[Path, str]], signer: object | None,
@@ -180,8 +206,8 @@ def _record(data_dir: Path, run: PatrolRun, reports: list[tuple[Path, str]], sig
 
     with Ledger.open(data_dir) as ledger:
         if ledger.read_only:
-            print(f"注意：数据目录 {ledger.data_dir} 只读，本次巡查未记入台帐。", file=sys.stderr)
-            return None
+            raise MishenError(f"台帐 {ledger.path} 只读，本次巡查无法记入台帐（存档备查），已停止；"
+                              "巡查数据库保持上次记入台帐的巡查。请在可写的数据目录中巡查。", code="read_only")
         event = record_patrol(ledger, run, reports, signer or ledger.workstation_signer(), db_path=db_path)  # type: ignore[arg-type]
         return event.seq
 
@@ -222,6 +248,10 @@ def write_text(run: PatrolRun, out: TextIO) -> None:
         out.write("词库已变更：全部文件重新审查。\n")
     out.write(f"文件 {c.files} 个（网页 {c.pages}，附件 {c.attachments}）；本次审查 {c.scanned}，沿用上次结果 {c.reused}，"
               f"内容重复 {c.duplicates}\n")
+    if c.ocr_pages or run.ocr != "auto":
+        from app.ocr.options import MODE_NAMES
+
+        out.write(f"文字识别：{MODE_NAMES.get(run.ocr, run.ocr)}；本次识别 {c.ocr_pages} 页\n")
     if run.previous_run_id is not None:
         out.write(f"与上次相比：新增 {c.new}，改动 {c.changed}，删除 {c.removed}；新问题 {c.new_findings}，"
                   f"已消除 {c.resolved_findings}\n")

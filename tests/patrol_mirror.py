@@ -54,7 +54,7 @@ def _page(title: str, body: list[str], links: list[tuple[str, str]], *, hidden: 
           alt: str = "") -> str:
     paras = "\n".join(f"<p>{p}</p>" for p in body)
     anchors = "\n".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
-    img = f'<img src="../images/logo.png" alt="{alt}">' if alt else ""
+    img = f'<img src="../images/logo.gif" alt="{alt}">' if alt else ""
     hide = f'<div style="display:none">{hidden}</div>' if hidden else ""
     return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head><body>\n'
             f'<div class="nav"><a href="../index.html">首页</a></div>\n<h1>{title}</h1>\n{paras}\n{img}\n'
@@ -73,7 +73,7 @@ def build_mirror(root: Path, pages: int = 20, *, planted: bool = True, bad_links
     site = root / HOST
     for folder in ("files", "images", *SECTIONS):
         (site / folder).mkdir(parents=True, exist_ok=True)
-    (site / "images" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    (site / "images" / "logo.gif").write_bytes(b"GIF89a" + b"\0" * 32)  # not OCR-read: tests stay fast
     (root / "hts-cache").mkdir(exist_ok=True)
     (root / "hts-cache" / "new.txt").write_text("HTTrack cache, not part of the site\n", encoding="utf-8")
     (root / "index.html").write_text(f'<html><head><title>HTTrack 镜像</title></head><body>'

@@ -154,6 +154,13 @@ class ApprovalIndex:
                     postings.setdefault(key, []).append(i)
         self._postings = {k: v for k, v in postings.items() if len(v) <= _COMMON}
         self._cache: dict[tuple[str, str], Approval] = {}
+        self._reads = 0
+
+    @property
+    def texts_read(self) -> int:
+        """How many published files this index has read to compare them (a result taken from
+        the `known` mapping or found by file hash reads nothing)."""
+        return self._reads
 
     @property
     def fingerprint(self) -> str:
@@ -221,6 +228,7 @@ class ApprovalIndex:
         named = self._by_name.get(name, [])
         if kind is ItemKind.ATTACHMENT and not named:
             return Approval(ApprovalStatus.UNREVIEWED)   # attachments: by file hash, or by name
+        self._reads += 1
         try:
             text = page_text(path, fmt, data)
         except ReadError as exc:

@@ -30,14 +30,15 @@ def use_pool(files: int, workers: int | None = None) -> bool:
 
 
 def pooled_scan_events(paths: Sequence[str], engine: Engine, *, workers: int | None = None,
-                       time_limit: float | None = DEFAULT_TIME_LIMIT) -> Iterator[ScanEvent]:
+                       time_limit: float | None = DEFAULT_TIME_LIMIT, ocr: str | None = None) -> Iterator[ScanEvent]:
     """A start and a done event per file, in order, like `app.scan.scan_batch`. Stop iterating
-    to cancel (the workers are stopped)."""
+    to cancel (the workers are stopped). `ocr`: the OCR mode of every worker (`auto`, `on`,
+    `off`; None is `auto`); recognition runs in one worker at a time (app.ocr.engine's lock)."""
     total = len(paths)
     if not total:
         return
     spec = EngineSpec(tuple(info.sha256 for info in engine.lexicons),
-                      engine=pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL))
+                      engine=pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL), ocr=ocr or "auto")
     tasks = [ScanTask(i, str(p), os.path.basename(str(p))) for i, p in enumerate(paths)]
     n = min(workers or default_workers(), total)
     with WorkerPool(spec, n, time_limit=time_limit) as pool:

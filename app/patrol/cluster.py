@@ -69,11 +69,11 @@ def cluster_runner(address: str) -> Any:
     return run
 
 
-def scan_chunk(key: str, tasks: list[ScanTask]) -> list[ScanOutcome]:
+def scan_chunk(key: str, tasks: list[ScanTask], ocr: str = "auto") -> list[ScanOutcome]:
     """What a cluster task runs: a few files in a row (one round trip for several files), with
-    the engine the plugin loaded on this worker."""
+    the engine the plugin loaded on this worker and the patrol's OCR mode."""
     engine = loaded_engine(key)
-    return [scan_with(engine, task) for task in tasks]
+    return [scan_with(engine, task, ocr=ocr) for task in tasks]
 
 
 def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) -> Iterator[ScanOutcome]:
@@ -108,7 +108,7 @@ def run_on_cluster(address: str, spec: EngineSpec, tasks: Sequence[ScanTask]) ->
         def submit(chunk: list[ScanTask], alone: bool = False) -> None:
             nonlocal serial
             serial += 1
-            future = client.submit(scan_chunk, spec.key, [_with_bytes(t) for t in chunk], pure=False,
+            future = client.submit(scan_chunk, spec.key, [_with_bytes(t) for t in chunk], spec.ocr, pure=False,
                                    key=f"mishen-patrol-{serial}-{chunk[0].index}")
             pending[future] = (chunk, alone)
             queue.add(future)

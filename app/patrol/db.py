@@ -10,6 +10,10 @@ directory unless `--db PATH` names another.
   kind and the keys of its findings — what the next run compares with (new / changed / removed
   pages, new / resolved findings).
 - `runs`: one row per patrol with its counts (the trend of the reports).
+- `approvals`: what comparing a file with the ledger's approved versions gave
+  (`app.patrol.approval.classify_items`' `known` mapping, `ApprovalCache`), keyed by the approved
+  versions' fingerprint + the file's hash: a re-run of an unchanged mirror reads no page for the
+  comparison; a new approval in the ledger changes the fingerprint, and every file is compared again.
 
 A run is written in one transaction at its end (`save_run`): the database holds the previous run
 or the new one, never half of one.
@@ -48,6 +52,11 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS files (
     source TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT, size INTEGER NOT NULL, kind TEXT NOT NULL,
     finding_keys TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (source, path));
+"""
+#: Added after schema 1 shipped (created on open when missing; older versions ignore it).
+_APPROVALS = """
+CREATE TABLE IF NOT EXISTS approvals (
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, sha256 TEXT NOT NULL, value TEXT NOT NULL);
 """
 
 
@@ -94,6 +103,8 @@ class PatrolDb:
             if version is None:
                 self.conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}INSERT OR REPLACE INTO meta VALUES "
                                         f"('schema_version', '{SCHEMA_VERSION}');COMMIT;")
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='approvals'").fetchone() is None:
+                self.conn.executescript(f"BEGIN IMMEDIATE;{_APPROVALS}COMMIT;")
         except sqlite3.DatabaseError as exc:
             raise PatrolDbError(f"无法打开巡查数据库 {path}：{exc}（不是巡查数据库或已损坏？可用 --db 指定另一个文件）。",
                                 code="patrol_db_unreadable") from exc
@@ -156,10 +167,59 @@ class PatrolDb:
         return tuple(PatrolSummary(r[0], r[1], r[2], tuple(json.loads(r[3])), counts_from_json(json.loads(r[4])))
                      for r in reversed(rows))
 
+    def approval(self, key: str) -> str | None:
+        """The stored comparison result under `key` (`app.patrol.approval.result_key`)."""
+        row = self.conn.execute("SELECT value FROM approvals WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def approval_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM approvals").fetchone()[0])
+
     def run_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM runs").fetchone()[0])
 
     # --- writing ---------------------------------------------------------------------------
+
+    def save_approvals(self, fingerprint: str, values: Iterable[tuple[str, str, str]]) -> None:
+        """(key, sha256, value) comparison results under the ledger's current `fingerprint`, in
+        one transaction; results under another fingerprint (an approval landed since) are dropped."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM approvals WHERE fingerprint != ?", (fingerprint,))
+            conn.executemany("INSERT OR REPLACE INTO approvals VALUES (?, ?, ?, ?)",
+                             ((key, fingerprint, sha, value) for key, sha, value in values))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise PatrolDbError(f"比对结果未能写入巡查数据库 {self.path}：{exc}", code="patrol_db_write") from exc
+            raise
+
+    def save_results(self, engine_key: str, results: Iterable[ScanOutcome]) -> None:
+        """Only the scan results (no run, no file state): what a patrol that could not be
+        recorded keeps, so that the next run need not scan the same contents again. They are
+        dropped by the next `save_run` unless a file still has their content."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._insert_results(engine_key, results)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise PatrolDbError(f"审查结果未能写入巡查数据库 {self.path}：{exc}", code="patrol_db_write") from exc
+            raise
+
+    def _insert_results(self, engine_key: str, results: Iterable[ScanOutcome]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((o.sha256, engine_key, o.format, dump_findings(o.findings), dump_notices(o.notices), o.error,
+              o.error_code, json.dumps(list(o.links), ensure_ascii=False),
+              json.dumps([list(r) for r in o.repeated], ensure_ascii=False), o.links_dropped)
+             for o in results if o.sha256 and o.error_code not in TRANSIENT_ERRORS))
 
     def save_run(self, run: PatrolRun, engine_key: str, results: Iterable[ScanOutcome],
                  files: Iterable[FileState]) -> None:
@@ -173,12 +233,7 @@ class PatrolDb:
                 (run.run_id, run.started, run.finished, json.dumps(sorted(run.sources), ensure_ascii=False),
                  run.who, engine_key, json.dumps([lx.to_json() for lx in run.lexicons], ensure_ascii=False),
                  json.dumps(run.counts.to_json(), ensure_ascii=False), run.previous_run_id))
-            conn.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((o.sha256, engine_key, o.format, dump_findings(o.findings), dump_notices(o.notices), o.error,
-                  o.error_code, json.dumps(list(o.links), ensure_ascii=False),
-                  json.dumps([list(r) for r in o.repeated], ensure_ascii=False), o.links_dropped)
-                 for o in results if o.sha256 and o.error_code not in TRANSIENT_ERRORS))
+            self._insert_results(engine_key, results)
             for source in run.sources:
                 conn.execute("DELETE FROM files WHERE source = ?", (source,))
             conn.executemany(
@@ -187,6 +242,7 @@ class PatrolDb:
                   run.run_id) for f in files))
             # results nobody refers to any more (old lexicons, content gone) are dropped
             conn.execute("DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files WHERE sha256 IS NOT NULL)")
+            conn.execute("DELETE FROM approvals WHERE sha256 NOT IN (SELECT sha256 FROM files WHERE sha256 IS NOT NULL)")
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
@@ -209,5 +265,5 @@ def counts_from_json(d: dict[str, object]) -> PatrolCounts:
     return PatrolCounts(**{k: num(k) for k in ("files", "pages", "attachments", "scanned", "reused", "duplicates",
                                                "new", "changed", "unchanged", "removed", "with_findings",
                                                "findings", "new_findings", "resolved_findings", "errors",
-                                               "problems")},
+                                               "problems", "ocr_pages")},
                         by_severity=pairs("by_severity"), by_category=pairs("by_category"))

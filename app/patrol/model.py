@@ -158,6 +158,7 @@ class PatrolCounts:
     resolved_findings: int = 0
     errors: int = 0                 # items with an error
     problems: int = 0               # PatrolProblem lines
+    ocr_pages: int = 0              # pages recognised by OCR in this run (about 2 s each)
     by_severity: tuple[tuple[str, int], ...] = ()  # ("block", 3), … every severity, loudest first
     by_category: tuple[tuple[str, int], ...] = ()  # ("secret_mark", 2), … only categories seen
 
@@ -167,7 +168,7 @@ class PatrolCounts:
                 "new": self.new, "changed": self.changed, "unchanged": self.unchanged,
                 "removed": self.removed, "with_findings": self.with_findings, "findings": self.findings,
                 "new_findings": self.new_findings, "resolved_findings": self.resolved_findings,
-                "errors": self.errors, "problems": self.problems,
+                "errors": self.errors, "problems": self.problems, "ocr_pages": self.ocr_pages,
                 "by_severity": dict(self.by_severity), "by_category": dict(self.by_category)}
 
 
@@ -204,13 +205,14 @@ class PatrolRun:
     new_findings: tuple[FindingChange, ...] = ()
     resolved_findings: tuple[FindingChange, ...] = ()
     counts: PatrolCounts = field(default_factory=PatrolCounts)
+    ocr: str = "auto"               # the OCR mode of the scan (app.ocr.options.OCR_MODES)
 
     def to_json(self) -> dict[str, object]:
         return {"run_id": self.run_id, "sources": list(self.sources), "started": self.started,
                 "finished": self.finished, "who": self.who, "tool": {"name": "mishen", "version": self.tool_version},
                 "lexicons": [lx.to_json() for lx in self.lexicons], "lexicons_changed": self.lexicons_changed,
                 "previous_run_id": self.previous_run_id, "workers": self.workers, "cluster": self.cluster,
-                "counts": self.counts.to_json(), "items": [i.to_json() for i in self.items],
+                "ocr": self.ocr, "counts": self.counts.to_json(), "items": [i.to_json() for i in self.items],
                 "problems": [p.to_json() for p in self.problems],
                 "new_findings": [c.to_json() for c in self.new_findings],
                 "resolved_findings": [c.to_json() for c in self.resolved_findings]}

@@ -52,13 +52,19 @@ class EngineSpec:
     extra_lexicons: tuple[str, ...] = ()
     use_defaults: bool = True
     engine: bytes = b""
+    ocr: str = "auto"               # app.ocr.options.OCR_MODES: when the workers recognise text
 
     @property
     def key(self) -> str:
-        """Identifies the engine: the tool version and the lexicon contents."""
+        """Identifies the engine: the tool version, the lexicon contents and (unless `auto`, so
+        that databases of earlier patrols stay valid) the OCR mode — a result read with OCR off
+        is not the result of reading the same file with OCR."""
         from app import __version__
 
-        return hashlib.sha256(json.dumps([__version__, list(self.expected)]).encode()).hexdigest()
+        parts: list[object] = [__version__, list(self.expected)]
+        if self.ocr != "auto":
+            parts.append(f"ocr={self.ocr}")
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ class ScanOutcome:
     repeated: tuple[tuple[str, int], ...] = ()  # hrefs seen more than REPEAT_LIMIT times, with their count
     links_dropped: int = 0          # distinct links beyond MAX_LINKS
     seconds: float = 0.0
+    ocr_pages: int = 0              # pages (of a PDF, of an image) recognised by OCR in this scan
 
 
 def load_engine(spec: EngineSpec) -> Engine:
@@ -130,22 +137,32 @@ def loaded_engine(key: str) -> Engine:
 
 def scan_task(spec: EngineSpec, task: ScanTask) -> ScanOutcome:
     """Scan one file. Never raises for a bad file: the outcome carries the error."""
-    return scan_with(engine_for(spec), task)
+    return scan_with(engine_for(spec), task, ocr=spec.ocr)
 
 
-def scan_with(engine: Engine, task: ScanTask) -> ScanOutcome:
-    """Scan one file with `engine`."""
+def scan_with(engine: Engine, task: ScanTask, *, ocr: str = "auto") -> ScanOutcome:
+    """Scan one file with `engine`; `ocr`: the OCR mode (`auto`, `on`, `off`). Recognition is
+    serialised across processes (app.ocr.engine's lock file): with several workers one OCRs at a
+    time while the others go on with files that have a text layer."""
+    from app.ocr.options import OcrOptions
+
     started = time.perf_counter()
     _test_hooks(task.name)
+    recognised = [0]
+
+    def count(done: int, total: int, page: int) -> None:
+        recognised[0] += 1
+
+    options = OcrOptions(ocr, progress=count)
     if task.data is None:
-        report = engine.scan_file(task.path)
+        report = engine.scan_file(task.path, ocr=options)
         data = None
     else:
         data = task.data
         with tempfile.TemporaryDirectory(prefix="mishen-patrol-") as tmp:
             target = Path(tmp) / Path(task.name).name
             target.write_bytes(data)
-            report = engine.scan_file(target)
+            report = engine.scan_file(target, ocr=options)
     links: tuple[str, ...] = ()
     repeated: tuple[tuple[str, int], ...] = ()
     dropped = 0
@@ -156,7 +173,7 @@ def scan_with(engine: Engine, task: ScanTask) -> ScanOutcome:
             links, repeated, dropped = page_links(data)
     return ScanOutcome(task.index, report.sha256, report.format, report.findings, report.notices,
                        report.error, report.error_code, links, repeated, dropped,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, recognised[0])
 
 
 #: Imported once when a worker starts, so that a worker's first file of a kind is not charged the

@@ -3,11 +3,19 @@ compare with the last run, save, and hand back one `PatrolRun`.
 
 It yields `PatrolProgress` while it works (phases "walk", "hash", "scan", "save") and the
 `PatrolRun` last. Stop iterating to cancel: nothing is written to the database before the end.
+
+`before_save(run)` (what `mishen patrol` gives: compare with the ledger, write the reports, record
+the run in the ledger) runs before the run is saved and returns the run to save and yield. The
+ledger record is thus written first and the database after: a run in the database always has its
+ledger record. When `before_save` fails (the ledger is read-only, locked, the disk is full), the
+run is not saved — the next run compares with the last recorded one — but the scan results are
+kept, so that the next run does not scan the same contents again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import stat
@@ -55,9 +63,11 @@ class EngineChoice:
     use_defaults: bool = True
 
 
-def engine_spec(choice: EngineChoice, *, for_cluster: bool = False) -> tuple[EngineSpec, tuple[LexiconInfo, ...]]:
+def engine_spec(choice: EngineChoice, *, for_cluster: bool = False,
+                ocr: str = "auto") -> tuple[EngineSpec, tuple[LexiconInfo, ...]]:
     """Load the engine once here (a bad lexicon is reported before any worker starts) and
-    describe it for the workers; `for_cluster` ships the loaded engine itself (pickled)."""
+    describe it for the workers; `for_cluster` ships the loaded engine itself (pickled); `ocr`:
+    the workers' OCR mode (`auto`, `on`, `off`)."""
     import pickle
 
     from app.scan import Engine
@@ -66,7 +76,7 @@ def engine_spec(choice: EngineChoice, *, for_cluster: bool = False) -> tuple[Eng
     expected = tuple(info.sha256 for info in engine.lexicons)
     blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL) if for_cluster else b""
     spec = EngineSpec(expected, str(choice.data_dir) if choice.data_dir else None, choice.extra_lexicons,
-                      choice.use_defaults, blob)
+                      choice.use_defaults, blob, ocr)
     return spec, engine.lexicons
 
 
@@ -135,7 +145,8 @@ def _first_run(db_path: Path, roots: Sequence[str]) -> bool:
 def patrol(sources: Sequence[str | os.PathLike[str]], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, ...],
            db_path: Path, workers: int = 1, cluster: str | None = None,
            time_limit: float | None = DEFAULT_TIME_LIMIT, who: str | None = None,
-           runner: ScanRunner | None = None) -> Iterator[PatrolProgress | PatrolRun]:
+           runner: ScanRunner | None = None,
+           before_save: Callable[[PatrolRun], PatrolRun] | None = None) -> Iterator[PatrolProgress | PatrolRun]:
     """Patrol `sources`. `runner` scans the tasks (default: a local pool of `workers`; with
     `cluster`, the Dask cluster at that address). On a first run (everything is to be scanned)
     the local workers start at once, loading their engines while this process lists and hashes."""
@@ -152,11 +163,12 @@ def patrol(sources: Sequence[str | os.PathLike[str]], *, spec: EngineSpec, lexic
                     early = stack.enter_context(WorkerPool(spec, workers, time_limit=time_limit))
                 runner = local_runner(workers, time_limit, early)
         yield from _patrol(roots, spec=spec, lexicons=lexicons, db_path=db_path, workers=workers, cluster=cluster,
-                           who=who, runner=runner)
+                           who=who, runner=runner, before_save=before_save)
 
 
 def _patrol(roots: list[str], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, ...], db_path: Path, workers: int,
-            cluster: str | None, who: str | None, runner: ScanRunner) -> Iterator[PatrolProgress | PatrolRun]:
+            cluster: str | None, who: str | None, runner: ScanRunner,
+            before_save: Callable[[PatrolRun], PatrolRun] | None) -> Iterator[PatrolProgress | PatrolRun]:
     started = _now()
 
     # 1. walk
@@ -289,8 +301,16 @@ def _patrol(roots: list[str], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, 
             tool_version=__version__, lexicons=lexicons, lexicons_changed=lexicons_changed,
             previous_run_id=previous[0] if previous else None, workers=workers, cluster=cluster,
             items=all_items, problems=tuple(problems), new_findings=tuple(new_findings),
-            resolved_findings=tuple(resolved),
-            counts=_counts(items, removed, problems, new_findings, resolved))
+            resolved_findings=tuple(resolved), ocr=spec.ocr,
+            counts=dataclasses.replace(_counts(items, removed, problems, new_findings, resolved),
+                                       ocr_pages=sum(o.ocr_pages for o in fresh.values())))
+        if before_save is not None:
+            try:
+                run = before_save(run)
+            except Exception:
+                with contextlib.suppress(MishenError):
+                    db.save_results(engine_key, fresh.values())
+                raise
         db.save_run(run, engine_key, fresh.values(), states)
     yield run
 

@@ -1,6 +1,9 @@
 """What a patrol looks at: the files of a folder or a saved website mirror, and the links of its
 pages resolved inside the mirror (never the network).
 
+Images (png, jpeg, tiff, bmp) are attachments too: a scanned notice put up as a picture is
+published text, read by OCR (`--ocr`).
+
 A mirror is what wget (`wget -m -k -E`) or HTTrack leave on disk: one folder per host
 (`www.example.gov.cn/…`, HTTrack adds its own `index.html` and `hts-cache/` beside them), html pages
 and the documents they link. Every page and document in the tree is patrolled — linked or not,
@@ -26,10 +29,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from app.patrol.model import ItemKind, PatrolProblem
+from app.readers.image import SUFFIXES as IMAGE_SUFFIXES
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 ATTACHMENT_SUFFIXES = frozenset({".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".et", ".rtf", ".odt",
-                                 ".xls", ".ods"})
+                                 ".xls", ".ods", *IMAGE_SUFFIXES})
 #: Folders of mirroring tools, not of the site.
 SKIP_FOLDERS = frozenset({"hts-cache", "hts-tmp"})
 _HOSTLIKE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$")

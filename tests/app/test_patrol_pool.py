@@ -144,7 +144,7 @@ def test_a_folder_of_many_files_is_listed_one_entry_at_a_time(tmp_path: Path) ->
     big = tmp_path / "big"
     big.mkdir()
     for k in range(10_000):
-        (big / f"img_{k:05d}.png").write_bytes(b"")
+        (big / f"img_{k:05d}.gif").write_bytes(b"")
     for k in range(30):
         (big / f"p_{k:02d}.html").write_text(f"<p>{k}</p>", encoding="utf-8")
     problems: list[PatrolProblem] = []

@@ -118,9 +118,9 @@ class BatchWindow(QWidget):
         ocr = self.settings.ocr_mode
         from app.patrol.batch import pooled_scan_events, use_pool
 
-        if use_pool(len(files)) and ocr in (None, "auto"):  # every core: the patrol's worker pool
+        if use_pool(len(files)):  # every core: the patrol's worker pool, in every OCR mode
             def events():
-                return pooled_scan_events(files, holder.get())
+                return pooled_scan_events(files, holder.get(), ocr=ocr)
         else:
             def events():
                 return scan_events(files, holder, ocr=ocr)
