@@ -15,7 +15,8 @@ from ui.shell import worker
 from ui.shell.main_window import MainWindow
 
 WAIT = 120_000
-MARK_AT = (120, 2150)        # far down a tall image: out of view until the finding is selected
+SIZE = (800, 3700)          # taller than the reader's OCR_SIDE (3508): read and shown scaled down
+MARK_AT = (120, 3300)        # far down the image: out of view until the finding is selected
 
 
 @pytest.fixture
@@ -29,13 +30,13 @@ def window(qtbot, settings, engine_holder):
 
 @pytest.fixture(scope="module")
 def marked_png(tmp_path_factory):
-    """A 1000×2500 px png: a title at the top, the secrecy mark near the bottom (as drawn: box)."""
+    """An 800×3700 px png: a title at the top, the secrecy mark near the bottom (as drawn: box)."""
     from PIL import Image, ImageDraw
 
     font = ob.cjk_font(56)
-    image = Image.new("RGB", (1000, 2500), "white")
+    image = Image.new("RGB", SIZE, "white")
     draw = ImageDraw.Draw(image)
-    draw.text((120, 120), ob.TITLE, font=font, fill="black")
+    draw.text((60, 120), "关于信息公开的通知", font=font, fill="black")
     draw.text(MARK_AT, ob.MARK, font=font, fill="black")
     box = tuple(float(v) for v in draw.textbbox(MARK_AT, ob.MARK, font=font))
     path = tmp_path_factory.mktemp("image-view") / "notice.png"
@@ -70,6 +71,19 @@ def test_png_finding_boxed_on_the_picture_and_scrolled_to(qtbot, window, marked_
     assert box.top() - top < y0 + 15 and box.bottom() - top > y1 - 15, (box, (y0, y1))
     assert box.left() > x0 - 60 and box.right() < x1 + 60 and box.top() - top > y0 - 40 and box.bottom() - top < y1 + 40
     assert not view.visible_scene_rect().contains(box.center()), "the mark starts out of view"
+    # the picture is drawn scaled down as the reader scaled it for OCR, and lines up with the boxes
+    from app.readers.image import OCR_SIDE
+
+    prepared = OCR_SIDE / SIZE[1]
+    dpr = view.devicePixelRatioF()
+    assert view.rendered_scale(0) == pytest.approx(min(prepared, view.zoom_factor * dpr), rel=0.06)
+    fit = view.zoom_factor
+    with qtbot.waitSignal(view.page_rendered, timeout=WAIT):
+        view.zoom(3)                                        # zoomed in past the prepared resolution
+    assert view.zoom_factor > fit and view.rendered_scale(0) == pytest.approx(prepared, rel=0.01)
+    view.zoom(0)
+    assert view.zoom_factor == pytest.approx(fit, rel=0.03)     # (a scroll bar may come or go)
+    _drawn_ink_lines_up(path, (x0, y0, x1, y1))
 
     assert window.findings.select_finding(mark.id)          # as a click in the list, or F3
     qtbot.waitUntil(lambda: view.current_finding() == mark.id, timeout=5000)
@@ -81,6 +95,29 @@ def test_png_finding_boxed_on_the_picture_and_scrolled_to(qtbot, window, marked_
     assert page.view is page.text_view
     window.text_mode_action.trigger()
     assert page.view is view
+
+
+def _drawn_ink_lines_up(path: Path, drawn: tuple[float, float, float, float]) -> None:
+    """The dark pixels of the mark's row in the rendered page, mapped back by the rendered scale,
+    lie where the mark was drawn in the original."""
+    from PIL import ImageOps
+
+    from ui.document.image_pages import render_page
+
+    qimage, scale = render_page(str(path), 0, 1.0)
+    assert scale < 1.0
+    from PIL import Image
+
+    rendered = Image.frombytes("RGB", (qimage.width(), qimage.height()),
+                               bytes(qimage.convertToFormat(qimage.Format.Format_RGB888).constBits()),
+                               "raw", "RGB", qimage.bytesPerLine())
+    x0, y0, x1, y1 = drawn
+    band = (0, int((y0 - 80) * scale), rendered.width, int((y1 + 80) * scale))
+    ink = ImageOps.invert(rendered.crop(band).convert("L")).point(lambda v: 255 if v > 128 else 0).getbbox()
+    assert ink is not None
+    left, top, right, bottom = (ink[0] / scale, (ink[1] + band[1]) / scale, ink[2] / scale, (ink[3] + band[1]) / scale)
+    assert abs(left - x0) < 8 and abs(right - x1) < 8 and abs(top - y0) < 8 and abs(bottom - y1) < 8, \
+        ((left, top, right, bottom), drawn)
 
 
 def test_two_page_tiff_shows_two_pages(qtbot, window, tmp_path) -> None:
