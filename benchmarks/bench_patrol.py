@@ -11,6 +11,9 @@ linking a docx/pdf/xlsx attachment, a few planted problems) it prints
 - a Dask LocalCluster of 2 worker processes against the local pool of 2 on the same files;
 - RSS of the main process and the largest worker sampled while patrolling `--rss-files` small
   pages (0 to skip): flat means the pool holds no per-file state;
+- the comparison with the approved versions (a ledger with `--approvals` approved pages, half of
+  them edited after approval): a full run against a re-run of the unchanged mirror, both with the
+  comparison, and how many pages each read for it;
 - the projected time for 10^6 pages per worker-core.
 """
 
@@ -24,6 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.patrol_mirror import Mirror
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -101,12 +108,52 @@ def _small_pages(root: Path, n: int) -> None:
             encoding="utf-8")
 
 
+def _approval_runs(mirror: Mirror, tmp: Path, count: int) -> None:
+    """A ledger with `count` approved pages (the real review flow), half edited after approval;
+    patrol + comparison, then the same again on the unchanged mirror."""
+    os.environ["MISHEN_TEST_FAST_KDF"] = "1"   # the signers' key derivation: not what is measured
+    from app.ledger import Ledger
+    from app.patrol.approval_cache import annotate_incrementally
+    from app.users import Role
+    from tests.app.test_patrol_report_helpers import approve
+    from tests.app.test_review_helpers import PASSWORD, PEOPLE
+    from tests.people import add_people
+
+    home = tmp / "approvals-home"
+    planted = {p.path for p in mirror.planted}
+    pages = [p for p in mirror.pages if "/art_" in p and p not in planted][5:5 + count]  # clean pages only
+    with Ledger.open(home) as ledger:
+        add_people(ledger, {name: (role, "市统计局" if role is not Role.CITY_OFFICE else "市政府办公室")
+                            for name, role in PEOPLE.items()}, PASSWORD, admin_unit="市统计局")
+        for rel in pages:
+            approve(ledger, mirror.root / rel, rel)
+    for k, rel in enumerate(pages):
+        if k % 2:
+            page = mirror.root / rel
+            page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>审核后补充的一段。</p>", 1),
+                            encoding="utf-8")
+    db = tmp / "approvals.sqlite3"
+    timings = []
+    for _ in range(2):
+        scan, run = _patrol(mirror.root, db, workers=2)
+        t = time.perf_counter()
+        done = annotate_incrementally(run, home, db)  # type: ignore[arg-type]
+        compare = time.perf_counter() - t
+        statuses = {s: sum(1 for i in done.run.items if i.approval == s) for s in ("approved", "changed", "unreviewed")}
+        timings.append((scan, compare, done.compared, done.reused, statuses))
+    (s1, c1, n1, _, st), (s2, c2, n2, r2, _) = timings
+    print(f"approved versus published ({count} approved pages, {count // 2} edited after): full run {s1:.2f} s scan + "
+          f"{c1:.2f} s comparison ({n1} files read; {st}); unchanged re-run {s2:.2f} s + {c2:.2f} s "
+          f"({n2} read, {r2} reused) = {(s2 + c2) / (s1 + c1):.1%} of the full run")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--rss-files", type=int, default=20000)
     parser.add_argument("--paragraphs", type=int, default=20, help="paragraphs per page (a news page: 10-40)")
     parser.add_argument("--no-cluster", action="store_true")
+    parser.add_argument("--approvals", type=int, default=20, help="approved pages in the ledger (0 to skip)")
     args = parser.parse_args()
 
     from tests.patrol_mirror import build_mirror
@@ -160,6 +207,8 @@ def main() -> int:
                     [(i.path, i.findings) for i in getattr(run2, "items", ())]
                 print(f"Dask LocalCluster (2 warm workers): {cl:6.1f} s  {n / cl:6.1f} docs/s  overhead "
                       f"{cl / two - 1:+.0%} against the local pool of 2; identical results: {same}")
+        if args.approvals:
+            _approval_runs(mirror, tmp, args.approvals)
         per_core = n / two / 2
         print(f"projected 10^6 pages per worker-core at {per_core:.1f} docs/s: {1e6 / per_core / 3600:.1f} h "
               f"(first run; a daily re-run with 2 % changed pages: {0.02e6 / per_core / 3600 + 1e6 / n * again / 2 / 3600:.1f} h)")
