@@ -246,6 +246,8 @@ def write_text(run: PatrolRun, out: TextIO) -> None:
         out.write("首次巡查这些来源。\n")
     elif run.lexicons_changed:
         out.write("词库已变更：全部文件重新审查。\n")
+    elif run.rescanned_all:
+        out.write("程序版本或文字识别方式与上次不同：全部文件重新审查。\n")
     out.write(f"文件 {c.files} 个（网页 {c.pages}，附件 {c.attachments}）；本次审查 {c.scanned}，沿用上次结果 {c.reused}，"
               f"内容重复 {c.duplicates}\n")
     if c.ocr_pages or run.ocr != "auto":

@@ -146,6 +146,11 @@ class PatrolDb:
             tuple(sources)).fetchone()
         return (str(row[0]), str(row[1])) if row else None
 
+    def run_lexicon_hashes(self, run_id: str) -> tuple[str, ...]:
+        """The sha256 of each lexicon file a run used, in order."""
+        row = self.conn.execute("SELECT lexicons FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return tuple(str(lx.get("sha256", "")) for lx in json.loads(row[0])) if row else ()
+
     def result(self, sha256: str, engine_key: str) -> ScanOutcome | None:
         row = self.conn.execute(
             "SELECT format, findings, notices, error, error_code, links, repeated, links_dropped FROM results "

@@ -206,11 +206,13 @@ class PatrolRun:
     resolved_findings: tuple[FindingChange, ...] = ()
     counts: PatrolCounts = field(default_factory=PatrolCounts)
     ocr: str = "auto"               # the OCR mode of the scan (app.ocr.options.OCR_MODES)
+    rescanned_all: bool = False     # the engine differs from the previous run's (lexicons, tool version, OCR mode)
 
     def to_json(self) -> dict[str, object]:
         return {"run_id": self.run_id, "sources": list(self.sources), "started": self.started,
                 "finished": self.finished, "who": self.who, "tool": {"name": "mishen", "version": self.tool_version},
                 "lexicons": [lx.to_json() for lx in self.lexicons], "lexicons_changed": self.lexicons_changed,
+                "rescanned_all": self.rescanned_all,
                 "previous_run_id": self.previous_run_id, "workers": self.workers, "cluster": self.cluster,
                 "ocr": self.ocr, "counts": self.counts.to_json(), "items": [i.to_json() for i in self.items],
                 "problems": [p.to_json() for p in self.problems],

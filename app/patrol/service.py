@@ -199,7 +199,9 @@ def _patrol(roots: list[str], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, 
         previous = db.previous_run(roots)
         prev_files = db.previous_files(roots)
         engine_key = spec.key
-        lexicons_changed = previous is not None and previous[1] != engine_key
+        rescan_all = previous is not None and previous[1] != engine_key   # nothing cached is reused
+        lexicons_changed = rescan_all and previous is not None and \
+            db.run_lexicon_hashes(previous[0]) != tuple(info.sha256 for info in lexicons)
 
         # 3. plan: one scan per content not already in the database
         cached: dict[str, ScanOutcome] = {}
@@ -298,7 +300,7 @@ def _patrol(roots: list[str], *, spec: EngineSpec, lexicons: tuple[LexiconInfo, 
         all_items = (*items, *removed)
         run = PatrolRun(
             run_id=uuid.uuid4().hex, sources=tuple(roots), started=started, finished=_now(), who=who,
-            tool_version=__version__, lexicons=lexicons, lexicons_changed=lexicons_changed,
+            tool_version=__version__, lexicons=lexicons, lexicons_changed=lexicons_changed, rescanned_all=rescan_all,
             previous_run_id=previous[0] if previous else None, workers=workers, cluster=cluster,
             items=all_items, problems=tuple(problems), new_findings=tuple(new_findings),
             resolved_findings=tuple(resolved), ocr=spec.ocr,

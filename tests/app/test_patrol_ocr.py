@@ -59,9 +59,11 @@ def test_an_image_in_the_mirror_is_read_by_ocr_and_counted(tmp_path: Path) -> No
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["counts"]["ocr_pages"] == 0
 
-    off = _patrol(tmp_path / "home2", str(mirror), "--ocr", "off")
+    off = _patrol(tmp_path / "home", str(mirror), "--ocr", "off")   # another mode: everything rescanned
     assert off.returncode == 0, off.stderr
     assert "文字识别：不识别；本次识别 0 页" in off.stdout
+    assert "文字识别方式与上次不同：全部文件重新审查" in off.stdout and "词库已变更" not in off.stdout
+    assert "本次审查 2，" in off.stdout
     assert ob.ID_NUMBER not in off.stdout
 
 
