@@ -33,6 +33,7 @@ from app.patrol.report_rows import (
     error_items,
     finding_rows,
     lexicon_text,
+    ocr_text,
     page_title,
     problem_items,
     section_counts,
@@ -122,6 +123,7 @@ def _header(run: PatrolRun) -> str:
             ("词库版本", _e(lexicon_text(run)) + ("（与上次巡查不同，已全部重新扫描）" if run.lexicons_changed else "")),
             ("程序版本", _e(f"密审 {run.tool_version}")),
             ("扫描方式", _e(f"集群 {run.cluster}" if run.cluster else f"本机 {run.workers} 个工作进程")),
+            ("文字识别", _e(ocr_text(run))),
             ("巡查编号", _e(run.run_id) + (f"（上次：{_e(run.previous_run_id)}）" if run.previous_run_id else "（首次巡查）"))]
     return '<table class="meta">' + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
 

@@ -135,3 +135,10 @@ def approval_counts(items: Sequence[PatrolItem]) -> list[tuple[str, int]]:
 
 def lexicon_text(run: PatrolRun) -> str:
     return "；".join(f"{lx.name} {lx.version}" for lx in run.lexicons) or "—"
+
+
+def ocr_text(run: PatrolRun) -> str:
+    """The OCR mode of a run and the pages it read by OCR (about 2 s each)."""
+    from app.ocr.options import MODE_NAMES
+
+    return f"{MODE_NAMES.get(run.ocr, run.ocr)}；本次识别 {run.counts.ocr_pages} 页"

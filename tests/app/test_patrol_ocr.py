@@ -44,8 +44,10 @@ def _item(run: dict[str, Any], path: str) -> dict[str, Any]:
 def test_an_image_in_the_mirror_is_read_by_ocr_and_counted(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr")
     mirror = _mirror(tmp_path / "site")
-    done = _patrol(tmp_path / "home", str(mirror), "--format", "json")
+    report = tmp_path / "巡查报告.html"
+    done = _patrol(tmp_path / "home", str(mirror), "--format", "json", "--report", str(report))
     assert done.returncode == 0, done.stderr
+    assert "本次识别 1 页" in report.read_text(encoding="utf-8")
     run = json.loads(done.stdout)
     image = _item(run, f"{HOST}/files/scan.png")
     assert image["kind"] == "attachment" and image["error"] is None
