@@ -207,9 +207,13 @@ class ImageView(QWidget):
         self._wanted_scale[index] = scale
         job = run_call(lambda: render_page(path, index, scale),
                        on_result=lambda result: self._rendered(index, *result),
-                       on_done=lambda _ok: self._pending.pop(index, None),
+                       on_done=lambda _ok: self._render_done(index),
                        on_error=lambda _exc: None, name=f"image-render-{index}")
         self._pending[index] = job
+
+    def _render_done(self, index: int) -> None:
+        self._pending.pop(index, None)
+        self._timer.start()      # the zoom may have changed while this page was being drawn
 
     def _rendered(self, index: int, image, scale: float) -> None:
         if index >= len(self._tops):

@@ -27,8 +27,15 @@ def problem_text(exc: BaseException) -> str:
 
 
 def _verify() -> None:
+    import importlib.util
+
+    from app.ocr.engine import require_engine
     from app.ocr.models import verify_models
 
+    # the base bundle ships without the OCR component: say so (require_engine's message names the
+    # package to install) — found without importing the heavy modules when they are all there
+    if any(importlib.util.find_spec(name) is None for name in ("numpy", "cv2", "onnxruntime", "rapidocr")):
+        require_engine()
     verify_models()
 
 
