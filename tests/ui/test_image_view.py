@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from tests import ocr_builders as ob
@@ -88,8 +89,13 @@ def test_png_finding_boxed_on_the_picture_and_scrolled_to(qtbot, window, marked_
     assert window.findings.select_finding(mark.id)          # as a click in the list, or F3
     qtbot.waitUntil(lambda: view.current_finding() == mark.id, timeout=5000)
     assert view.visible_scene_rect().contains(box), (view.visible_scene_rect(), box)
-    window.step_finding(1)                                  # F3 keeps to the page view
-    assert page.view is view
+    with qtbot.waitSignal(view.finding_clicked, timeout=5000) as clicked:   # a click on the box
+        qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton,
+                         pos=view.canvas.mapFromScene(box.center()))
+    assert clicked.args == [mark.id]
+    stepped = window.step_finding(1)                        # F3 keeps to the page view
+    assert stepped is not None and page.view is view
+    qtbot.waitUntil(lambda: view.current_finding() == stepped.id, timeout=5000)
 
     window.text_mode_action.trigger()                       # the text view is one toggle away
     assert page.view is page.text_view
