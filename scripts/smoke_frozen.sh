@@ -169,6 +169,8 @@ written=$(find "$app" -newer "$tmp/stamp" -print)
 [ -f "$home/.local/share/MiShen/ledger.sqlite3" ] || fail "no ledger in \$HOME/.local/share/MiShen"
 outside=$(cd "$home" && find . -mindepth 1 -maxdepth 3 -type d | grep -v -E '^\./(\.local|\.local/share|\.local/share/MiShen.*|\.cache.*|\.config.*|src.*)$' || true)
 [ -z "$outside" ] || fail "unexpected directories in \$HOME: $outside"
+# onnxruntime's telemetry store (device id, events for Microsoft's collector) must never appear
+[ ! -e "$home/.cache/Microsoft" ] || fail "telemetry written: $(find "$home/.cache/Microsoft" -type f | head -3)"
 echo "ok  nothing written inside the bundle; data in: $(cd "$home" && find . -mindepth 2 -maxdepth 3 -type d ! -path './src*' | sort | tr '\n' ' ')"
 # 6. the .deb (when built): its files in place and its copy of the CLI runs
 deb=$repo/dist/mishen_${version}_amd64.deb
