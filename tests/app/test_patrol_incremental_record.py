@@ -97,3 +97,15 @@ def test_a_run_that_cannot_be_recorded_is_not_saved_and_its_scans_are_reused(tmp
     with PatrolDb(db) as pdb:
         assert pdb.run_count() == 2
     assert [e.payload["run_id"] for e in events][-1] == run["run_id"] and run["ledger_seq"] == events[-1].seq
+
+
+def test_a_database_of_an_earlier_version_gains_the_approvals_table(tmp_path: Path) -> None:
+    db = tmp_path / "patrol.sqlite3"
+    PatrolDb(db).close()
+    with sqlite3.connect(db) as conn:          # as the first patrol version left it
+        conn.execute("DROP TABLE approvals")
+    with PatrolDb(db) as pdb:
+        assert pdb.approval_count() == 0 and pdb.approval("x|y|page|") is None
+        pdb.save_approvals("fp1", [("fp1|sha|page|site", "sha", "{}")])
+        pdb.save_approvals("fp2", [("fp2|sha|page|site", "sha", "{}")])   # a new approval: fp1's results go
+        assert pdb.approval("fp1|sha|page|site") is None and pdb.approval("fp2|sha|page|site") == "{}"
