@@ -16,6 +16,7 @@ from pathlib import Path
 from app.exports.atomic import atomic_write, neutralise
 from app.exports.labels import category_name
 from app.exports.timefmt import XLSX_FORMAT, local_datetime
+from app.exports.xlsx_print import a4_print_setup
 from app.patrol.model import PatrolItem, PatrolRun
 from app.patrol.report_rows import (
     APPROVAL_NAMES,
@@ -99,22 +100,12 @@ class _Book:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.cell_range import CellRange
-        from openpyxl.worksheet.worksheet import Worksheet
 
         ws = self.wb.create_sheet(title)
         for col, width in enumerate(widths, start=1):   # before any row (write-only)
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A3"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "2:2"
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.6
-        ws.page_margins.top = ws.page_margins.bottom = 0.7
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        a4_print_setup(ws)
         ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(header), max_row=1))
 
         def styled(value: object, style: str) -> WriteOnlyCell:

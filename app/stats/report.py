@@ -13,6 +13,7 @@ from app.exports.docx_out import write_docx
 from app.exports.pdf import write_pdf
 from app.exports.record import record_export
 from app.exports.timefmt import XLSX_FORMAT, local_datetime, local_time
+from app.exports.xlsx_print import a4_print_setup
 from app.ledger.canonical import sha256_hex
 from app.ledger.model import Head
 from app.ledger.receipt import receipt_for
@@ -143,16 +144,7 @@ def _xlsx(path: Path, stats: ReviewStats) -> None:
     ws.row_dimensions[ws.max_row].height = 75
     for col, width in enumerate((40, 12, 12, 12, 12), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.7
-    ws.page_margins.top = ws.page_margins.bottom = 0.8
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_print_setup(ws, landscape=False, title_rows="1:1", side_margin=0.7, end_margin=0.8)
     wb.save(str(path))
 
 
