@@ -200,6 +200,8 @@ def parse_pack(data: bytes, name: str = "词库包") -> Pack:
         if doc.get("format_version") != FORMAT_VERSION:
             raise PackInputError(f"词库包 {name}：格式版本 {doc.get('format_version')!r} 不受支持（本程序支持 {FORMAT_VERSION}）。")
         pack = _from_json(doc)
+    except ReservedPackIdError as exc:
+        raise PackInputError(f"词库包 {name}：{exc.message}。", code=exc.code) from None
     except PackInputError:
         raise
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
@@ -282,10 +284,29 @@ def _from_json(doc: dict[str, Any]) -> Pack:
     return Pack(manifest, tuple(entries), flag, quiet, signature, rules=rules, calendar=calendar)
 
 
+class ReservedPackIdError(PackInputError, ValueError):
+    """A pack id that names one of the engine's layers (app.packs.layers.RESERVED_PACK_IDS).
+    Classified like a malformed id: usage or unreadable input (exit 2). A ValueError too, so that
+    whoever checks a manifest (import, the editor's draft check) lists it with the other fields."""
+
+    code = "reserved_pack_id"
+
+
+def reserved_pack_id(pack_id: str) -> None:
+    """Raises ReservedPackIdError when `pack_id` is reserved (case-insensitively)."""
+    from app.packs.layers import RESERVED_PACK_IDS
+
+    if pack_id.casefold() in RESERVED_PACK_IDS:
+        raise ReservedPackIdError(
+            f"词库包编号“{pack_id}”是保留名（{'、'.join(sorted(RESERVED_PACK_IDS))} 用于区分词库层次："
+            "本单位词库、本次附加词库、内置词库等），保密局词库包不能使用，请换一个编号")
+
+
 def check_manifest(m: Manifest) -> None:
     """ValueError naming the first malformed field."""
     if not _ID.match(m.id):
         raise ValueError(f"词库包编号“{m.id}”无效（字母、数字、点、横线，最长 64）")
+    reserved_pack_id(m.id)
     parse_version(m.version)
     parse_version(m.min_mishen)
     if not m.issuer.strip():

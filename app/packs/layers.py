@@ -28,6 +28,13 @@ if TYPE_CHECKING:  # `mishen scan` imports this module: it must not pull in the 
 PACKS_DIR = "lexicon-packs"
 ACTIVE_FILE = "active.json"
 CSV_COLUMNS = ("id", "term", "category", "severity", "basis", "suggestion", "note", "allow", "options")
+#: the names of the engine's lexicon layers (app.scan: "pack"/"bundled" for the bureau's, "local"
+#: for the unit's own — app.packs.local.LAYER —, "run" for per-run --lexicon files)
+LAYER_NAMES = ("pack", "bundled", "local", "run")
+#: pack ids a bureau pack may not carry (compared case-folded): a layer's name would be confused
+#: with that layer in findings, reports' tool.lexicons and the ledger; ACTIVE_FILE is the file
+#: beside the packs' directories
+RESERVED_PACK_IDS = frozenset({*LAYER_NAMES, ACTIVE_FILE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,3 +327,39 @@ def test_two_pack_ids_are_active_side_by_side(bureau: Bureau, tmp_path: Path,
     report = scan_json(bureau.home, doc)
     assert {"蓝鲸计划", "代开发票"} <= flagged(report)
     assert [(lx["name"], lx["version"]) for lx in report["tool"]["lexicons"]] == [("bureau", "2026.1"), ("spam", "1")]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("reserved", ["local", "Run", "bundled", "pack"])
+def test_reserved_layer_names_are_refused_as_pack_ids(bureau: Bureau, tmp_path: Path, reserved: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    from app.packs.format import read_pack, write_pack
+    from app.packs.layers import LAYER_NAMES, RESERVED_PACK_IDS
+    from app.packs.local import LAYER
+    from app.packs.signing import sign_pack
+
+    assert LAYER in LAYER_NAMES and set(LAYER_NAMES) <= RESERVED_PACK_IDS
+    source = write_xlsx(tmp_path / "src.xlsx", GOOD_ROWS)
+    out = tmp_path / "reserved.json"
+    capsys.readouterr()
+    assert bureau.run("lexicon", "import", str(source), "-o", str(out), "--id", reserved, "--version", "1",
+                      "--issuer", "市保密局") == 2
+    assert "保留名" in capsys.readouterr().err and not out.exists()
+    # a pack carrying the id anyway (made by hand, or by an older program): sign and install refuse it
+    bureau.trust()
+    good = bureau.pack("2026.1")
+    assert bureau.run("lexicon", "install", str(good)) == 0
+    base = read_pack(good)
+    unsigned = replace(base, manifest=replace(base.manifest, id=reserved), signature=None, sha256="", raw_body=None)
+    write_pack(unsigned, out)
+    signed = write_pack(sign_pack(unsigned, bureau.key, KEY_PASSWORD), tmp_path / "reserved.signed.json")
+    capsys.readouterr()
+    assert bureau.run("lexicon", "sign", str(out), "--key", str(bureau.key), "-o", str(tmp_path / "x.json"),
+                      password=KEY_PASSWORD) == 2
+    assert "保留名" in capsys.readouterr().err and not (tmp_path / "x.json").exists()
+    assert bureau.run("lexicon", "install", str(signed)) == 2
+    assert "保留名" in capsys.readouterr().err
+    state = json.loads((bureau.home / "lexicon-packs" / "active.json").read_text(encoding="utf-8"))
+    assert list(state["packs"]) == ["bureau"] and state["packs"]["bureau"]["version"] == "2026.1"
+    assert not (bureau.home / "lexicon-packs" / reserved).exists()
