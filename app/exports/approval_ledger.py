@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from app.exports.timefmt import XLSX_FORMAT, local_datetime, local_time
 from app.ledger.canonical import sha256_hex
 from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
+from app.review.model import DispositionKind, FindingDecision
 from app.review.service import list_reviews
 from app.users.model import ROLE_LABELS, Role
 
@@ -40,11 +42,31 @@ class LedgerRow:
     document_sha256: str
     seq: int
     receipt: str = ""   # `#seq-hash` of the sign-off's entry in this ledger (app.ledger.receipt)
+    dispositions: str = ""   # the level's item-by-item decisions (`disposition_summary`)
+
+    @property
+    def instruction(self) -> str:
+        """批示 with the dispositions that go with it: what the printed 批示意见 column holds."""
+        return "\n".join(t for t in (self.opinion, self.dispositions) if t)
 
     def cells(self, n: int, *, readable: bool = False) -> list[object]:
         """One printed row; `readable` writes the time as 2026年12月1日 20:05 (local) for paper."""
         return [n, local_time(self.time) if readable else self.time, self.unit, self.review_id, self.title, self.info_class, self.version, self.level,
-                self.signer, self.role, self.decision, self.opinion, self.document_sha256, self.receipt or self.seq]
+                self.signer, self.role, self.decision, self.instruction, self.document_sha256, self.receipt or self.seq]
+
+
+def disposition_summary(decisions: Sequence[FindingDecision]) -> str:
+    """“须修改 2 处：身份证号（删除）；…；同意公开 4 处” — what a deciding level decided item by item."""
+    changes = [d for d in decisions if d.kind is DispositionKind.CHANGE]
+    agreed = [d for d in decisions if d.kind is DispositionKind.AGREE]
+    parts = []
+    if changes:
+        items = "；".join(f"{d.finding_text or d.finding_id}（{d.text}）" if d.text else (d.finding_text or d.finding_id)
+                         for d in changes)
+        parts.append(f"{DispositionKind.CHANGE.label} {len(changes)} 处：{items}")
+    if agreed:
+        parts.append(f"{DispositionKind.AGREE.label} {len(agreed)} 处")
+    return "；".join(parts)
 
 
 def _role_label(value: str) -> str:
@@ -79,7 +101,7 @@ def approval_rows(ledger: Ledger, *, levels: tuple[int, ...] | None = None, sinc
                                   f"{s.signer}（{s.signer_unit or '外单位'}，外单位）" if s.imported_from else s.signer,
                                   _role_label(s.signer_role),
                                   s.decision.label, s.opinion, s.document_sha256, s.seq,
-                                  receipts.get(s.signature, "")))
+                                  receipts.get(s.signature, ""), disposition_summary(s.dispositions)))
     rows.sort(key=lambda r: r.time)
     return rows
 

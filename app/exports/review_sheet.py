@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 from app.exports.atomic import ExportError, atomic_write
@@ -15,6 +16,8 @@ from app.exports.timefmt import local_time
 from app.ledger.canonical import sha256_hex
 from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
+from app.review.consult import consultations_for
+from app.review.consult_model import Consultation, ConsultStatus
 from app.review.false_alarms import FalseAlarm, false_alarms
 from app.review.model import Review
 from app.review.service import load_review
@@ -23,9 +26,30 @@ from app.review.show import review_to_json, signoff_receipts
 SEVERITY_LABELS = {"block": "禁止发布", "high": "高风险", "medium": "需核实", "low": "提示"}
 
 
+def _day(d: date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d is not None else "—"
+
+
+def consultation_rows(consultations: Sequence[Consultation]) -> list[list[object]]:
+    """征求意见 on paper: 单位, 发出时间, 答复期限, 答复/视为同意, 意见 (and the version asked about)."""
+    rows: list[list[object]] = []
+    for c in consultations:
+        if c.status is ConsultStatus.REPLIED and c.decision is not None:
+            late = "" if c.on_time else "，逾期答复"
+            answer = f"已答复：{c.decision.label}（{c.replied_by or '—'}，{_day(c.reply_date)}{late}）"
+        elif c.status is ConsultStatus.DEEMED:
+            answer = f"期满未答复，视为同意（自 {_day(c.deemed_date)}）"
+        else:
+            answer = "待答复"
+        rows.append([c.to_unit, local_time(c.sent_time), f"{_day(c.due_date)}（{c.working_days} 个工作日）",
+                     answer, c.opinion or "—", f"第 {c.version} 版"])
+    return rows
+
+
 def sheet_blocks(review: Review, head_seq: int, head_hash: str,
                  false_alarms: Mapping[str, FalseAlarm] | None = None,
-                 receipts: Mapping[str, str] | None = None) -> list[tuple[str, object]]:
+                 receipts: Mapping[str, str] | None = None,
+                 consultations: Sequence[Consultation] = ()) -> list[tuple[str, object]]:
     data = review_to_json(review, head_seq, head_hash, false_alarms, receipts)
     v = data["version"]
     cls = v["info_class_label"] + (f"（系统建议：{v['suggested_class']}，已人工调整）" if v["class_overridden"] else "")
@@ -66,7 +90,11 @@ def sheet_blocks(review: Review, head_seq: int, head_hash: str,
         ("heading", "三、审核签署"),
         ("table", (["级别", "决定", "意见", "签署人", "时间", "版本"], signs or [["—", "尚无签署", "", "", "", ""]],
                    [9, 12, 40, 35, 36, 12])),
-        ("heading", "四、台帐核验"),
+        ("heading", f"四、征求意见（{len(consultations)} 次）"),
+        ("table", (["单位", "发出时间", "答复期限", "答复/视为同意", "意见", "版本"],
+                   consultation_rows(consultations) or [["—", "未征求其他单位意见", "", "", "", ""]],
+                   [24, 28, 30, 42, 28, 16])),
+        ("heading", "五、台帐核验"),
         ("text", f"本审查单输出时台帐末条：第 {head_seq} 条，哈希 {head_hash}。"
                  "可用 mishen ledger verify 核验台帐完整性；所有签署均为签署人私钥的电子签名。"),
         *([("text", receipt_note)] if receipt_note else []),
@@ -82,7 +110,8 @@ def export_review_sheet(ledger: Ledger, review_id: str, output: str | os.PathLik
         raise ExportError("保密审查单只能输出为 docx 或 pdf。", code="bad_format")
     review = load_review(ledger, review_id)
     head = ledger.head()
-    blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review), signoff_receipts(ledger, review))
+    blocks = sheet_blocks(review, head.seq, head.hash, false_alarms(ledger, review), signoff_receipts(ledger, review),
+                          consultations_for(ledger, review.id))
     title = "信息发布保密审查单"
     footer = f"审核单 {review.id}  台帐末条 {head.seq} / {head.hash[:16]}…"
 

@@ -251,3 +251,93 @@ def test_symbols_missing_from_the_cjk_fonts_come_from_an_embedded_font(tmp_path:
     assert _a4(sizes[0]) and "☐" in text and "␇" in text
     fonts_found = _pdf_fonts(path.read_bytes())
     assert len(fonts_found) >= 3 and all(e for _, e in fonts_found), fonts_found
+
+
+def test_approval_ledger_prints_the_dispositions_of_a_deciding_level(home: tuple[Path, str, str],
+                                                                     tmp_path: Path) -> None:
+    """Level 3 decides the high items one by one: the 批示意见 cell of its row in every format
+    carries “须修改 N 处：…；同意公开 M 处” after the 批示."""
+    import docx
+    from openpyxl import load_workbook
+
+    from app.exports.approval_ledger import export_approval_ledger
+    from app.review import load_review
+    from app.review.model import DispositionKind
+
+    data, r1, _ = home
+    with Ledger.open(data) as ledger:
+        highs = [f for f in load_review(ledger, r1).current.findings if f.severity.value == "high"]
+        assert highs
+        decisions = [(highs[0].id, DispositionKind.CHANGE, "删去该号码")]
+        decisions += [(f.id, DispositionKind.AGREE, "已公开信息") for f in highs[1:]]
+        sign_review(ledger, r1, level=2, user="wang_fg", password=PASSWORD, decision=Decision.APPROVE, opinion="")
+        sign_review(ledger, r1, level=3, user="zhang_zy", password=PASSWORD, decision=Decision.APPROVE,
+                    opinion="修改后发布", decisions=decisions)
+        pdf, n = export_approval_ledger(ledger, tmp_path / "台帐.pdf")
+        xlsx, _ = export_approval_ledger(ledger, tmp_path / "台帐.xlsx")
+        word, _ = export_approval_ledger(ledger, tmp_path / "台帐.docx")
+    assert n == 3
+    change = f"须修改 1 处：{highs[0].text}（删去该号码）"
+    agree = f"同意公开 {len(highs) - 1} 处" if len(highs) > 1 else ""
+    ws = load_workbook(xlsx).active
+    cells = [str(ws.cell(row=r, column=12).value or "") for r in range(3, 3 + n)]
+    (mine,) = [c for c in cells if c.startswith("修改后发布")]
+    assert change in mine and agree in mine and mine.count("\n") == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$2:$2"   # print setup kept
+    assert sum("须修改" in c for c in cells) == 1     # the other rows decided nothing item by item
+    words = " ".join(c.text for t in docx.Document(str(word)).tables for row in t.rows for c in row.cells)
+    assert change in words and agree in words
+    text = _check_pdf(pdf, landscape=True).replace(" ", "")
+    assert change.replace(" ", "") in text and agree.replace(" ", "") in text
+
+
+def test_review_sheet_lists_the_consultations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """征求意见 on the 审查单 (docx and PDF): 单位, 发出时间, 答复期限, 答复/视为同意, 意见."""
+    from datetime import timedelta, timezone
+
+    import docx
+
+    from app.exports.review_sheet import export_review_sheet
+    from app.exports.timefmt import local_time
+    from app.review import scanning
+    from app.review.consult import (
+        consultations_for,
+        import_reply,
+        reply_consultation,
+        send_consultation,
+        settle_overdue,
+    )
+    from app.review.consult_model import ConsultDecision
+    from app.users import Role
+    from tests.app.test_package_trust import ADMIN, make_unit, register
+
+    monkeypatch.setattr(scanning, "_DEFAULT", [real_scanner])
+    cst = timezone(timedelta(hours=8))
+    a = make_unit(tmp_path / "a", "市应急局", {"xiao_li": Role.OFFICER})
+    b = make_unit(tmp_path / "b", "市公安局", {})
+    c = make_unit(tmp_path / "c", "市卫健委", {})
+    for x, y in ((a, b), (b, a), (a, c), (c, a)):
+        register(x, y)
+    doc = write_doc(tmp_path, "通报.txt", "关于联合执法检查的情况通报。\n")
+    with Ledger.open(a) as ledger:
+        rid = open_review(ledger, doc, title="联合执法通报", unit="市应急局").id
+        send_consultation(ledger, rid, to="市公安局", output=tmp_path / "l1.mishen", admin=ADMIN, password=PASSWORD,
+                          now=datetime(2026, 9, 28, 9, 0, tzinfo=cst))   # due 2026-10-10 (National Day)
+        send_consultation(ledger, rid, to="市卫健委", output=tmp_path / "l2.mishen", admin=ADMIN, password=PASSWORD,
+                          now=datetime(2026, 2, 12, 10, 0, tzinfo=cst))  # due 2026-02-26, never answered
+        settle_overdue(ledger, now=datetime(2026, 2, 27, 8, 0, tzinfo=cst))
+    with Ledger.open(b) as ledger:
+        reply_consultation(ledger, tmp_path / "l1.mishen", decision=ConsultDecision.REVISE, opinion="删去案件编号",
+                           output=tmp_path / "r1.mishen", admin=ADMIN, password=PASSWORD)
+    with Ledger.open(a) as ledger:
+        import_reply(ledger, tmp_path / "r1.mishen")
+        sent = [local_time(x.sent_time) for x in consultations_for(ledger, rid)]   # when recorded
+        pdf = export_review_sheet(ledger, rid, tmp_path / "审查单.pdf")
+        word = export_review_sheet(ledger, rid, tmp_path / "审查单.docx")
+    expected = ["征求意见（2 次）", "市公安局", "2026年10月10日", "已答复：修改后同意公开", "删去案件编号",
+                "市卫健委", "2026年2月26日", "期满未答复，视为同意", *sent]
+    d = docx.Document(str(word))
+    words = " ".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
+    assert all(e in words for e in expected), [e for e in expected if e not in words]
+    text = _check_pdf(pdf, landscape=False).replace(" ", "")
+    assert all(e.replace(" ", "") in text for e in expected), [e for e in expected if e.replace(" ", "") not in text]
