@@ -37,6 +37,20 @@ PLAIN = Style()
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """Character formatting of part of a block's text that differs from its paragraph `Style`
+    (a bold word in normal text, an underlined or larger run): `start`/`end` relative to the
+    block's segment text; the look in full (size in points, None: the paragraph's size)."""
+
+    start: int
+    end: int
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    size: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One segment as laid out. `start`/`end`: the segment's span in `Document.text`.
 
@@ -44,7 +58,8 @@ class Block:
     `row` and `col`. Text shown inline inside another block (a tracked change or hidden run) and
     comments name their `host` segment and the `anchor` offset in the host's text where they sit.
     `page`: the rendered page (docx with page breaks in the file), `page_paragraph` the paragraph's
-    number on that page (body paragraphs)."""
+    number on that page (body paragraphs). `spans`: runs formatted unlike the paragraph, in order.
+    Footnotes and endnotes, like comments, name the `host` and `anchor` of their reference mark."""
 
     kind: BlockKind
     segment: int
@@ -60,6 +75,7 @@ class Block:
     sheet: str | None = None
     host: int | None = None
     anchor: int | None = None
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

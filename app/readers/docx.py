@@ -50,9 +50,9 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     rels = {rel.rId: rel for rel in main.rels.values()}
     walkers = [walker]
     segments += _headers_footers(body, rels, walkers)
-    segments += _notes(main, rels, "footnotes", Part.FOOTNOTE, "脚注", walker.refs["footnote"])
-    segments += _notes(main, rels, "endnotes", Part.ENDNOTE, "尾注", walker.refs["endnote"])
-    comment_ids: dict[int, str] = {}
+    comment_ids: dict[int, str] = {}   # id(comment/note segment) -> "id" / "footnote:id" / "endnote:id"
+    segments += _notes(main, rels, "footnotes", Part.FOOTNOTE, "脚注", walker.refs["footnote"], comment_ids)
+    segments += _notes(main, rels, "endnotes", Part.ENDNOTE, "尾注", walker.refs["endnote"], comment_ids)
     segments += _comments(main, rels, walker.refs["comment"], comment_ids)
     segments += metadata_segments(package)
     document = Document.build(str(path), "docx", sha256, segments)
@@ -152,7 +152,8 @@ def _walk_part(part: Any, kind: str, label: str, walkers: list[Walker]) -> list[
 
 
 def _notes(main: Any, rels: dict[str, Any], kind: str, part: Part, name: str,
-           refs: dict[str, int]) -> list[Segment]:
+           refs: dict[str, int], ids: dict[int, str]) -> list[Segment]:
+    """`ids` receives id(note text segment) -> "footnote:<w:id>" / "endnote:<w:id>"."""
     segments: list[Segment] = []
     for notes_part in _related(rels, kind):
         root = _element(notes_part, str(notes_part.partname))
@@ -163,7 +164,9 @@ def _notes(main: Any, rels: dict[str, Any], kind: str, part: Part, name: str,
             number += 1
             nid = note.get(W + "id", "")
             label = f"{name}{number}"
-            segments += _joined(note, part, label, refs.get(nid))
+            joined = _joined(note, part, label, refs.get(nid))
+            ids[id(joined[0])] = f"{kind.removesuffix('s')}:{nid}"
+            segments += joined
     return segments
 
 

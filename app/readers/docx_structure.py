@@ -57,7 +57,7 @@ def page_starts(body: Any) -> tuple[dict[Any, int], int]:
 def build(document: Document, raw: list[Segment], walkers: list[Walker], body: Any, styles: StyleSheet,
           comment_ids: dict[int, str]) -> Structure:
     """`raw`: the segments as handed to `Document.build` (empty ones included); `walkers`: every
-    walker that produced them; `comment_ids`: id(comment segment) -> comment id."""
+    walker that produced them; `comment_ids`: id(comment or note segment) -> comment id, "footnote:id" or "endnote:id"."""
     index_of: dict[int, int] = {}
     k = 0
     for seg in raw:
@@ -65,10 +65,10 @@ def build(document: Document, raw: list[Segment], walkers: list[Walker], body: A
             index_of[id(seg)] = k
             k += 1
     origin: dict[int, tuple[Any, ...]] = {}
-    comment_at: dict[str, Any] = {}
+    comment_at: dict[str, Any] = {}   # comment id / "footnote:id" / "endnote:id" -> (para, offset)
     for walker in walkers:
         origin.update(walker.origin)
-        for cid, at in walker.comment_at.items():
+        for cid, at in (*walker.comment_at.items(), *walker.note_at.items()):
             comment_at.setdefault(cid, at)
     page_of, pages = page_starts(body)
     segs = document.segments
@@ -113,18 +113,22 @@ def build(document: Document, raw: list[Segment], walkers: list[Walker], body: A
             number = None
             if page is not None:
                 number = on_page[page] = on_page.get(page, 0) + 1
-            blocks.append(Block(kind, *span, style=style, page=page, page_paragraph=number))
+            spans = tuple(styles.spans(o[1], o[2].runs, style)) if len(o) > 2 else ()
+            blocks.append(Block(kind, *span, style=style, page=page, page_paragraph=number, spans=spans))
         elif o[0] == "tc":
             first = next(o[1].iter(P), None)
             cell_style = styles.paragraph(first, numbered=False) if first is not None else None
+            cell_spans = tuple(sp for para in (o[2] if len(o) > 2 else ()) if para.main_len
+                               for sp in styles.spans(para.element, para.runs, cell_style or PLAIN, para.base))
             if part is Part.TABLE and m and seg.location.table:
                 row, col = int(m.group(1)), int(m.group(2))
                 colspan = _span(o[1])
                 blocks.append(Block("cell", *span, style=cell_style or PLAIN,
                                     page=page_of.get(first), table=seg.location.table, row=row, col=col,
-                                    colspan=colspan))
+                                    colspan=colspan, spans=cell_spans))
             else:
-                blocks.append(Block(_PART_KIND.get(part, "paragraph"), *span, style=cell_style or PLAIN))
+                blocks.append(Block(_PART_KIND.get(part, "paragraph"), *span, style=cell_style or PLAIN,
+                                    spans=cell_spans))
         else:  # ("side", paragraph, offset in its main text)
             para, at = o[1], o[2]
             host = index_of.get(id(para.host)) if para.host is not None else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.readers.wordml import W
-from app.structure import Alignment, Style
+from app.structure import Alignment, Span, Style
 
 _JC: dict[str, Alignment] = {"left": "left", "start": "left", "center": "center", "right": "right",
                              "end": "right", "both": "justify", "distribute": "justify"}
@@ -24,6 +24,7 @@ def _on(el: Any) -> bool:
 class _Look:
     bold: bool | None = None
     italic: bool | None = None
+    underline: bool | None = None
     size: float | None = None
     jc: Alignment | None = None
     outline: int | None = None
@@ -39,6 +40,9 @@ def _rpr(rpr: Any, look: _Look) -> None:
     i = rpr.find(W + "i")
     if i is not None:
         look.italic = _on(i)
+    u = rpr.find(W + "u")
+    if u is not None:
+        look.underline = str(u.get(W + "val", "single")).lower() != "none"
     sz = rpr.find(W + "sz")
     if sz is not None and (sz.get(W + "val") or "").isdigit():
         look.size = int(sz.get(W + "val")) / 2
@@ -65,6 +69,7 @@ def _ppr(ppr: Any, look: _Look) -> None:
 def _merge(base: _Look, over: _Look) -> _Look:
     return _Look(bold=base.bold if over.bold is None else over.bold,
                  italic=base.italic if over.italic is None else over.italic,
+                 underline=base.underline if over.underline is None else over.underline,
                  size=base.size if over.size is None else over.size,
                  jc=base.jc if over.jc is None else over.jc,
                  outline=base.outline if over.outline is None else over.outline,
@@ -76,6 +81,7 @@ class StyleSheet:
 
     def __init__(self, styles: Any | None, numbering: Any | None) -> None:
         self._raw: dict[str, tuple[str | None, _Look, str]] = {}
+        self._chars: dict[str, tuple[str | None, _Look]] = {}   # character styles (w:rStyle)
         self.default = _Look()
         self.default_style: str | None = None
         if styles is not None:
@@ -85,6 +91,12 @@ class StyleSheet:
                 _ppr(defaults.find(f"{W}pPrDefault/{W}pPr"), self.default)
             for st in styles.iter(W + "style"):
                 sid = st.get(W + "styleId")
+                if sid is not None and st.get(W + "type") == "character":
+                    char = _Look()
+                    _rpr(st.find(W + "rPr"), char)
+                    char_base = st.find(W + "basedOn")
+                    self._chars[sid] = (char_base.get(W + "val") if char_base is not None else None, char)
+                    continue
                 if sid is None or st.get(W + "type", "paragraph") != "paragraph":
                     continue
                 look = _Look()
@@ -121,6 +133,62 @@ class StyleSheet:
         self._resolved[sid] = result
         return result
 
+    def _char_style(self, sid: str) -> _Look:
+        """A character style's run properties with what it is based on (nothing set: empty)."""
+        chain: list[_Look] = []
+        seen: set[str] = set()
+        current: str | None = sid
+        while current is not None and current in self._chars and current not in seen:
+            seen.add(current)
+            parent, look = self._chars[current]
+            chain.append(look)
+            current = parent
+        out = _Look()
+        for part in reversed(chain):
+            out = _merge(out, part)
+        return out
+
+    def run_look(self, r: Any, para: _Look) -> _Look:
+        """A w:r's look: its direct w:rPr over its character style over the paragraph's look."""
+        rpr = r.find(W + "rPr")
+        look = para
+        rs = rpr.find(W + "rStyle") if rpr is not None else None
+        if rs is not None and rs.get(W + "val"):
+            look = _merge(look, self._char_style(rs.get(W + "val")))
+        direct = _Look()
+        _rpr(rpr, direct)
+        return _merge(look, direct)
+
+    def paragraph_look(self, p: Any) -> _Look:
+        """The look of a w:p from its style and direct paragraph properties (before its runs)."""
+        ppr = p.find(W + "pPr")
+        ps = ppr.find(W + "pStyle") if ppr is not None else None
+        look, _ = self.resolve(ps.get(W + "val") if ps is not None else None)
+        direct = _Look()
+        _ppr(ppr, direct)
+        return _merge(look, direct)
+
+    def spans(self, p: Any, runs: list[tuple[int, int, Any]], style: Style, base: int = 0) -> list[Span]:
+        """The runs of `p` (main-text offsets from `wordml._Para.runs`) whose look differs from the
+        paragraph's `style`, as spans shifted by `base`; neighbours that look alike are joined."""
+        para = self.paragraph_look(p)
+        size = style.size if style.size is not None else self.default.size
+        out: list[Span] = []
+        for start, end, r in runs:
+            look = self.run_look(r, para)
+            bold, italic, underline = bool(look.bold), bool(look.italic), bool(look.underline)
+            run_size = look.size if look.size is not None and look.size != size else None
+            if bold == style.bold and italic == style.italic and not underline and run_size is None:
+                continue
+            span = Span(base + start, base + end, bold, italic, underline, run_size)
+            last = out[-1] if out else None
+            if last is not None and last.end == span.start and \
+                    (last.bold, last.italic, last.underline, last.size) == (bold, italic, underline, run_size):
+                out[-1] = Span(last.start, span.end, bold, italic, underline, run_size)
+            else:
+                out.append(span)
+        return out
+
     def paragraph(self, p: Any, numbered: bool = True) -> Style:
         """The look of one w:p (direct formatting over its style); `numbered`: count list items
         (call once per paragraph, in document order)."""
@@ -134,9 +202,7 @@ class StyleSheet:
         bold = italic = bool(runs)
         size = None
         for index, r in enumerate(runs):
-            run = _Look()
-            _rpr(r.find(W + "rPr"), run)
-            run = _merge(look, run)
+            run = self.run_look(r, look)
             bold = bold and bool(run.bold)
             italic = italic and bool(run.italic)
             if index == 0:

@@ -51,6 +51,8 @@ class _Para:
     side_at: list[int] = field(default_factory=list)
     host: Segment | None = None
     base: int = 0
+    runs: list[tuple[int, int, Any]] = field(default_factory=list)   # (start, end, w:r) in main text
+    element: Any = None   # the w:p
 
     def add(self, kind: int, text: str) -> None:
         if kind == _MAIN:
@@ -76,7 +78,8 @@ class Walker:
     `refs` collects, per footnote/endnote/comment id, the paragraph number that refers to it.
     For viewers (never for the text): `origin` maps id(segment) to where it came from —
     ("p", w:p), ("tc", w:tc) or ("side", host paragraph, offset in its main text) — and
-    `comment_at` each comment id to its anchor (paragraph, offset in its main text).
+    `comment_at` each comment id to its anchor (paragraph, offset in its main text), `note_at`
+    the same for each "footnote:<id>" / "endnote:<id>" reference mark.
     """
 
     def __init__(self, para_part: Part, cell_part: Part, label: str | None = None) -> None:
@@ -89,6 +92,7 @@ class Walker:
         self.refs: dict[str, dict[str, int]] = {"footnote": {}, "endnote": {}, "comment": {}}
         self.origin: dict[int, tuple[Any, ...]] = {}
         self.comment_at: dict[str, tuple[_Para, int]] = {}
+        self.note_at: dict[str, tuple[_Para, int]] = {}
         self._cell_paras: list[tuple[int, _Para]] = []
 
     # --- block level -------------------------------------------------------------------------
@@ -134,13 +138,13 @@ class Walker:
         self._cell_blocks(tc, loc, texts, side, nested)
         seg = Segment("\n".join(t for t in texts if t), loc)
         self.segments.append(seg)
-        self.origin[id(seg)] = ("tc", tc)
         bases, base = [], 0
         for t in texts:
             bases.append(base)
             base += len(t) + 1 if t else 0
         for index, para in self._cell_paras:
             para.host, para.base = seg, bases[index]
+        self.origin[id(seg)] = ("tc", tc, [para for _, para in self._cell_paras])
         self.segments.extend(side)
         for tbl in nested:
             self.table(tbl)
@@ -163,7 +167,7 @@ class Walker:
         para = self.paragraph(p)
         seg = Segment("".join(para.main), loc)
         self.segments.append(seg)
-        self.origin[id(seg)] = ("p", p)
+        self.origin[id(seg)] = ("p", p, para)
         para.host = seg
         self.segments.extend(self._side_segments(para, loc))
 
@@ -183,7 +187,7 @@ class Walker:
     # --- inside a paragraph --------------------------------------------------------------------
 
     def paragraph(self, p: Any) -> _Para:
-        para = _Para()
+        para = _Para(element=p)
         self._inline(p, _MAIN, para)
         return para
 
@@ -217,6 +221,7 @@ class Walker:
                 vanish = rpr.find(W + "vanish")
                 if vanish is not None and _on(vanish):
                     kind = _HIDK
+        start = para.main_len
         for child in r:
             tag = child.tag
             if tag == T or tag == W + "delText":
@@ -229,13 +234,22 @@ class Walker:
                 para.add(kind, _RUN_CHARS[tag])
             elif tag == W + "footnoteReference":
                 self._ref("footnote", child)
+                self._note_anchor("footnote", child, para)
             elif tag == W + "endnoteReference":
                 self._ref("endnote", child)
+                self._note_anchor("endnote", child, para)
             elif tag == W + "commentReference":
                 self._ref("comment", child)
                 self._comment_anchor(child, para)
             elif tag in (W + "drawing", W + "pict", W + "object", MC + "AlternateContent"):
                 para.boxes.extend(_text_boxes(child))
+        if kind == _MAIN and para.main_len > start:
+            para.runs.append((start, para.main_len, r))
+
+    def _note_anchor(self, kind: str, el: Any, para: _Para) -> None:
+        nid = el.get(W + "id")
+        if nid is not None:
+            self.note_at.setdefault(f"{kind}:{nid}", (para, para.main_len))
 
     def _comment_anchor(self, el: Any, para: _Para) -> None:
         cid = el.get(W + "id")

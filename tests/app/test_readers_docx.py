@@ -208,3 +208,39 @@ def test_layout_pages_only_where_the_file_has_page_breaks(rich: Document) -> Non
     assert rich.structure is not None
     assert rich.structure.pages is None
     assert all(b.page is None for b in rich.structure.blocks)
+
+
+def test_runs_formatted_unlike_their_paragraph_become_spans(tmp_path: Path) -> None:
+    from tests.layout_docs import BIG, BOLD_RUN, CELL_BOLD, NOTE_TEXT, UNDERLINED, build_runs_docx
+
+    path = build_runs_docx(tmp_path / "runs.docx")
+    doc = read_document(path)
+    assert doc.structure is not None
+    plain = read_document(path)   # the text never depends on the layout
+    assert [s.text for s in doc.segments] == [s.text for s in plain.segments]
+    for i, seg in enumerate(doc.segments):
+        block = doc.structure.block(i)
+        for span in block.spans if block else ():
+            assert 0 <= span.start < span.end <= len(seg.text)
+
+    def spans_of(text: str):  # type: ignore[no-untyped-def]
+        seg = _only(doc, text)
+        block = doc.structure.block(doc.segments.index(seg))
+        assert block is not None
+        return seg, [(seg.text[s.start:s.end], s.bold, s.italic, s.underline, s.size) for s in block.spans]
+
+    seg, spans = spans_of(BOLD_RUN)
+    assert seg.text == f"请与{BOLD_RUN}联系。"
+    assert spans == [(BOLD_RUN, True, False, False, None)]          # the neighbours are not spans
+    assert doc.structure.block(doc.segments.index(seg)).style.bold is False   # type: ignore[union-attr]
+    _, spans = spans_of(UNDERLINED)
+    assert spans == [(UNDERLINED, False, False, True, None), ("斜体", False, True, False, None),
+                     (BIG, False, False, False, 20.0)]
+    _, spans = spans_of(CELL_BOLD)
+    assert spans == [(CELL_BOLD, True, False, False, None)]
+    # the footnote names where its reference mark sits, like a comment
+    note = _only(doc, NOTE_TEXT)
+    block = doc.structure.block(doc.segments.index(note))
+    assert block is not None and block.kind == "note" and block.host is not None and block.anchor is not None
+    host = doc.segments[block.host]
+    assert host.text[:block.anchor] == "统计数据" and host.text[block.anchor:] == "见附表。"

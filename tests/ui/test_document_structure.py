@@ -140,3 +140,69 @@ def test_page_box_follows_the_text(qtbot, layout_report):
     view.editor.verticalScrollBar().setValue(0)
     assert seen[-1] == 1
     page.shutdown()
+
+
+@pytest.fixture(scope="module")
+def runs_report(shared_engine, tmp_path_factory):
+    from tests.layout_docs import build_runs_docx
+
+    return shared_engine.scan_file(build_runs_docx(tmp_path_factory.mktemp("runs") / "runs.docx"))
+
+
+def _format_at(doc, position: int):
+    probe = QTextCursor(doc)
+    probe.setPosition(position + 1)        # the format of the character at `position`
+    return probe.charFormat()
+
+
+def test_bold_run_inside_a_paragraph_and_its_finding(qtbot, runs_report):
+    from PySide6.QtGui import QFont
+
+    from tests.layout_docs import BIG, BOLD_PHONE, BOLD_RUN, UNDERLINED
+
+    view = open_view(qtbot, runs_report)
+    doc = view.editor.document()
+    text = doc.toPlainText()
+    at = text.index(BOLD_RUN)
+    assert text[at - 2:at] == "请与"
+    assert _format_at(doc, at).fontWeight() == QFont.Weight.Bold
+    assert _format_at(doc, at + len(BOLD_RUN) - 1).fontWeight() == QFont.Weight.Bold
+    assert _format_at(doc, at - 1).fontWeight() != QFont.Weight.Bold            # "与" before it
+    assert _format_at(doc, at + len(BOLD_RUN)).fontWeight() != QFont.Weight.Bold  # "联" after it
+    u = text.index(UNDERLINED)
+    assert _format_at(doc, u).fontUnderline() and not _format_at(doc, u - 1).fontUnderline()
+    i = text.index("斜体")
+    assert _format_at(doc, i).fontItalic() and not _format_at(doc, i - 1).fontItalic()
+    big = text.index(BIG)
+    assert _format_at(doc, big).font().pointSizeF() > _format_at(doc, big - 1).font().pointSizeF()
+    # a finding inside the bold run highlights exactly its text; so does every other one
+    phones = [f for f in runs_report.findings if BOLD_PHONE in f.text]
+    assert phones
+    for f in runs_report.findings:
+        a, b = view.finding_range(f)
+        assert text[a:b] == f.text == view.finding_text(f), f.rule
+    a, b = view.finding_range(phones[0])
+    assert at <= a < b <= at + len(BOLD_RUN)
+    view.shutdown()
+
+
+def test_footnote_reference_badge_with_its_text(qtbot, runs_report):
+    from PySide6.QtGui import QTextCharFormat
+
+    from tests.layout_docs import CELL_BOLD, NOTE_TEXT
+
+    view = open_view(qtbot, runs_report)
+    doc = view.editor.document()
+    text = doc.toPlainText()
+    assert "统计数据〔注1〕见附表。" in text
+    badge = _format_at(doc, text.index("〔注1〕") + 1)
+    assert NOTE_TEXT in badge.toolTip() and "脚注1" in badge.toolTip()
+    assert badge.verticalAlignment() == QTextCharFormat.VerticalAlignment.AlignSuperScript
+    assert _format_at(doc, text.index("统计数据")).verticalAlignment() != \
+        QTextCharFormat.VerticalAlignment.AlignSuperScript
+    assert NOTE_TEXT in text.split("■ 脚注和尾注", 1)[1]          # and listed with the notes
+    from PySide6.QtGui import QFont
+    cell = text.index(CELL_BOLD)
+    assert _format_at(doc, cell).fontWeight() == QFont.Weight.Bold
+    assert _format_at(doc, cell - 1).fontWeight() != QFont.Weight.Bold
+    view.shutdown()

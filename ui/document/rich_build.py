@@ -26,8 +26,8 @@ from PySide6.QtGui import (
 )
 
 from app.model import Document
-from app.structure import Style
-from ui.document.rich_plan import BADGES, Cell, Inline, Item
+from app.structure import Span, Style
+from ui.document.rich_plan import BADGES, Cell, Inline, Item, note_badge
 from ui.document.text_offsets import display_text
 
 #: size steps Qt offers relative to the base font (QTextCharFormat.FontSizeAdjustment -2..4)
@@ -74,6 +74,21 @@ def _char_format(style: Style, default_size: float | None) -> QTextCharFormat:
     if style.italic:
         fmt.setFontItalic(True)
     return fmt
+
+
+def _span_format(fmt: QTextCharFormat, span: Span, style: Style, default_size: float | None) -> QTextCharFormat:
+    """The paragraph's character format with one run's own look over it."""
+    out = QTextCharFormat(fmt)
+    out.setFontWeight(QFont.Weight.Bold if span.bold or style.heading else QFont.Weight.Normal)
+    out.setFontItalic(span.italic)
+    if span.underline:
+        out.setFontUnderline(True)
+    if span.size is not None:
+        step = _size_step(span.size, default_size)
+        if style.heading:
+            step = max(step, _HEADING_STEP.get(style.heading, 0))
+        out.setProperty(QTextFormat.Property.FontSizeAdjustment, step)
+    return out
 
 
 def _block_format(style: Style, role: str) -> QTextBlockFormat:
@@ -154,7 +169,7 @@ class PartBuilder:
                     self.cur.insertText(item.prefix, self._grey)
                 if item.style.list_label:
                     self.cur.insertText(item.style.list_label + " ", fmt)
-                self._text(item.segment, item.inlines, fmt)
+                self._text(item.segment, item.inlines, fmt, item.spans, item.style)
                 if item.role == "header" and not (k + 1 < len(items) and items[k + 1].role == "header"):
                     rule = QTextBlockFormat()
                     rule.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
@@ -180,21 +195,45 @@ class PartBuilder:
             fmt.setToolTip(tip)
         return fmt
 
-    def _text(self, segment: int, inlines: tuple[Inline, ...], fmt: QTextCharFormat) -> None:
-        """The segment's text with its inline changes and comment badges at their offsets."""
+    def _run(self, text: str, a: int, b: int, fmt: QTextCharFormat, spans: tuple[Span, ...],
+             style: Style) -> None:
+        """text[a:b] in the paragraph's format, the runs of `spans` in their own look (one
+        character per character: the segment map stays what it was)."""
+        k = a
+        for span in spans:
+            lo, hi = max(span.start, k), min(span.end, b)
+            if lo >= hi:
+                continue
+            if lo > k:
+                self.cur.insertText(text[k:lo], fmt)
+            self.cur.insertText(text[lo:hi], _span_format(fmt, span, style, self.default_size))
+            k = hi
+        if b > k:
+            self.cur.insertText(text[k:b], fmt)
+
+    def _text(self, segment: int, inlines: tuple[Inline, ...], fmt: QTextCharFormat,
+              spans: tuple[Span, ...] = (), style: Style | None = None) -> None:
+        """The segment's text with its runs' own looks, inline changes and comment and note
+        badges at their offsets."""
         segs = self.document.segments
         text = display_text(segs[segment].text)
+        look = style or Style()
         k = 0
         for inline in inlines:
             if inline.at > k:
                 self.segmap.add(segment, k, self.cur.position())
-                self.cur.insertText(text[k:inline.at], fmt)
+                self._run(text, k, inline.at, fmt, spans, look)
                 k = inline.at
             side = segs[inline.segment]
             if inline.kind == "comment":
                 number = self.comment_numbers.get(inline.segment, inline.number)
                 tip = f"{side.location.label or _tr('批注')}\n{side.text}"
                 self.cur.insertText(BADGES["comment"].format(number), self._badge("#fff1b8", tip))
+                continue
+            if inline.kind == "note":
+                badge = self._badge("#e3ecfb", f"{side.location.label or _tr('脚注')}\n{side.text}")
+                badge.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+                self.cur.insertText(note_badge(side), badge)
                 continue
             colour, tip = _SIDE_LOOK[inline.kind]
             self.cur.insertText(BADGES[inline.kind], self._badge("#eeeeee", _tr(tip)))
@@ -210,7 +249,7 @@ class PartBuilder:
             self.segmap.add(inline.segment, 0, self.cur.position())
             self.cur.insertText(display_text(side.text), look)
         self.segmap.add(segment, k, self.cur.position())
-        self.cur.insertText(text[k:], fmt)
+        self._run(text, k, len(text), fmt, spans, look)
 
     def _table(self, item: Item) -> None:
         fmt = QTextTableFormat()
@@ -246,6 +285,6 @@ class PartBuilder:
             cursor.setBlockFormat(block)
         saved, self.cur = self.cur, cursor
         try:
-            self._text(cell.segment, cell.inlines, fmt)
+            self._text(cell.segment, cell.inlines, fmt, cell.spans, cell.style)
         finally:
             self.cur = saved

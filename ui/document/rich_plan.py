@@ -2,7 +2,8 @@
 
 A docx with `app.structure` layout becomes its headers at the top, headings and styled
 paragraphs, tables as tables, tracked changes and hidden text inline where they sit, a badge
-where each comment is anchored, page markers where the file carries page breaks, the footers,
+where each comment is anchored and each footnote/endnote is referenced, runs formatted unlike
+their paragraph (bold, italic, underline, size), page markers where the file carries page breaks, the footers,
 then sections for notes, text boxes, comments and properties. Other documents are their segments
 in order (PDF text with page markers). Long documents are cut into parts of about PART_CHARS
 characters, each shown as its own text document (ui.document.document_view).
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from app.exports.labels import cell_label, property_label
 from app.model import Document, Part, Segment
-from app.structure import PLAIN, Block, Style
+from app.structure import PLAIN, Block, Span, Style
 from ui.document.text_offsets import display_text
 
 #: characters per view part (about 25 pages): Qt lays out one part at a time, in ≤ 30 ms steps
@@ -40,8 +41,18 @@ PART_PREFIX = {
     Part.HIDDEN: "隐藏", Part.METADATA: "属性", Part.CELL: "单元格", Part.ATTRIBUTE: "属性", Part.TITLE: "标题",
 }
 
-#: inline badges before tracked changes, hidden text and comment anchors
-BADGES = {"insertion": "〔插入〕", "deletion": "〔删除〕", "hidden": "〔隐藏〕", "comment": "〔批注{0}〕"}
+#: inline badges before tracked changes, hidden text, comment anchors and note reference marks
+#: (a note's badge: "〔注1〕" for 脚注1, "〔尾注1〕" for 尾注1)
+BADGES = {"insertion": "〔插入〕", "deletion": "〔删除〕", "hidden": "〔隐藏〕", "comment": "〔批注{0}〕",
+          "note": "〔{0}〕"}
+#: inline kinds whose segment is drawn in its section, only a badge inline
+BADGE_ONLY = frozenset({"comment", "note"})
+
+
+def note_badge(seg: Segment) -> str:
+    """The inline mark of a footnote/endnote reference: 〔注1〕 for 脚注1, 〔尾注1〕 for 尾注1."""
+    label = seg.location.label or ""
+    return BADGES["note"].format("注" + label.removeprefix("脚注") if label.startswith("脚注") else label or "注")
 
 
 def prefix(seg: Segment, number: int = 0) -> str:
@@ -71,10 +82,10 @@ def prefix(seg: Segment, number: int = 0) -> str:
 @dataclass(frozen=True)
 class Inline:
     """Drawn inside a host segment's text at offset `at`: a tracked change or hidden run (its
-    segment's text, marked) or a comment badge (the comment's text in its tooltip)."""
+    segment's text, marked) or a comment or note badge (the comment's/note's text in its tooltip)."""
 
     at: int
-    kind: str                 # "insertion" | "deletion" | "hidden" | "comment"
+    kind: str                 # "insertion" | "deletion" | "hidden" | "comment" | "note"
     segment: int
     number: int = 0           # comment number on the badge
 
@@ -87,6 +98,7 @@ class Cell:
     segment: int
     style: Style
     inlines: tuple[Inline, ...] = ()
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ class Item:
     cols: int = 0
     cells: tuple[Cell, ...] = ()
     page: int | None = None
+    spans: tuple[Span, ...] = ()      # runs formatted unlike the paragraph (app.structure.Span)
 
 
 @dataclass
@@ -144,7 +157,7 @@ def make_plan(document: Document, part_chars: int = PART_CHARS) -> Plan:
         if b.kind == "comment":
             comment_no += 1
             number = comment_numbers[index] = comment_no
-        else:
+        elif b.kind not in BADGE_ONLY:
             inline_done.add(index)
         inlines.setdefault(b.host, []).append(Inline(max(0, min(b.anchor, len(host_text))), b.kind, index, number))
     for lst in inlines.values():
@@ -204,7 +217,8 @@ def make_plan(document: Document, part_chars: int = PART_CHARS) -> Plan:
 
 def _para(index: int, b: Block | None, role: str, inlines: dict[int, list[Inline]]) -> Item:
     return Item("para", index, style=b.style if b is not None else PLAIN, role=role,
-                inlines=tuple(inlines.get(index, ())), page=b.page if b is not None else None)
+                inlines=tuple(inlines.get(index, ())), page=b.page if b is not None else None,
+                spans=b.spans if b is not None else ())
 
 
 def _tables(run: list[Block], shapes: dict, inlines: dict[int, list[Inline]]) -> list[Item]:
@@ -219,7 +233,8 @@ def _tables(run: list[Block], shapes: dict, inlines: dict[int, list[Inline]]) ->
         rows = shape.rows if shape else max(c.row or 1 for c in cells)
         cols = shape.cols if shape else max((c.col or 1) + c.colspan - 1 for c in cells)
         out.append(Item("table", cells[0].segment, rows=rows, cols=cols, page=cells[0].page, cells=tuple(
-            Cell(c.row or 1, c.col or 1, c.colspan, c.segment, c.style, tuple(inlines.get(c.segment, ())))
+            Cell(c.row or 1, c.col or 1, c.colspan, c.segment, c.style, tuple(inlines.get(c.segment, ())),
+                 c.spans)
             for c in cells)))
     return out
 
@@ -268,11 +283,11 @@ def _segments_of(item: Item) -> list[int]:
     out: list[int] = []
     if item.kind == "para":
         out.append(item.segment)
-        out += [i.segment for i in item.inlines if i.kind != "comment"]
+        out += [i.segment for i in item.inlines if i.kind not in BADGE_ONLY]
     elif item.kind == "table":
         for c in item.cells:
             out.append(c.segment)
-            out += [i.segment for i in c.inlines if i.kind != "comment"]
+            out += [i.segment for i in c.inlines if i.kind not in BADGE_ONLY]
     return out
 
 
