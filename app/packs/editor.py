@@ -301,3 +301,40 @@ def candidate_entries(sources: Sequence[str | os.PathLike[str]], draft: Pack) ->
     for e in imported.entries:
         out.append(replace(e, id=new_entry_id(m.id, [*draft.entries, *out])))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class DraftImport:
+    """What an import table adds to a draft: new entries (numbered after the draft's) and vectors."""
+
+    entries: tuple[PackEntry, ...]
+    must_flag: tuple[Vector, ...] = ()
+    must_not_flag: tuple[Vector, ...] = ()
+
+
+def import_into_draft(sources: Sequence[str | os.PathLike[str]], draft: Pack) -> DraftImport:
+    """The editor's 导入词表: bureau word lists (xlsx/csv/txt, Chinese or English headers, a table
+    of test vectors too) read by the same importer as `mishen lexicon import`, with its defaults
+    for absent columns (敏感事项, 高, “保密局下发词库”) and its all-or-nothing rule: ImportFailed
+    lists every malformed row (file and row number) — also rows repeating an entry already in the
+    draft — and then nothing is added; PackInputError when a file is unreadable. Rule and calendar
+    sections (.json) belong to `lexicon import`, not here."""
+    from app.packs.importer import import_pack
+
+    for source in sources:
+        if Path(source).suffix.lower() == ".json":
+            raise PackInputError(f"{Path(source).name}：规则参数与工作日历请用 mishen lexicon import 导入。",
+                                 code="usage")
+    m = draft.manifest
+    imported = import_pack(sources, Manifest(m.id, m.version, m.issuer), existing=draft.entries)
+    out: list[PackEntry] = []
+    used = {e.id for e in draft.entries}
+    n = len(draft.entries)
+    for e in imported.entries:
+        n += 1
+        while f"{m.id}-{n:05d}" in used:
+            n += 1
+        entry_id = f"{m.id}-{n:05d}"
+        used.add(entry_id)
+        out.append(replace(e, id=entry_id))
+    return DraftImport(tuple(out), imported.must_flag, imported.must_not_flag)

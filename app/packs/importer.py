@@ -73,8 +73,10 @@ class ImportFailed(PackInputError):
 
 
 def import_pack(sources: Sequence[str | os.PathLike[str]], manifest: Manifest,
-                defaults: Defaults = Defaults()) -> Pack:
-    """Raises ImportFailed listing every problem row, or PackInputError for an unreadable file."""
+                defaults: Defaults = Defaults(), existing: Sequence[PackEntry] = ()) -> Pack:
+    """Raises ImportFailed listing every problem row, or PackInputError for an unreadable file.
+    `existing`: entries the rows are added to (the editor's draft) — a row repeating one of them
+    (same normalised term, category and allow flag) is a duplicate row too."""
     try:
         check_manifest(manifest)
     except ValueError as exc:
@@ -98,7 +100,7 @@ def import_pack(sources: Sequence[str | os.PathLike[str]], manifest: Manifest,
             _vectors(p.name, records, flag, quiet, problems)
         else:
             rows.extend((p.name, n, cells) for n, cells in records)
-    entries = _entries(rows, manifest.id, defaults, problems)
+    entries = _entries(rows, manifest.id, defaults, problems, existing)
     rules = None
     if "rules" in sections:
         try:
@@ -204,7 +206,7 @@ def _records(p: Path, data: bytes, problems: list[str]) -> Iterable[tuple[int, d
 
 
 def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults: Defaults,
-             problems: list[str]) -> list[PackEntry]:
+             problems: list[str], existing: Sequence[PackEntry] = ()) -> list[PackEntry]:
     entries: list[PackEntry] = []
     where_of: list[str] = []
     source_of: list[str] = []
@@ -259,10 +261,18 @@ def _entries(rows: list[tuple[str, int, dict[str, str]]], pack_id: str, defaults
         source_of.append(name)
     keep = [True] * len(entries)
     seen: dict[tuple[str, bool], tuple[int, str]] = {}
+    present: dict[tuple[str, bool, str], str] = {}   # the entries added to: (norm, allow, category) → id
+    for old, norm in zip(existing, normalize_terms([e.term for e in existing]) if existing else (), strict=True):
+        present.setdefault((norm, old.allow, old.category), old.id)
     for i, norm in enumerate(normalize_terms([e.term for e in entries])):
         e = entries[i]
         if not norm.strip():
             problems.append(f"{where_of[i]}：词条“{e.term}”规范化后为空（只有空白或标点），无法匹配。")
+            keep[i] = False
+            continue
+        there = present.get((norm, e.allow, e.category))
+        if there is not None:
+            problems.append(f"{where_of[i]}：词条“{e.term}”重复（草稿中已有 {there}）。")
             keep[i] = False
             continue
         first = seen.get((norm, e.allow))

@@ -1,7 +1,7 @@
 """The lexicon editor window (审核 → 词库管理) for the 保密管理员 and the secrecy bureau.
 
 Four tabs: 词条 (browse and search the bureau's draft and the unit's own layer, filter by
-category/severity/layer, add/edit/delete terms and allow entries, import false-alarm proposals,
+category/severity/layer, add/edit/delete terms and allow entries, import bureau word lists and false-alarm proposals,
 try a term on a sentence), 测试用例 (the draft's vectors), 签发 (build and sign a new version with
 a key file and password, install a signed pack) and 已安装 (installed packs, their ledger history,
 roll back). Everything slow — reading a pack, building the automaton, signing, installing, the
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app.model import Category, Severity
 from app.packs.editor import BUREAU, LOCAL, EditorEntry
@@ -73,6 +73,7 @@ class LexiconEditor(QWidget):
         self.built: Path | None = None  # the last pack built and signed here
         self.busy = 0
         self._jobs: list[worker.Job] = []
+        self.import_dialog: QMessageBox | None = None   # the last 导入词表 error dialog
 
         entries, vectors = EntriesPage(self), VectorsPage(self)
         build, installed = BuildPage(self), InstalledPage(self)
@@ -108,6 +109,7 @@ class LexiconEditor(QWidget):
         entries.edit_button.clicked.connect(lambda: self.ask_edit())
         entries.delete_button.clicked.connect(lambda: self.delete_selected())
         entries.proposals_button.clicked.connect(self.ask_import_proposals)
+        entries.import_button.clicked.connect(self.ask_import_table)
         self.trial_button.clicked.connect(lambda: self.try_term())
         vectors.add_button.clicked.connect(self._add_vector_from_fields)
         vectors.remove_button.clicked.connect(self.delete_vector)
@@ -392,6 +394,55 @@ class LexiconEditor(QWidget):
             self._say(self.tr("已导入 {0} 条候选白名单，请逐条核对后生成新版本。").format(len(entries)))
 
         return self._call(work, done, "lexicon-proposals")
+
+    def ask_import_table(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("导入词表"), "",
+                                                self.tr("词表 (*.xlsx *.csv *.txt)"))
+        if paths:
+            self.import_table([Path(p) for p in paths])
+
+    def import_table(self, paths: list[Path]) -> worker.Job | None:
+        """Bureau word lists (and vector tables) into the draft as new entries, read in the worker
+        by the importer `mishen lexicon import` uses, with its rule: any malformed row (listed with
+        file and row number in a dialog) or an unreadable file, and nothing is added."""
+        if self.draft is None:
+            return None
+        draft = self.draft
+        names = "、".join(p.name for p in paths)
+
+        def work() -> Any:
+            from app.packs.editor import import_into_draft
+
+            return import_into_draft(paths, draft)
+
+        def done(result: Any) -> None:
+            from app.packs.editor import with_entries
+
+            if self.draft is not None:
+                d = self.draft
+                self._set_draft(with_entries(d, [*d.entries, *result.entries], [*d.must_flag, *result.must_flag],
+                                             [*d.must_not_flag, *result.must_not_flag]))
+            vectors = len(result.must_flag) + len(result.must_not_flag)
+            self._say(self.tr("已从 {0} 导入 {1} 条词条、{2} 条测试用例到草稿（生成并签名新版本后生效）。")
+                      .format(names, len(result.entries), vectors))
+
+        def failed(exc: BaseException) -> None:
+            self._fail(self.tr("导入词表失败，草稿未改动：{0}").format(names))
+            self._show_import_errors(friendly_message(exc))
+
+        end = self._begin()
+        return self._keep(worker.run_call(work, on_result=done, on_error=failed, on_done=lambda _ok: end(),
+                                          name="lexicon-import"))
+
+    def _show_import_errors(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("导入词表失败"),
+                          self.tr("以下问题须先在词表中改正（整份词表未导入，草稿未改动）："), QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("lexiconImportErrors")
+        box.setInformativeText(text)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.import_dialog = box
+        box.open()
 
     # --- trying a term -------------------------------------------------------------------------
     def try_term(self, term: str | None = None, sentence: str | None = None) -> worker.Job | None:

@@ -90,8 +90,12 @@ class EntriesPage(QWidget):
         self.edit_button = QPushButton(self.tr("编辑…"), self)
         self.delete_button = QPushButton(self.tr("删除"), self)
         self.proposals_button = QPushButton(self.tr("导入误报建议…"), self)
+        self.import_button = QPushButton(self.tr("导入词表…"), self)
+        self.import_button.setToolTip(self.tr("保密局下发的 xlsx/csv/txt 词表（表头 词条/类别/级别/依据/建议…），"
+                                              "与 mishen lexicon import 相同：有任何一行出错则整份不导入"))
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.add_allow_button, self.edit_button, self.delete_button, self.proposals_button):
+        for b in (self.add_button, self.add_allow_button, self.edit_button, self.delete_button, self.import_button,
+                  self.proposals_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
