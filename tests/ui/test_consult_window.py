@@ -7,8 +7,8 @@ import pytest
 
 from app.ledger import Ledger
 from app.peers import add_peer, export_identity, read_identity, unlock_unit
-from app.review import Decision
-from app.review.consult import reply_consultation
+from app.review import Decision, review_state
+from app.review.consult import consultations_for, reply_consultation
 from app.review.consult_model import ConsultDecision
 from app.users import Role, add_user
 from tests import builders
@@ -59,6 +59,14 @@ def test_sign_waits_for_the_consultation(qtbot, settings, engine_holder, data_di
     dialog.output.setText(str(letter))
     with qtbot.waitSignal(dialog.sent, timeout=WAIT):
         dialog.send_button.click()
+    # the status line says ahead of time that approval waits for the answer
+    with Ledger.open(data_dir) as ledger:
+        (sent,) = consultations_for(ledger, page.review.id)
+        due = sent.due_date
+    note = f"征求意见中：某某市公安局，答复期限 {due.year}年{due.month}月{due.day}日；答复前不能同意发布"
+    qtbot.waitUntil(lambda: note in panel.status.text(), timeout=WAIT)
+    assert panel.status.text().startswith(review_state(page.review).message)
+    assert "征求意见中" in window.review.summary_button.toolTip()
 
     results: list[tuple[bool, str]] = []
     controller = window.review.controller
@@ -74,6 +82,7 @@ def test_sign_waits_for_the_consultation(qtbot, settings, engine_holder, data_di
     with qtbot.waitSignal(dialog.imported, timeout=WAIT):
         dialog.import_from(tmp_path / "答复.mishen")
     dialog.close()
+    qtbot.waitUntil(lambda: "征求意见中" not in panel.status.text(), timeout=WAIT)   # answered: the note goes
     controller.sign(page, level=1, decision=Decision.APPROVE, opinion="", password=PASSWORDS["李信息"],
                     on_done=lambda ok, text: results.append((ok, text)))
     qtbot.waitUntil(lambda: len(results) == 2, timeout=WAIT)

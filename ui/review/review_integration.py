@@ -107,14 +107,39 @@ class ReviewIntegration(QObject):
     def current_page(self) -> Any:
         return self.window.current_page()
 
-    def refresh(self) -> None:
-        page = self.current_page()
-        session = self.controller.session
-        self.panel.set_state(page, session)
+    def _show_summary(self) -> None:
         line = self.panel.summary_line()
         self.summary_button.setText(line if len(line) <= 48 else line[:47] + "…")
         self.summary_button.setToolTip(line + "\n" + self.tr("点击显示审核与签署面板"))
         self.summary_button.setVisible(bool(line))
+
+    def _load_consultations(self, page: Any) -> None:
+        """The open consultations of the page's review, read in the worker, for the status line."""
+        review = getattr(page, "review", None) if page is not None else None
+        if review is None:
+            return
+        rid, sha = review.id, review.current.sha256
+
+        def read(ledger: Any) -> tuple[Any, ...]:
+            from app.review.consult import consultations_for
+
+            return tuple(c for c in consultations_for(ledger, rid) if c.document_sha256 == sha)
+
+        def show(items: tuple[Any, ...]) -> None:
+            from ui.review.review_controller import is_alive
+
+            if is_alive(self.panel) and is_alive(self.summary_button):   # the window may have closed meanwhile
+                self.panel.set_consultations(rid, sha, items)
+                self._show_summary()
+
+        self.controller.run(read, show, name="consultations")
+
+    def refresh(self) -> None:
+        page = self.current_page()
+        session = self.controller.session
+        self.panel.set_state(page, session)
+        self._show_summary()
+        self._load_consultations(page)
         level = 0
         if session is not None:
             from app.review.gating import waiver_roles

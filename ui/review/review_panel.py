@@ -130,7 +130,29 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.gate_label)
         layout.addLayout(buttons)
         self._next_level: int | None = None
+        self._consultations: tuple[str, str, tuple[Any, ...]] = ("", "", ())
         self.refresh()
+
+    def set_consultations(self, review_id: str, document_sha256: str, consultations: tuple[Any, ...]) -> None:
+        """The consultations (app.review.consult_model.Consultation) of a review's version, read from
+        the ledger by the integration; shown in the status line while one is open."""
+        self._consultations = (review_id, document_sha256, tuple(consultations))
+        self.refresh()
+
+    def consultation_note(self, review: Any) -> str:
+        """“征求意见中：XX单位，答复期限 2026年12月9日；答复前不能同意发布” for the open consultations
+        of the current version (empty when none, or not yet read for this version)."""
+        rid, sha, items = self._consultations
+        if review is None or rid != review.id or sha != review.current.sha256:
+            return ""
+        from app.review.consult_model import ConsultStatus
+
+        waiting = [c for c in items if c.status is ConsultStatus.OPEN and c.document_sha256 == sha]
+        if not waiting:
+            return ""
+        names = "、".join(f"{c.to_unit}，答复期限 {c.due_date.year}年{c.due_date.month}月{c.due_date.day}日"
+                         for c in waiting)
+        return self.tr("征求意见中：{0}；答复前不能同意发布").format(names)
 
     def summary_line(self) -> str:
         """One line for the status bar: the review's state and the next step (the dock may be hidden)."""
@@ -180,7 +202,8 @@ class ReviewPanel(QWidget):
         v = review.current
         self.title.setText(f"{html.escape(review.title)}<br><span style='color:#777'>{review.id} · "
                            f"{html.escape(review.route.title)} · 第 {v.number} 版</span>")
-        self.status.setText(state.message)
+        note = self.consultation_note(review)
+        self.status.setText(f"{state.message}；{note}" if note else state.message)
         cls = v.info_class.label
         if v.class_overridden:
             cls += self.tr("（系统建议：{0}，已人工调整）").format(v.suggested_class.label)
