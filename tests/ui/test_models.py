@@ -147,3 +147,101 @@ def test_audit_rows_show_local_time_chinese_kinds_and_roles(tmp_path, monkeypatc
     (row,) = approval_table([LedgerRow(when, "市统计局", "R-1", "通知", "工作动态", 1, "科室负责人", "张三",
                                        "科室负责人", "同意", "", "ab" * 32, 5)])
     assert row.cells[0] == local_time(when) and "年" in row.cells[0] and row.time == when
+
+
+# --- every ledger kind the core appends has a Chinese label -------------------------------------
+
+# call sites whose kind is not a constant, and why they add no kind of their own
+_VARIABLE_KIND_SITES = {
+    ("app/ledger/store.py", "kind"): "the transaction's own append(kind, …): the generic writer",
+    ("app/review/package.py", "ev.kind"): "copies a foreign unit's signed / finding_waived (both appended by name)",
+}
+
+
+def _ledger_kinds_appended() -> tuple[set[str], list[str]]:
+    """Every kind passed to a ledger append in app/ (tx.append(KIND, payload, signer) and the
+    store's _append(head, KIND, …)), read from the source: string literals, and module-level
+    constants of the module or imported from another app module. Returns (kinds, unresolved sites)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    trees: dict[str, ast.Module] = {}
+
+    def tree(module: str) -> ast.Module | None:
+        path = root / (module.replace(".", "/") + ".py")
+        if not path.is_file():
+            path = root / module.replace(".", "/") / "__init__.py"
+        if not path.is_file():
+            return None
+        if module not in trees:
+            trees[module] = ast.parse(path.read_text(encoding="utf-8"))
+        return trees[module]
+
+    def constant(module: str, name: str, depth: int = 0) -> str | None:
+        t = tree(module)
+        if t is None or depth > 5:
+            return None
+        for node in t.body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                    and isinstance(node.value.value, str) \
+                    and any(isinstance(tg, ast.Name) and tg.id == name for tg in node.targets):
+                return node.value.value
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if (alias.asname or alias.name) == name:
+                        return constant(node.module, alias.name, depth + 1)
+        return None
+
+    kinds: set[str] = set()
+    unresolved: list[str] = []
+    for path in sorted((root / "app").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        module = rel[:-3].replace("/", ".")
+        for node in ast.walk(tree(module) or ast.Module(body=[], type_ignores=[])):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("append", "_append") and len(node.args) + len(node.keywords) >= 3):
+                continue
+            arg = node.args[1 if node.func.attr == "_append" else 0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                kinds.add(arg.value)
+            elif isinstance(arg, ast.Name) and (value := constant(module, arg.id)) is not None:
+                kinds.add(value)
+            elif (rel, ast.unparse(arg)) not in _VARIABLE_KIND_SITES:
+                unresolved.append(f"{rel}:{node.lineno} {ast.unparse(node)[:80]}")
+    return kinds, unresolved
+
+
+def test_every_ledger_kind_appended_in_app_has_a_chinese_label():
+    import re
+
+    from app.packs.local import KIND as LOCAL_KIND
+    from ui.ledger.ledger_models import KIND_LABELS
+
+    kinds, unresolved = _ledger_kinds_appended()
+    assert not unresolved, f"ledger appends whose kind the test cannot read: {unresolved}"
+    # the scan found the kinds behind constants too (not only literals)
+    assert {LOCAL_KIND, "ledger_created", "consultation_sent", "user_added"} <= kinds
+    assert len(kinds) >= 30
+    missing = sorted(k for k in kinds if k not in KIND_LABELS)
+    assert not missing, f"no Chinese label in ui/ledger/ledger_models.KIND_LABELS for {missing}"
+    for kind in kinds:
+        assert re.search(r"[\u4e00-\u9fff]", KIND_LABELS[kind]), kind
+
+
+def test_local_layer_change_shows_chinese_kind_and_summary(tmp_path, monkeypatch):
+    from app.ledger import Ledger
+    from app.model import Category, Severity
+    from app.packs.format import PackEntry
+    from app.packs.local import add_local
+    from tests.people import add_people
+    from ui.ledger.ledger_models import AuditColumn, audit_table
+
+    monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
+    with Ledger.open(tmp_path) as ledger:
+        add_people(ledger, {}, "")
+        add_local(ledger, tmp_path, PackEntry("", "青松项目", Category.SENSITIVE_TERM.value, Severity.HIGH.value))
+        events = ledger.events(kinds=("lexicon_local_changed",))
+    (row,) = audit_table(events, {})
+    assert row.cells[AuditColumn.KIND] == "本单位词库变更"
+    assert row.cells[AuditColumn.SUMMARY] == "新增“青松项目”，本单位词库第 1 版"

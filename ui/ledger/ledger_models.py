@@ -34,10 +34,14 @@ KIND_LABELS = {
     "unit_identity_created": "建立本单位身份", "unit_key_shared": "共享本单位身份密钥",
     "lexicon_key_trusted": "信任词库签发者", "lexicon_pack_installed": "安装词库包", "lexicon_pack_activated": "启用词库包",
     "lexicon_pack_rolled_back": "回退词库包", "lexicon_pack_refused": "拒绝词库包",
+    "lexicon_local_changed": "本单位词库变更",
     "revision_checked": "核验修改稿", "draft_marks_recorded": "记入建立审核单前的标记",
     "consultation_sent": "发出征求意见函", "consultation_replied": "记录外单位答复",
     "consultation_deemed_agreed": "征求意见期满未答复，视为同意", "consultation_answered": "答复外单位征求意见",
 }
+
+
+_LOCAL_ACTIONS = {"add": "新增", "edit": "修改", "remove": "删除"}
 
 
 def _role(value: object) -> str:
@@ -160,6 +164,10 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         return f"共享给 {p.get('admin', '')}"
     if kind == "lexicon_key_trusted":
         return f"{p.get('name', '')} · 指纹 {p.get('fingerprint', '')}"
+    if kind == "lexicon_local_changed":
+        action = _LOCAL_ACTIONS.get(str(p.get("action", "")), str(p.get("action", "")))
+        allow = "（白名单）" if p.get("allow") else ""
+        return f"{action}“{p.get('term', '')}”{allow}，本单位词库第 {p.get('revision', '')} 版"
     if kind.startswith("lexicon_pack_"):
         reason = f"：{str(p.get('reason', '')).splitlines()[0]}" if p.get("reason") else ""
         pack = f"{p.get('pack_id', '')} {p.get('version', '')}".strip() or str(p.get("sha256", ""))[:12]
