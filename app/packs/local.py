@@ -32,6 +32,8 @@ CSV_FILE = "local.csv"
 LAYER = "local"
 ID_PREFIX = "local-"
 KIND = "lexicon_local_changed"
+#: the `action` of a KIND entry (add/edit/remove) in Chinese, for the ledger window and the editor
+ACTION_LABELS = {"add": "新增", "edit": "修改", "remove": "删除"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,4 +102,10 @@ def test_build_signed_checks_then_signs_and_refuses_failing_vectors(tmp_path: Pa
     with pytest.raises(PackInputError, match="重复"):
         list(build_signed(duplicate, key, "key-pass-1", tmp_path / "bad.json"))
     assert not (tmp_path / "bad.json").exists()
+    from dataclasses import replace
+
+    reserved = with_entries(draft, draft.entries, manifest=replace(draft.manifest, id="LOCAL"))
+    with pytest.raises(PackInputError, match="保留名"):
+        list(build_signed(reserved, key, "key-pass-1", tmp_path / "bad.json"))
+    assert not (tmp_path / "bad.json").exists()
     assert next_version("2026.9") == "2026.10" and next_version("3") == "4"

@@ -236,6 +236,7 @@ def test_local_layer_change_shows_chinese_kind_and_summary(tmp_path, monkeypatch
     from app.packs.local import add_local
     from tests.people import add_people
     from ui.ledger.ledger_models import AuditColumn, audit_table
+    from ui.lexicon.models import HistoryModel
 
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
     with Ledger.open(tmp_path) as ledger:
@@ -245,3 +246,6 @@ def test_local_layer_change_shows_chinese_kind_and_summary(tmp_path, monkeypatch
     (row,) = audit_table(events, {})
     assert row.cells[AuditColumn.KIND] == "本单位词库变更"
     assert row.cells[AuditColumn.SUMMARY] == "新增“青松项目”，本单位词库第 1 版"
+    history = HistoryModel()   # the editor's 已安装 tab shows the same entry
+    history.set_rows([(ev.seq, ev.kind, ev.actor, dict(ev.payload)) for ev in events])
+    assert [history.index(0, c).data(DISPLAY) for c in (1, 2, 4)] == ["本单位词库变更", "本单位 第 1 版", "新增“青松项目”"]

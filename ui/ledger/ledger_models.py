@@ -41,9 +41,6 @@ KIND_LABELS = {
 }
 
 
-_LOCAL_ACTIONS = {"add": "新增", "edit": "修改", "remove": "删除"}
-
-
 def _role(value: object) -> str:
     """A role as its Chinese name (信息员, 保密管理员 …); unknown text unchanged."""
     try:
@@ -165,7 +162,9 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
     if kind == "lexicon_key_trusted":
         return f"{p.get('name', '')} · 指纹 {p.get('fingerprint', '')}"
     if kind == "lexicon_local_changed":
-        action = _LOCAL_ACTIONS.get(str(p.get("action", "")), str(p.get("action", "")))
+        from app.packs.local import ACTION_LABELS
+
+        action = ACTION_LABELS.get(str(p.get("action", "")), str(p.get("action", "")))
         allow = "（白名单）" if p.get("allow") else ""
         return f"{action}“{p.get('term', '')}”{allow}，本单位词库第 {p.get('revision', '')} 版"
     if kind.startswith("lexicon_pack_"):

@@ -174,7 +174,10 @@ class HistoryModel(TableModel):
             label = f"本单位 第 {p.get('revision', '')} 版"
         detail = str(p.get("reason", "")).splitlines()[0] if p.get("reason") else ""
         if kind == "lexicon_local_changed":
-            detail = f"{p.get('action', '')} “{p.get('term', '')}”"
+            from app.packs.local import ACTION_LABELS
+
+            action = str(p.get("action", ""))
+            detail = f"{ACTION_LABELS.get(action, action)}“{p.get('term', '')}”"
         if kind == "lexicon_pack_rolled_back":
             detail = f"自 {p.get('previous', '')}"
         return (str(seq), HISTORY_KINDS.get(kind, kind), label, actor, detail)
