@@ -109,6 +109,8 @@ class StyleSheet:
                 if st.get(W + "default") in ("1", "true"):
                     self.default_style = sid
         self._resolved: dict[str, tuple[_Look, str]] = {}
+        # the w:p `paragraph` looked at last, its look and its runs' looks (by id of the w:r)
+        self._last: tuple[Any, _Look, dict[int, _Look]] = (None, self.default, {})
         self.numbering = Numbering(numbering)
 
     def resolve(self, sid: str | None) -> tuple[_Look, str]:
@@ -151,8 +153,10 @@ class StyleSheet:
     def run_look(self, r: Any, para: _Look) -> _Look:
         """A w:r's look: its direct w:rPr over its character style over the paragraph's look."""
         rpr = r.find(W + "rPr")
+        if rpr is None:
+            return para
         look = para
-        rs = rpr.find(W + "rStyle") if rpr is not None else None
+        rs = rpr.find(W + "rStyle")
         if rs is not None and rs.get(W + "val"):
             look = _merge(look, self._char_style(rs.get(W + "val")))
         direct = _Look()
@@ -161,6 +165,8 @@ class StyleSheet:
 
     def paragraph_look(self, p: Any) -> _Look:
         """The look of a w:p from its style and direct paragraph properties (before its runs)."""
+        if self._last[0] is p:
+            return self._last[1]
         ppr = p.find(W + "pPr")
         ps = ppr.find(W + "pStyle") if ppr is not None else None
         look, _ = self.resolve(ps.get(W + "val") if ps is not None else None)
@@ -174,8 +180,9 @@ class StyleSheet:
         para = self.paragraph_look(p)
         size = style.size if style.size is not None else self.default.size
         out: list[Span] = []
+        known = self._last[2] if self._last[0] is p else {}
         for start, end, r in runs:
-            look = self.run_look(r, para)
+            look = known.get(id(r)) or self.run_look(r, para)
             bold, italic, underline = bool(look.bold), bool(look.italic), bool(look.underline)
             run_size = look.size if look.size is not None and look.size != size else None
             if bold == style.bold and italic == style.italic and not underline and run_size is None:
@@ -201,8 +208,10 @@ class StyleSheet:
         runs = [r for r in p.iter(W + "r") if r.find(W + "t") is not None]
         bold = italic = bool(runs)
         size = None
+        looks: dict[int, _Look] = {}
+        self._last = (p, look, looks)
         for index, r in enumerate(runs):
-            run = self.run_look(r, look)
+            run = looks[id(r)] = self.run_look(r, look)
             bold = bold and bool(run.bold)
             italic = italic and bool(run.italic)
             if index == 0:
