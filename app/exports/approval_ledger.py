@@ -15,6 +15,7 @@ from app.exports.docx_out import write_docx
 from app.exports.pdf import write_pdf
 from app.exports.record import record_export
 from app.exports.timefmt import XLSX_FORMAT, local_datetime, local_time
+from app.exports.xlsx_print import a4_print_setup
 from app.ledger.canonical import sha256_hex
 from app.ledger.crypto import KeySigner
 from app.ledger.store import Ledger
@@ -170,16 +171,7 @@ def _xlsx(path: Path, rows: list[LedgerRow], head_note: str) -> None:
     for col, width in enumerate(XLSX_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "2:2"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_print_setup(ws)
     wb.save(str(path))
 
 
