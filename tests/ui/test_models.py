@@ -147,6 +147,11 @@ def test_audit_rows_show_local_time_chinese_kinds_and_roles(tmp_path, monkeypatc
     (row,) = approval_table([LedgerRow(when, "市统计局", "R-1", "通知", "工作动态", 1, "科室负责人", "张三",
                                        "科室负责人", "同意", "", "ab" * 32, 5)])
     assert row.cells[0] == local_time(when) and "年" in row.cells[0] and row.time == when
+    # the 批示意见 column of the window shows the level's dispositions with the 批示, as the printed 台帐
+    (decided,) = approval_table([LedgerRow(when, "市统计局", "R-1", "通知", "工作动态", 1, "主要负责人", "李四",
+                                           "主要负责人", "同意", "删除身份证号后发布", "ab" * 32, 6,
+                                           dispositions="须修改 1 处：身份证号（删除）")])
+    assert decided.cells[8] == "删除身份证号后发布\n须修改 1 处：身份证号（删除）"
 
 
 # --- every ledger kind the core appends has a Chinese label -------------------------------------

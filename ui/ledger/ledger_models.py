@@ -92,7 +92,7 @@ def approval_table(rows: list[Any]) -> list[Row]:
     out = []
     for r in rows:
         out.append(Row((local_time(r.time), r.unit, r.review_id, r.title, r.info_class, r.level,
-                        f"{r.signer}（{r.role}）", r.decision, r.opinion, r.document_sha256), r.time, r.unit,
+                        f"{r.signer}（{r.role}）", r.decision, r.instruction, r.document_sha256), r.time, r.unit,
                        r.review_id))
     return out
 
