@@ -50,7 +50,10 @@ def check_page_boxes(page) -> None:
     """Each page finding's box holds its words (the text pdfium finds inside the box)."""
     import pypdfium2 as pdfium
 
+    from app.readers.pdf import PDFIUM_LOCK
+
     doc = page.report.document
+    PDFIUM_LOCK.acquire()     # pdfium is not thread-safe: the view renders pages in the worker meanwhile
     pdf = pdfium.PdfDocument(page.path)
     try:
         boxed = 0
@@ -72,6 +75,7 @@ def check_page_boxes(page) -> None:
         assert boxed
     finally:
         pdf.close()
+        PDFIUM_LOCK.release()
 
 
 def test_multiline_pdf_highlights_exact_words(qtbot, window, tmp_path):

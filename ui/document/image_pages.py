@@ -5,36 +5,22 @@ the findings' boxes, and a page rendered by Pillow exactly as the reader prepare
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QImage
 
 from app.model import Document, Finding
-from ui.document.text_offsets import finding_pieces
+from ui.document.page_layout import PageLayout, Rect, ocr_rects
 
 #: image formats the reader names a document by (app.readers.image.sniff)
 IMAGE_FORMATS = frozenset({"png", "jpeg", "jpg", "tiff", "tif", "bmp"})
 
-Rect = tuple[float, float, float, float]      # left, top, right, bottom in original image pixels
-
-
-@dataclass(frozen=True)
-class ImageLayout:
-    sizes: tuple[tuple[float, float], ...]             # (width, height) per page, upright original pixels
-    rects: dict[str, tuple[tuple[int, Rect], ...]]     # finding id -> ((page index, rect), …)
+ImageLayout = PageLayout    # sizes in upright original image pixels (the space of the OCR boxes)
 
 
 def finding_rects(document: Document, f: Finding) -> list[tuple[int, Rect]]:
     """A finding's highlight boxes: the OCR segment carries one box per character."""
-    from app.ocr.pages import box_runs
-
-    out: list[tuple[int, Rect]] = []
-    for i, start, end in finding_pieces(document, f):
-        seg = document.segments[i]
-        if seg.boxes and seg.location.page:
-            out.extend((seg.location.page - 1, r) for r in box_runs(seg.boxes[start:max(end, start + 1)]))
-    return out
+    return ocr_rects(document, f)
 
 
 def load_layout(path: str, document: Document, findings: Iterable[Finding]) -> ImageLayout:

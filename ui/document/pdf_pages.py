@@ -4,20 +4,14 @@ the readers' PDFIUM_LOCK (pdfium is not thread-safe; a scan may be reading anoth
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from PySide6.QtGui import QImage
 
 from app.model import Document, Finding, Part
+from ui.document.page_layout import PageLayout, Rect, ocr_rects
 from ui.document.text_offsets import finding_pieces
 
-Rect = tuple[float, float, float, float]      # left, top, right, bottom in page points, y down
-
-
-@dataclass(frozen=True)
-class PdfLayout:
-    sizes: tuple[tuple[float, float], ...]        # (width, height) in points per page
-    rects: dict[str, tuple[tuple[int, Rect], ...]]   # finding id -> ((page index, rect), …)
+PdfLayout = PageLayout      # sizes and rects in page points, y down
 
 
 def _lock():
@@ -51,18 +45,6 @@ def _finding_pages(document: Document, f: Finding) -> Iterable[tuple[int, int, i
     return out
 
 
-def _ocr_rects(document: Document, f: Finding) -> list[tuple[int, Rect]]:
-    """Highlights of a finding in text read by OCR: the segment carries its characters' boxes."""
-    from app.ocr.pages import box_runs
-
-    out: list[tuple[int, Rect]] = []
-    for i, start, end in finding_pieces(document, f):
-        seg = document.segments[i]
-        if seg.boxes and seg.location.page:
-            out.extend((seg.location.page - 1, r) for r in box_runs(seg.boxes[start:max(end, start + 1)]))
-    return out
-
-
 def load_layout(path: str, document: Document, findings: Iterable[Finding],
                 password: str | None = None) -> PdfLayout:
     """Page sizes and every finding's highlight rectangles."""
@@ -73,7 +55,7 @@ def load_layout(path: str, document: Document, findings: Iterable[Finding],
             by_page.setdefault(page, []).append((f, start, count))
     rects: dict[str, list[tuple[int, Rect]]] = {}
     for f in findings:
-        if f.id not in rects and (ocr := _ocr_rects(document, f)):
+        if f.id not in rects and (ocr := ocr_rects(document, f)):
             rects[f.id] = ocr
     with _lock():
         pdf = _open(path, password)
