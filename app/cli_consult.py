@@ -13,50 +13,18 @@ expected failures in Chinese (nothing changed)."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import MishenError
-from app.paths import data_dir
+from app.cli_common import add_password_flag, read_password
+from app.cli_common import guard as _guard
+from app.cli_common import open_ledger as _open
 from app.plain_text import printable
 
 if TYPE_CHECKING:
-    from app.ledger import Ledger
     from app.review.consult_model import Consultation
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def _guard(func: Handler) -> Handler:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except MishenError as exc:
-            if exc.code == "ledger_tampered":
-                print("!!! 台帐已被篡改，操作被拒绝 !!!", file=sys.stderr)
-            print(f"错误：{exc.message}", file=sys.stderr)
-            return 1
-    return run
-
-
-def _open(args: argparse.Namespace) -> Ledger:
-    from app.ledger import Ledger
-
-    return Ledger.open(data_dir(args.data_dir))
-
-
-def _password(args: argparse.Namespace, prompt: str) -> str:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    try:
-        return getpass.getpass(prompt)
-    except EOFError:
-        raise MishenError("没有输入密码（无终端时请用 --password-stdin 从标准输入提供）。", code="no_password") from None
-
 
 def consultation_json(c: Consultation) -> dict[str, Any]:
     return {"id": c.id, "review_id": c.review_id, "to_unit": c.to_unit, "sent_by": c.sent_by,
@@ -91,7 +59,7 @@ def _consult(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         name = admin_name(ledger, args.by)
         c = send_consultation(ledger, args.id, to=args.to, output=args.output, admin=name,
-                              password=_password(args, f"保密管理员 {name} 的密码（以本单位身份签名）："),
+                              password=read_password(args, f"保密管理员 {name} 的密码（以本单位身份签名）："),
                               opinion=args.opinion or "")
     if args.print_to:
         from app.review.consult_print import print_letter
@@ -137,7 +105,7 @@ def _consult_reply(args: argparse.Namespace) -> int:
         name = admin_name(ledger, args.by)
         sent = reply_consultation(ledger, args.letter, decision=decision, opinion=args.opinion or "",
                                   output=args.output, admin=name,
-                                  password=_password(args, f"保密管理员 {name} 的密码（以本单位身份签名）："))
+                                  password=read_password(args, f"保密管理员 {name} 的密码（以本单位身份签名）："))
     print(f"已写出答复意见：{sent.path}（{sent.consultation_id}：{decision.label}）；请交回征求意见的单位导入"
           "（mishen review consult-import）。")
     return 0
@@ -185,7 +153,7 @@ def _consultations(args: argparse.Namespace) -> int:
 def register(rs: Any) -> None:
     """Add the consultation actions to `mishen review`'s subparsers."""
     def pw(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
+        add_password_flag(p)
 
     p = rs.add_parser("consult", help="就审核单征求另一已登记单位的意见（5 个工作日内答复，逾期视为同意）")
     p.add_argument("id")

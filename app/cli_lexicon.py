@@ -37,7 +37,7 @@ def _guard(func: Handler) -> Handler:
 
 
 def _pw(args: argparse.Namespace, prompt: str) -> str:
-    from app.cli_review import _password
+    from app.cli_common import read_password as _password
 
     return _password(args, prompt=prompt)
 
@@ -49,7 +49,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from app.cli_review import _password
+    from app.cli_common import read_password as _password
     from app.packs.signing import keygen
 
     password = _password(args, prompt="签名密钥的密码：", confirm=True)

@@ -164,19 +164,11 @@ def _who(args: argparse.Namespace, data_dir: Path) -> tuple[str | None, object |
     """(user name, unlocked signer) for --by, else (None, None): the workstation signs."""
     if not args.by:
         return None, None
+    from app.cli_common import read_password
     from app.ledger import Ledger
     from app.users import unlock
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        import getpass
-
-        try:
-            password = getpass.getpass(f"用户 {args.by} 的密码：")
-        except EOFError:
-            raise MishenError("没有输入密码（无终端时请用 --password-stdin 从标准输入提供）。",
-                              code="no_password") from None
+    password = read_password(args, f"用户 {args.by} 的密码：")
     with Ledger.open(data_dir) as ledger:
         user, signer = unlock(ledger, args.by, password, attempt="记录巡查")
     return user.name, signer

@@ -6,7 +6,10 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from app.cli_review import _guard, _open, _password, _pw
+from app.cli_common import add_password_flag as _pw
+from app.cli_common import guard as _guard
+from app.cli_common import open_ledger as _open
+from app.cli_common import read_password as _password
 from app.errors import MishenError
 
 if TYPE_CHECKING:

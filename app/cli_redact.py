@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.cli_common import add_password_flag
 from app.errors import MishenError, UsageError
 from app.plain_text import printable
 
@@ -111,7 +112,8 @@ def _redact(args: argparse.Namespace) -> int:
         return 0
     if not args.by:
         raise UsageError("按审核单制作副本须用 --by 指明办理人（并输入其密码），以便记入台帐。", code="usage")
-    from app.cli_review import _open, _password
+    from app.cli_common import open_ledger as _open
+    from app.cli_common import read_password as _password
     from app.redact.record import check_review_document, record_redaction
     from app.review import load_review
     from app.users.service import unlock
@@ -177,7 +179,7 @@ def register(sub: Any) -> None:
     p.add_argument("--ocr", choices=("auto", "on", "off"), default="auto",
                    help="读取原文件和复查副本时的文字识别：auto（没有文字层的页面，默认）、on、off")
     p.add_argument("--by", metavar="USER", help="办理人（与 --review 一起使用，其签名记入台帐）")
-    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
+    add_password_flag(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
     p.set_defaults(func=_guard(_redact))

@@ -5,13 +5,17 @@ printed in Chinese and change nothing."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.cli_common import add_password_flag as _pw
+from app.cli_common import err as _err
+from app.cli_common import guard as _guard
+from app.cli_common import open_ledger as _open
+from app.cli_common import read_password as _password
 from app.errors import MishenError
 from app.paths import data_dir
 from app.plain_text import printable
@@ -21,47 +25,10 @@ if TYPE_CHECKING:  # imported inside the handlers: `mishen scan` must not pay fo
     from app.ledger.crypto import KeySigner
     from app.users import User
 
-Handler = Callable[[argparse.Namespace], int]
-
-
-def _err(message: str) -> None:
-    print(f"错误：{message}", file=sys.stderr)
-
-
-def _guard(func: Handler) -> Handler:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except MishenError as exc:
-            if exc.code == "ledger_tampered":
-                print("!!! 台帐已被篡改，操作被拒绝 !!!", file=sys.stderr)
-            _err(exc.message)
-            return 1
-    return run
-
-
-def _open(args: argparse.Namespace) -> Ledger:
-    from app.ledger import Ledger
-
-    return Ledger.open(data_dir(args.data_dir))
-
 
 def _note_read_only(ledger: Ledger) -> None:
     if ledger.read_only:
         print(f"注意：数据目录 {ledger.data_dir} 只读，本次输出未记入台帐。", file=sys.stderr)
-
-
-def _password(args: argparse.Namespace, prompt: str = "密码：", confirm: bool = False) -> str:
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
-    try:
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("再次输入密码：") != first:
-            raise MishenError("两次输入的密码不一致。", code="password_mismatch")
-    except EOFError:
-        raise MishenError("没有输入密码（无终端时请用 --password-stdin 从标准输入提供）。", code="no_password") from None
-    return first
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -381,10 +348,6 @@ def _ledger_restore(args: argparse.Namespace) -> int:
 
 
 # --- registration -----------------------------------------------------------------------------
-
-def _pw(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
-
 
 def register(sub: Any) -> None:
     users = sub.add_parser("users", help="管理本机用户（角色、单位、签名密钥）")
