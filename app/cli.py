@@ -87,3 +87,23 @@ def _closed_pipe() -> int:
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
     return 128 + 13  # SIGPIPE, as a shell reports it
+
+
+def gui_argv(args: Sequence[str]) -> list[str]:
+    """`mishen-gui ARGS` as `mishen … gui ARGS`: options before the paths (`--data-dir DIR`) go to
+    the top level."""
+    rest = list(args)
+    top: list[str] = []
+    while rest and rest[0].startswith("--data-dir"):
+        if "=" in rest[0]:
+            top.append(rest.pop(0))
+        elif len(rest) > 1:
+            top += [rest.pop(0), rest.pop(0)]
+        else:
+            break
+    return [*top, "gui", *rest]
+
+
+def gui_main() -> int:
+    """The `mishen-gui` executable and `python -m ui`: the window."""
+    return main(gui_argv(sys.argv[1:]))

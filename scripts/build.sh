@@ -26,6 +26,9 @@ if command -v strip >/dev/null && [ "$(uname -s)" = Linux ]; then
       if file -b "$f" | grep -q 'ELF.*not stripped'; then strip --strip-unneeded "$f" 2>/dev/null || true; fi
     done
 fi
+# Qt Core's ICU data (31 MiB) trimmed to what Qt Core asks of it (scripts/trim_icu.py).
+icu="dist/$name/_internal/PySide6/Qt/lib/libicudata.so.73"
+if [ -f "$icu" ]; then "$PY" scripts/trim_icu.py "$icu"; fi
 built=$(date +%s.%N)
 arch=$(uname -m)
 # The OCR engine (rapidocr + models, onnxruntime, OpenCV, NumPy: ~250 MiB) is an optional
