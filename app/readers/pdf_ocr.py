@@ -20,6 +20,7 @@ from app.model import Segment
 from app.ocr.options import OcrOptions
 from app.ocr.pages import PageText
 from app.readers import guards
+from app.readers.ocr_layer import LayerChar, drop_known_lines, layer_chars
 
 OCR_DPI = 200
 MAX_OCR_SIDE = 4000                  # pixels, the longer side of a rendered page
@@ -121,17 +122,19 @@ def _recognise(pdf: Any, number: int) -> PageText:
     from app.ocr.engine import ocr_image
     from app.ocr.pages import page_text
 
-    image, scale = _render(pdf, number)
-    return page_text(number, ocr_image(image), scale)
+    image, scale, chars = _render(pdf, number)
+    return page_text(number, drop_known_lines(ocr_image(image), chars, scale), scale)
 
 
-def _render(pdf: Any, number: int) -> tuple[Any, float]:
-    """Page `number` as an RGB PIL image, and its pixels per PDF point."""
+def _render(pdf: Any, number: int) -> tuple[Any, float, list[LayerChar]]:
+    """Page `number` as an RGB PIL image, its pixels per PDF point, and its text-layer characters
+    (app.readers.ocr_layer: what OCR reads there again is left out)."""
     from app.readers.pdf import PDFIUM_LOCK
 
     with PDFIUM_LOCK:
         page = pdf[number - 1]
         try:
+            chars = layer_chars(page)
             width, height = page.get_size()
             scale = min(OCR_DPI / 72.0, MAX_OCR_SIDE / max(width, height, 1.0))
             bitmap = page.render(scale=scale, grayscale=False)
@@ -141,4 +144,4 @@ def _render(pdf: Any, number: int) -> tuple[Any, float]:
                 bitmap.close()
         finally:
             page.close()
-    return image, scale
+    return image, scale, chars
