@@ -63,6 +63,26 @@ def test_scanned_page_is_highlighted_on_the_image(qtbot, window, scanned) -> Non
                for r in rects), (rects, drawn[ob.ID_LINE])
 
 
+def test_search_on_a_scanned_page_boxes_the_recognised_text(qtbot, window, scanned) -> None:
+    """Search in a PDF page read by OCR boxes the match where OCR read it (the page has no text
+    layer to search), and on the text-layer page where the PDF has it."""
+    path, drawn = scanned
+    page, _ = _open(qtbot, window, path)
+    view = page.pdf_view
+    assert view is not None
+    qtbot.waitUntil(lambda: view.ready, timeout=WAIT)
+    assert view.find(ob.ID_NUMBER)
+    rects = view.search_match_rects()
+    assert rects, "the match on the scanned page is boxed"
+    top = view.page_top(1)
+    x0, y0, x1, y1 = drawn[ob.ID_LINE]
+    assert all(r.left() < x1 and x0 < r.right() and r.top() - top < y1 and y0 < r.bottom() - top
+               for r in rects), (rects, drawn[ob.ID_LINE])
+    assert view.find(ob.FIRST_PAGE[:6])                     # page 1's text layer, found by pdfium
+    qtbot.waitUntil(lambda: bool(view.search_match_rects()), timeout=WAIT)
+    assert all(r.bottom() < view.page_top(1) for r in view.search_match_rects())
+
+
 def test_setting_off_is_passed_to_the_scan(qtbot, window, scanned) -> None:
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)

@@ -48,14 +48,6 @@ class ImageView(PagedView):
 
     def _show_match(self, seg: Segment, pos: int, text: str) -> None:
         """The recognised text's boxes of the match, on the picture."""
-        from app.ocr.pages import box_runs
-
         page = (seg.location.page or 1) - 1
-        if not seg.boxes or page >= len(self._tops):
-            self.go_to_page(page + 1)
-            return
-        a = pos - seg.start
-        if self._add_search_boxes(page, box_runs(seg.boxes[a:a + len(text)])):
-            self._update_visible()
-        else:
+        if not self._show_ocr_match(page, seg, pos, text):
             self.go_to_page(page + 1)

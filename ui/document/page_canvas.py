@@ -384,6 +384,21 @@ class PagedView(QWidget):
         self._show_match(doc.segments[doc.segment_at(pos)], pos, text)
         return True
 
+    def search_match_rects(self) -> list[QRectF]:
+        """The boxes of the current search match, in scene coordinates."""
+        return [item.rect() for item in self._search_items]
+
+    def _show_ocr_match(self, page_index: int, seg: Segment, pos: int, text: str) -> bool:
+        """Box a match in text read by OCR with the segment's own character boxes (page units);
+        False when the segment has none."""
+        from app.ocr.pages import box_runs
+
+        a = pos - seg.start
+        if seg.boxes and self._add_search_boxes(page_index, box_runs(seg.boxes[a:a + len(text)])):
+            self._update_visible()
+            return True
+        return False
+
     def _add_search_boxes(self, page_index: int, rects: Iterable[Rect]) -> bool:
         """Box a search match on page `page_index` and centre it; False when there was no box."""
         if page_index >= len(self._tops):

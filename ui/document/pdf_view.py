@@ -59,10 +59,15 @@ class PdfView(PagedView):
         return seg.location.page if seg.location.part is Part.PAGE and seg.location.page else None
 
     def _show_match(self, seg: Segment, pos: int, text: str) -> None:
-        """The match's character boxes, read from the PDF's own text in the worker."""
+        """The match's character boxes: read from the PDF's own text in the worker, or for text
+        read by OCR (a scanned page) the recognised characters' boxes."""
         if seg.location.part is not Part.PAGE or not seg.location.page:
             return
         page_index = seg.location.page - 1
+        if seg.boxes:
+            if not self._show_ocr_match(page_index, seg, pos, text):
+                self.go_to_page(page_index + 1)
+            return
         char_index = pos - seg.start
         path = self.report.path if self.report else ""
         self.go_to_page(page_index + 1)
