@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import MishenError
+from app.cli_common import add_password_flag, err, guard
 from app.plain_text import printable
 
 if TYPE_CHECKING:
@@ -22,18 +22,16 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _guard(func: Handler) -> Handler:
-    def run(args: argparse.Namespace) -> int:
+    """`cli_common.guard`, except that a malformed pack or word list is a usage error (exit 2)."""
+    def pack_input(args: argparse.Namespace) -> int:
         from app.packs.errors import PackInputError
 
         try:
             return func(args)
         except PackInputError as exc:
-            print(f"错误：{exc.message}", file=sys.stderr)
+            err(exc.message)
             return 2
-        except MishenError as exc:
-            print(f"错误：{exc.message}", file=sys.stderr)
-            return 1
-    return run
+    return guard(pack_input)
 
 
 def _pw(args: argparse.Namespace, prompt: str) -> str:
@@ -304,16 +302,12 @@ def _proposals(args: argparse.Namespace) -> int:
     return 0
 
 
-def _password_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（每行一个）")
-
-
 def register(sub: Any) -> None:
     lx = sub.add_parser("lexicon", help="词库包：保密局签发、本机信任、安装、回退、比较、测试")
     ls = lx.add_subparsers(dest="lexicon_command", metavar="ACTION", required=True)
     p = ls.add_parser("keygen", help="生成词库签发密钥（写出 KEYFILE 与 KEYFILE.pub）")
     p.add_argument("-o", "--output", required=True, metavar="KEYFILE")
-    _password_flag(p)
+    add_password_flag(p)
     p.set_defaults(func=_guard(_keygen))
     p = ls.add_parser("import", help="从 xlsx/csv/txt 词表生成（未签名的）词库包")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -333,19 +327,19 @@ def register(sub: Any) -> None:
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--key", required=True, metavar="KEYFILE")
     p.add_argument("-o", "--output", required=True, metavar="SIGNED")
-    _password_flag(p)
+    add_password_flag(p)
     p.set_defaults(func=_guard(_sign))
     p = ls.add_parser("trust", help="信任保密局的词库签发公钥（显示指纹，由保密管理员加签）")
     p.add_argument("pubfile", metavar="PUBFILE")
     p.add_argument("--by", metavar="ADMIN")
     p.add_argument("--name", help="签发单位名称（默认取文件名）")
     p.add_argument("--fingerprint", default=None, help="已与保密局核对的指纹；不一致则拒绝")
-    _password_flag(p)
+    add_password_flag(p)
     p.set_defaults(func=_guard(_trust))
     p = ls.add_parser("install", help="校验并安装、启用已签名的词库包")
     p.add_argument("signed", metavar="SIGNED")
     p.add_argument("--by", metavar="ADMIN")
-    _password_flag(p)
+    add_password_flag(p)
     p.set_defaults(func=_guard(_install))
     p = ls.add_parser("list", help="列出已安装的词库包（* 为启用中）和可信签发密钥")
     p.set_defaults(func=_guard(_list))
@@ -353,7 +347,7 @@ def register(sub: Any) -> None:
     p.add_argument("--to", metavar="VERSION")
     p.add_argument("--id", help="词库包编号（启用了多个词库包时必填）")
     p.add_argument("--by", metavar="ADMIN")
-    _password_flag(p)
+    add_password_flag(p)
     p.set_defaults(func=_guard(_rollback))
     p = ls.add_parser("diff", help="比较两个词库包：新增、删除、修改的词条")
     p.add_argument("old", metavar="OLD")
@@ -383,12 +377,12 @@ def register(sub: Any) -> None:
     q.add_argument("--option", action="append", choices=("word", "context_lower", "not_in_title"),
                    help="选项，可重复")
     q.add_argument("--by", metavar="ADMIN")
-    _password_flag(q)
+    add_password_flag(q)
     q.set_defaults(func=_guard(_local_add))
     q = loc.add_parser("remove", help="按编号或词条删除一条本单位词条")
     q.add_argument("key", metavar="ID_OR_TERM")
     q.add_argument("--by", metavar="ADMIN")
-    _password_flag(q)
+    add_password_flag(q)
     q.set_defaults(func=_guard(_local_remove))
     q = loc.add_parser("list", help="列出本单位词库")
     q.set_defaults(func=_guard(_local_list))
