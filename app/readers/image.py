@@ -162,7 +162,6 @@ def page_image(path: Path, number: int, scale: float | None = None) -> tuple[Any
     """Page `number` (1-based) of an image file as an upright RGB Pillow image, prepared exactly
     as for OCR (EXIF orientation applied, scaled down to `OCR_SIDE`), then scaled down further to
     `scale` pixels per original pixel when that is smaller; returns the image and its scale."""
-    from PIL import Image
 
     data = path.read_bytes()
     kind = sniff(path, data[:16]) or path.suffix.lower().lstrip(".")
@@ -170,9 +169,18 @@ def page_image(path: Path, number: int, scale: float | None = None) -> tuple[Any
     if not 1 <= number <= len(frames):
         raise guards.corrupt(f"图片（{kind}）", f"没有第{number}页")
     page, prepared = _prepared(frames[number - 1], number, kind)
-    if scale is not None and scale < prepared * 0.95:
-        width, height = page.width / prepared, page.height / prepared
-        page = page.resize((max(1, round(width * scale)), max(1, round(height * scale))),
-                           Image.Resampling.LANCZOS)
-        prepared = page.width / width
+    if scale is not None:
+        return scale_prepared(page, prepared, scale)
     return page, prepared
+
+
+def scale_prepared(page: Any, prepared: float, scale: float) -> tuple[Any, float]:
+    """A prepared page (`prepared` pixels per original pixel) scaled down to `scale` when that is
+    smaller; returns the image and its scale."""
+    from PIL import Image
+
+    if scale >= prepared * 0.95:
+        return page, prepared
+    width, height = page.width / prepared, page.height / prepared
+    page = page.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS)
+    return page, page.width / width

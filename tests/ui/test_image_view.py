@@ -191,3 +191,24 @@ def test_startup_check_quiet_when_models_are_fine(qtbot, settings, engine_holder
     assert win.ocr_models_check.ok
     assert win.findChild(QLabel, "ocrModelsProblem") is None
     assert not [j for j in worker.live_jobs() if j.name == "ocr-models-check" and not j.done]
+
+
+def test_a_zoom_renders_from_the_prepared_page_without_decoding_again(tmp_path) -> None:
+    """The prepared page is decoded once per file version: another zoom reuses it, a changed file
+    is decoded again; the rendered sizes are the reader's own (app.readers.image.page_image)."""
+    from PIL import Image
+
+    from app.readers.image import page_image
+    from ui.document.image_pages import prepared_page, render_page
+
+    path = tmp_path / "photo.png"
+    Image.new("RGB", (5000, 3000), "white").save(path)
+    first = prepared_page(str(path), 0)
+    assert prepared_page(str(path), 0) is first
+    for scale in (0.1, 0.25, 2.0):
+        image, actual = render_page(str(path), 0, scale)
+        expected, expected_scale = page_image(path, 1, scale)
+        assert (image.width(), image.height()) == expected.size and actual == pytest.approx(expected_scale)
+    Image.new("RGB", (1200, 800), "black").save(path)      # another file under the same name
+    again = prepared_page(str(path), 0)
+    assert again is not first and again[0].size == (1200, 800)
