@@ -1,7 +1,8 @@
 """One image in, recognised lines out: `ocr_image(image) -> OcrPage`.
 
-rapidocr (Apache-2.0) with onnxruntime, the models verified by `app.ocr.models` and passed by
-explicit path; rapidocr's downloader is disabled for the whole process. The engine is loaded once
+rapidocr's models (PP-OCRv6, Apache-2.0) run by our own pipeline (`app.ocr.pipeline`: NumPy,
+Pillow and onnxruntime; rapidocr's Python code and OpenCV are not used), the models verified by
+`app.ocr.models` and loaded by explicit path; nothing is ever downloaded. The engine is loaded once
 and used by one caller at a time (`OCR_LOCK`, and a lock file in the cache directory across
 processes: it takes ~1 GB and both cores while it runs).
 Results are cached by the image's hash (`app.ocr.cache`).
@@ -20,9 +21,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.ocr.models import ModelSet, OcrError, verify_models
+
+if TYPE_CHECKING:   # NumPy and onnxruntime are imported only once `require_engine` found them
+    from app.ocr.pipeline import Line, Pipeline
 
 Box = tuple[float, float, float, float]           # left, top, right, bottom
 
@@ -34,7 +38,7 @@ LOW_CONFIDENCE = 0.8
 #: of one or two characters must be at least this sure to be used.
 NOISE_CONFIDENCE = 0.9
 #: Bump when the filter or the output changes: part of the cache key.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 OCR_LOCK = threading.Lock()
 
@@ -97,9 +101,9 @@ def ocr_image(image: Any, *, use_cache: bool = True) -> OcrPage:
     with OCR_LOCK, _machine_lock():
         engine = _engine(models)
         try:
-            # rapidocr takes an array as OpenCV's BGR (the models were trained on BGR)
+            # the models take BGR pixels (they were trained on OpenCV images)
             bgr = np.ascontiguousarray(array[:, :, ::-1])
-            result = engine(bgr, return_word_box=True, return_single_char_box=True)
+            result = engine(bgr)
         except MemoryError:
             raise
         except Exception as exc:
@@ -163,11 +167,11 @@ _missing: list[str] = []
 
 def require_engine() -> None:
     """Raise `OcrError` (ocr_unavailable) when the OCR component is not installed: the frozen build
-    ships it separately (mishen-ocr, scripts/split_ocr.py), and without it NumPy, OpenCV,
-    onnxruntime or rapidocr fail to import — with an ImportError, or an OSError when the
-    bundle's extension folder is missing."""
+    ships it separately (mishen-ocr, scripts/split_ocr.py), and without it NumPy or onnxruntime
+    fail to import — with an ImportError, or an OSError when the bundle's extension folder is
+    missing."""
     if not _missing:
-        for module in ("numpy", "cv2", "onnxruntime", "rapidocr"):
+        for module in ("numpy", "onnxruntime"):
             try:
                 __import__(module)
             except Exception as exc:
@@ -180,25 +184,18 @@ def require_engine() -> None:
                        f"（安装包中的“扫描件文字识别”）后重试。（{_missing[0]}）", code="ocr_unavailable")
 
 
-_engines: dict[str, Any] = {}
+_engines: dict[str, Pipeline] = {}
 
 
-def _engine(models: ModelSet) -> Any:
-    """The rapidocr engine for `models` (built once; the caller holds OCR_LOCK)."""
+def _engine(models: ModelSet) -> Pipeline:
+    """The pipeline for `models` (built once; the caller holds OCR_LOCK)."""
     engine = _engines.get(models.digest + str(models.directory))
     if engine is not None:
         return engine
+    from app.ocr.pipeline import Pipeline
+
     try:
-        from rapidocr import RapidOCR
-    except Exception as exc:  # onnxruntime or OpenCV missing or broken
-        raise OcrError(f"文字识别组件无法加载（{type(exc).__name__}: {exc}），无法识别扫描件。请重新安装本软件。",
-                       code="ocr_unavailable") from exc
-    refuse_downloads()
-    params = {"Global.log_level": "error", "Global.model_root_dir": str(models.directory),
-              "Det.model_path": str(models.det), "Cls.model_path": str(models.cls),
-              "Rec.model_path": str(models.rec)}
-    try:
-        engine = RapidOCR(params=params)
+        engine = Pipeline(models.det, models.cls, models.rec)
     except OcrError:
         raise
     except Exception as exc:
@@ -208,34 +205,14 @@ def _engine(models: ModelSet) -> Any:
     return engine
 
 
-def refuse_downloads() -> None:
-    """Make rapidocr's downloader raise instead of fetching anything (models and character
-    dictionaries alike), for the whole process."""
-    from rapidocr.utils import download_file
-
-    def refuse(cls: Any, params: Any) -> None:
-        url = getattr(params, "file_url", "")
-        raise OcrError(f"文字识别组件试图联网下载文件（{url}），已阻止：本软件不联网下载任何模型。"
-                       f"请重新安装本软件。", code="ocr_model_missing")
-
-    download_file.DownloadFile.run = classmethod(refuse)  # type: ignore[method-assign,assignment]
-
-
 # --- result → OcrPage -------------------------------------------------------------------------
 
-def _page(result: Any, width: int, height: int) -> OcrPage:
-    boxes = getattr(result, "boxes", None)
-    txts = getattr(result, "txts", None)
-    scores = getattr(result, "scores", None)
-    if boxes is None or txts is None or scores is None:
-        return OcrPage(width, height, ())
-    words = tuple(getattr(result, "word_results", ()) or ())
+def _page(result: list[Line], width: int, height: int) -> OcrPage:
     kept: list[OcrLine] = []
     dropped: list[OcrLine] = []
-    for i, (quad, text, score) in enumerate(zip(boxes, txts, scores, strict=False)):
-        points = tuple((float(x), float(y)) for x, y in quad)
-        line = OcrLine(str(text).strip(), _bounds(points), float(score), points,
-                       _chars(words[i] if i < len(words) else ()))
+    for found in result:
+        points = tuple((float(x), float(y)) for x, y in found.quad)
+        line = OcrLine(found.text.strip(), _bounds(points), float(found.score), points, _chars(found.chars))
         verdict = classify(line) if line.text else "noise"
         if verdict == "keep":
             kept.append(line)
@@ -250,17 +227,11 @@ def _bounds(points: tuple[tuple[float, float], ...]) -> Box:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _chars(items: Any) -> tuple[OcrChar, ...]:
+def _chars(items: tuple[tuple[str, float, tuple[tuple[int, int], ...]], ...]) -> tuple[OcrChar, ...]:
     out: list[OcrChar] = []
-    for item in items or ():
-        try:
-            text, score, quad = item
-            if quad is None:
-                return ()
-            points = tuple((float(x), float(y)) for x, y in quad)
-        except (TypeError, ValueError):
-            return ()
-        out.append(OcrChar(str(text), _bounds(points), float(score)))
+    for text, score, quad in items:
+        points = tuple((float(x), float(y)) for x, y in quad)
+        out.append(OcrChar(text, _bounds(points), float(score)))
     return tuple(out)
 
 

@@ -1,9 +1,10 @@
 """The OCR model files: shipped inside the rapidocr wheel (`rapidocr/models`), checked by SHA-256
 before first use. Nothing is ever downloaded: a missing or altered file is an `OcrError` with a
-Chinese message (rapidocr itself would silently fetch a missing model from the internet).
+Chinese message. rapidocr's Python code is not used (`app.ocr.pipeline` runs the models); the
+frozen build carries only its `models` folder, at `rapidocr/models` inside the bundle.
 
-`MISHEN_OCR_MODELS` points at another directory holding the same three files (a PyInstaller
-build, a test with a file removed).
+`MISHEN_OCR_MODELS` points at another directory holding the same three files (a test with a
+file removed, a custom install).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +60,14 @@ class ModelSet:
 
 
 def models_dir() -> Path:
-    """`MISHEN_OCR_MODELS`, else the `models` folder of the installed rapidocr package (found
-    without importing it)."""
+    """`MISHEN_OCR_MODELS`; else, in the frozen build, `rapidocr/models` in the bundle; else the
+    `models` folder of the installed rapidocr package (found without importing it)."""
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "rapidocr" / "models"
     spec = importlib.util.find_spec("rapidocr")
     if spec is None or not spec.submodule_search_locations:
         raise OcrError("未安装文字识别组件（rapidocr），无法识别扫描件。请重新安装本软件。", code="ocr_missing")

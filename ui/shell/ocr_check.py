@@ -34,7 +34,7 @@ def _verify() -> None:
 
     # the base bundle ships without the OCR component: say so (require_engine's message names the
     # package to install) — found without importing the heavy modules when they are all there
-    if any(importlib.util.find_spec(name) is None for name in ("numpy", "cv2", "onnxruntime", "rapidocr")):
+    if any(importlib.util.find_spec(name) is None for name in ("numpy", "onnxruntime")):
         require_engine()
     verify_models()
 

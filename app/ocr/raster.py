@@ -1,0 +1,143 @@
+"""Pixel operations of the OCR pipeline in NumPy, matching the OpenCV calls rapidocr makes
+(`cv2.resize` INTER_LINEAR, `cv2.warpPerspective` INTER_CUBIC + BORDER_REPLICATE, `cv2.dilate`
+with a 2×2 kernel), so that the models see the same input as under rapidocr.
+
+Images are H×W×C uint8 arrays. Resizing follows OpenCV's bilinear resize (half-pixel centres,
+no antialiasing when shrinking, 11-bit fixed-point weights): Pillow's BILINEAR antialiases
+when shrinking and would feed the detector a softer page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Image = NDArray[np.uint8]
+
+_COEF_BITS = 11
+_COEF_SCALE = 1 << _COEF_BITS
+
+
+def _linear_taps(src: int, dst: int) -> tuple[NDArray[np.intp], NDArray[np.int32], NDArray[np.int32]]:
+    """For each output index: the first source index and the two fixed-point weights."""
+    scale = 1.0 / (dst / src)
+    f = ((np.arange(dst, dtype=np.float64) + 0.5) * scale - 0.5).astype(np.float32)
+    s = np.floor(f).astype(np.intp)
+    f = (f - s.astype(np.float32)).astype(np.float32)
+    low = s < 0
+    f[low] = 0
+    s[low] = 0
+    high = s >= src - 1
+    f[high] = 0
+    s[high] = src - 1
+    w0 = np.rint((np.float32(1) - f) * np.float32(_COEF_SCALE)).astype(np.int32)
+    w1 = np.rint(f * np.float32(_COEF_SCALE)).astype(np.int32)
+    return s, w0, w1
+
+
+def resize_linear(image: Image, width: int, height: int) -> Image:
+    """`cv2.resize(image, (width, height))` (INTER_LINEAR) for an H×W×C uint8 image."""
+    src_h, src_w = int(image.shape[0]), int(image.shape[1])
+    if width <= 0 or height <= 0:
+        raise ValueError(f"bad size {width}x{height}")
+    if (src_w, src_h) == (width, height):
+        return image.copy()
+    xs, a0, a1 = _linear_taps(src_w, width)
+    ys, b0, b1 = _linear_taps(src_h, height)
+    xs1 = np.minimum(xs + 1, src_w - 1)
+    ys1 = np.minimum(ys + 1, src_h - 1)
+    # horizontal pass on the rows that are used
+    rows = np.unique(np.concatenate([ys, ys1]))
+    part = image[rows].astype(np.int32)
+    shape = (1, width) + (1,) * (image.ndim - 2)
+    horiz = part[:, xs] * a0.reshape(shape) + part[:, xs1] * a1.reshape(shape)
+    where = np.searchsorted(rows, ys)
+    where1 = np.searchsorted(rows, ys1)
+    s0 = horiz[where] >> 4
+    s1 = horiz[where1] >> 4
+    vshape = (height, 1) + (1,) * (image.ndim - 2)
+    # OpenCV's vector path: ((s0*b0)>>16) + ((s1*b1)>>16), then (+2)>>2
+    value = ((s0 * b0.reshape(vshape)) >> 16) + ((s1 * b1.reshape(vshape)) >> 16)
+    value = (value + 2) >> 2
+    out: Image = np.clip(value, 0, 255).astype(np.uint8)
+    return out
+
+
+def dilate_2x2(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """`cv2.dilate(mask, np.ones((2, 2)))`: the anchor is the kernel's centre (1, 1), so each
+    pixel takes the maximum of itself and its neighbours above, to the left and above-left."""
+    out = mask.copy()
+    out[1:, :] |= mask[:-1, :]
+    out[:, 1:] |= mask[:, :-1]
+    out[1:, 1:] |= mask[:-1, :-1]
+    result: NDArray[np.bool_] = out
+    return result
+
+
+def perspective_transform(src: NDArray[np.float64], dst: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The 3×3 homography taking the four points `src` to `dst` (`cv2.getPerspectiveTransform`)."""
+    a = np.zeros((8, 8), dtype=np.float64)
+    b = np.zeros(8, dtype=np.float64)
+    for i in range(4):
+        x, y = float(src[i][0]), float(src[i][1])
+        u, v = float(dst[i][0]), float(dst[i][1])
+        a[i] = (x, y, 1, 0, 0, 0, -x * u, -y * u)
+        a[i + 4] = (0, 0, 0, x, y, 1, -x * v, -y * v)
+        b[i] = u
+        b[i + 4] = v
+    solution = np.linalg.solve(a, b)
+    return np.append(solution, 1.0).reshape(3, 3)
+
+
+_CUBIC_A = -0.75
+
+
+def _cubic_weights(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    a = _CUBIC_A
+    x = t + 1
+    w0 = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    w1 = ((a + 2) * t - (a + 3)) * t * t + 1
+    u = 1 - t
+    w2 = ((a + 2) * u - (a + 3)) * u * u + 1
+    w3 = 1 - w0 - w1 - w2
+    return np.stack([w0, w1, w2, w3], axis=-1)
+
+
+def warp_quad(image: Image, quad: NDArray[np.float64], width: int, height: int) -> Image:
+    """The `quad` (top-left, top-right, bottom-right, bottom-left) of `image` straightened into a
+    `width`×`height` image: `cv2.warpPerspective(..., INTER_CUBIC, BORDER_REPLICATE)` with the
+    transform taking the quad's corners to the output's corners."""
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    forward = perspective_transform(quad.astype(np.float32).astype(np.float64), target)
+    inverse = np.linalg.inv(forward)
+    gx, gy = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
+    den = inverse[2, 0] * gx + inverse[2, 1] * gy + inverse[2, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(den != 0, 1.0 / den, 0.0)
+    fx = (inverse[0, 0] * gx + inverse[0, 1] * gy + inverse[0, 2]) * scale
+    fy = (inverse[1, 0] * gx + inverse[1, 1] * gy + inverse[1, 2]) * scale
+    fx = np.clip(fx, -1e9, 1e9)
+    fy = np.clip(fy, -1e9, 1e9)
+    x0, y0 = np.floor(fx), np.floor(fy)
+    ix, iy = x0.astype(np.int64), y0.astype(np.int64)
+    wx = _cubic_weights(fx - x0)
+    wy = _cubic_weights(fy - y0)
+    src_h, src_w = int(image.shape[0]), int(image.shape[1])
+    pixels = image.astype(np.float64)
+    out = np.zeros((height, width, image.shape[2]), dtype=np.float64)
+    for j in range(4):
+        rows = np.clip(iy + (j - 1), 0, src_h - 1)
+        acc = np.zeros_like(out)
+        for i in range(4):
+            cols = np.clip(ix + (i - 1), 0, src_w - 1)
+            acc += pixels[rows, cols] * wx[..., i, None]
+        out += acc * wy[..., j, None]
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def crop_size(quad: NDArray[np.float32]) -> tuple[int, int]:
+    """rapidocr's crop size for a quad: the longer of each pair of opposite sides, truncated."""
+    q = quad.astype(np.float32)
+    width = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
+    height = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    return width, height
