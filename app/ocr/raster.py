@@ -42,24 +42,33 @@ def resize_linear(image: Image, width: int, height: int) -> Image:
         raise ValueError(f"bad size {width}x{height}")
     if (src_w, src_h) == (width, height):
         return image.copy()
+    channels = 1 if image.ndim == 2 else int(image.shape[2])
     xs, a0, a1 = _linear_taps(src_w, width)
     ys, b0, b1 = _linear_taps(src_h, height)
     xs1 = np.minimum(xs + 1, src_w - 1)
     ys1 = np.minimum(ys + 1, src_h - 1)
-    # horizontal pass on the rows that are used
+    # horizontal pass on the rows that are used, on rows of interleaved channels
     rows = np.unique(np.concatenate([ys, ys1]))
-    part = image[rows].astype(np.int32)
-    shape = (1, width) + (1,) * (image.ndim - 2)
-    horiz = part[:, xs] * a0.reshape(shape) + part[:, xs1] * a1.reshape(shape)
-    where = np.searchsorted(rows, ys)
-    where1 = np.searchsorted(rows, ys1)
-    s0 = horiz[where] >> 4
-    s1 = horiz[where1] >> 4
-    vshape = (height, 1) + (1,) * (image.ndim - 2)
-    # OpenCV's vector path: ((s0*b0)>>16) + ((s1*b1)>>16), then (+2)>>2
-    value = ((s0 * b0.reshape(vshape)) >> 16) + ((s1 * b1.reshape(vshape)) >> 16)
-    value = (value + 2) >> 2
-    out: Image = np.clip(value, 0, 255).astype(np.uint8)
+    part = image.reshape(src_h, src_w * channels)[rows]
+    lane = np.arange(channels)
+    horiz = np.take(part, (xs[:, None] * channels + lane).ravel(), axis=1).astype(np.int32)
+    horiz *= np.repeat(a0, channels)
+    other = np.take(part, (xs1[:, None] * channels + lane).ravel(), axis=1).astype(np.int32)
+    other *= np.repeat(a1, channels)
+    horiz += other
+    horiz >>= 4
+    # vertical pass as OpenCV's vector code: ((s0*b0)>>16) + ((s1*b1)>>16), then (+2)>>2
+    value = np.take(horiz, np.searchsorted(rows, ys), axis=0)
+    value *= b0[:, None]
+    value >>= 16
+    other = np.take(horiz, np.searchsorted(rows, ys1), axis=0)
+    other *= b1[:, None]
+    other >>= 16
+    value += other
+    value += 2
+    value >>= 2
+    np.clip(value, 0, 255, out=value)
+    out: Image = value.astype(np.uint8).reshape((height, width, *image.shape[2:]))
     return out
 
 
@@ -123,15 +132,23 @@ def warp_quad(image: Image, quad: NDArray[np.float64], width: int, height: int) 
     wx = _cubic_weights(fx - x0)
     wy = _cubic_weights(fy - y0)
     src_h, src_w = int(image.shape[0]), int(image.shape[1])
-    pixels = image.astype(np.float64)
-    out = np.zeros((height, width, image.shape[2]), dtype=np.float64)
+    # only the part of the image the taps reach (edges replicated), as float32
+    rows = [np.clip(iy + (j - 1), 0, src_h - 1) for j in range(4)]
+    cols = [np.clip(ix + (i - 1), 0, src_w - 1) for i in range(4)]
+    top, bottom = int(rows[0].min()), int(rows[3].max())
+    left, right = int(cols[0].min()), int(cols[3].max())
+    part = image[top:bottom + 1, left:right + 1].astype(np.float32)
+    part_w = right - left + 1
+    flat = part.reshape(-1, image.shape[2])
+    wx32 = wx.astype(np.float32)
+    wy32 = wy.astype(np.float32)
+    out = np.zeros((height, width, image.shape[2]), dtype=np.float32)
     for j in range(4):
-        rows = np.clip(iy + (j - 1), 0, src_h - 1)
-        acc = np.zeros_like(out)
-        for i in range(4):
-            cols = np.clip(ix + (i - 1), 0, src_w - 1)
-            acc += pixels[rows, cols] * wx[..., i, None]
-        out += acc * wy[..., j, None]
+        base = (rows[j] - top) * part_w - left
+        acc = flat[base + cols[0]] * wx32[..., 0, None]
+        for i in range(1, 4):
+            acc += flat[base + cols[i]] * wx32[..., i, None]
+        out += acc * wy32[..., j, None]
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
