@@ -229,6 +229,20 @@ def test_a_narrow_strip_reads_as_rapidocr_reads_it(engines) -> None:
     assert "".join(texts) == "秘密★5年"                  # the detector makes two boxes of it
 
 
+def test_a_vertical_column_reads_as_rapidocr_reads_it(engines) -> None:
+    from PIL import Image, ImageDraw
+
+    font = ob.cjk_font(34)
+    image = Image.new("L", (300, 400), 255)
+    draw = ImageDraw.Draw(image)
+    column, row = "保密工作会议", "信息公开"
+    for i, ch in enumerate(column):                     # one character under another
+        draw.text((40, 20 + i * 40), ch, font=font, fill=0)
+    draw.text((110, 40), row, font=font, fill=0)
+    texts = _compare(engines, ob.add_noise(image, 8.0, 4))   # the tall crop is turned 90° to be read
+    assert texts == [column, row]
+
+
 # --- no OpenCV, no rapidocr code ----------------------------------------------------------------
 
 _CHILD = """
