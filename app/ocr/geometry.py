@@ -289,11 +289,39 @@ def order_clockwise(points: FloatArray) -> FloatArray:
 
 
 def polygon_mask(points: NDArray[np.int32], height: int, width: int) -> NDArray[np.bool_]:
-    """`cv2.fillPoly` of a convex polygon with integer vertices: the pixels whose centres lie in
-    it or within half a pixel of its outline."""
-    from PIL import Image, ImageDraw
+    """`cv2.fillPoly` of a convex polygon with integer vertices on a `height`×`width` canvas: the
+    pixels whose centres lie inside or on it, and its edges drawn as OpenCV draws 8-connected
+    lines (from the left end; Bresenham)."""
+    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
+    n = len(pts)
+    ys, xs = np.mgrid[0:height, 0:width]
+    mask = np.ones((height, width), dtype=bool)
+    twice_area = int(sum(pts[i, 0] * pts[(i + 1) % n, 1] - pts[(i + 1) % n, 0] * pts[i, 1] for i in range(n)))
+    sign = 1 if twice_area >= 0 else -1
+    if twice_area == 0:                  # no inside: the outline only
+        mask[:] = False
+    for i in range(n if twice_area else 0):
+        ax, ay = int(pts[i, 0]), int(pts[i, 1])
+        bx, by = int(pts[(i + 1) % n, 0]), int(pts[(i + 1) % n, 1])
+        mask &= sign * ((bx - ax) * (ys - ay) - (by - ay) * (xs - ax)) >= 0
+    for i in range(n):
+        lx, ly = _line_pixels(int(pts[i - 1, 0]), int(pts[i - 1, 1]), int(pts[i, 0]), int(pts[i, 1]))
+        inside = (lx >= 0) & (lx < width) & (ly >= 0) & (ly < height)
+        mask[ly[inside], lx[inside]] = True
+    return mask
 
-    canvas = Image.new("L", (width, height), 0)
-    xy = [(int(x), int(y)) for x, y in points.tolist()]
-    ImageDraw.Draw(canvas).polygon(xy, fill=1, outline=1)
-    return np.asarray(canvas, dtype=np.uint8).astype(bool)
+
+def _line_pixels(x0: int, y0: int, x1: int, y1: int) -> tuple[IntArray, IntArray]:
+    """The pixels of OpenCV's 8-connected line (LineIterator, left to right), in closed form:
+    at step k along the major axis the minor offset is ceil((2·minor·k − major) / (2·major))."""
+    if x1 < x0:
+        x0, y0, x1, y1 = x1, y1, x0, y0
+    dx, dy = x1 - x0, y1 - y0
+    step_y = -1 if dy < 0 else 1
+    steep = abs(dy) > dx
+    major, minor = (abs(dy), dx) if steep else (dx, abs(dy))
+    k = np.arange(major + 1, dtype=np.int64)
+    offset = np.zeros(1, np.int64) if major == 0 else np.maximum(-((major - 2 * minor * k) // (2 * major)), 0)
+    if steep:
+        return x0 + offset, y0 + step_y * k
+    return x0 + k, y0 + step_y * offset

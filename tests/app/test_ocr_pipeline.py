@@ -144,6 +144,13 @@ def test_pixel_operations_match_opencv() -> None:
     theirs = cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE,
                                  flags=cv2.INTER_CUBIC)
     assert np.abs(theirs.astype(int) - raster.warp_quad(image, quad.astype(np.float64), width, height)).max() <= 1
+    # the box score's mask: cv2.fillPoly of a (rotated) rectangle, pixel for pixel
+    for _ in range(200):
+        centre, sides, angle = rng.uniform(30, 60, 2), rng.uniform(0, 40, 2), rng.uniform(0, 180)
+        box = cv2.boxPoints((tuple(centre), tuple(sides), angle)).astype(np.int32)
+        theirs_mask = np.zeros((100, 100), np.uint8)
+        cv2.fillPoly(theirs_mask, box.reshape(1, -1, 2), 1)
+        assert np.array_equal(theirs_mask.astype(bool), geometry.polygon_mask(box, 100, 100)), box.tolist()
 
 
 def test_the_round_offset_matches_pyclipper() -> None:
