@@ -5,8 +5,8 @@
 #   corpus is present); users added, a review opened and signed at level 1, its 审查单 exported as
 #   docx and PDF; the window started offscreen on the sample and closed; nothing written inside the
 #   bundle and the data in the platform directories under $HOME; UTF-8 mode under a GBK locale; a
-#   scanned page read by the bundled OCR engine, and the base without the OCR component saying so.
-#   Any failure stops with a message.
+#   scanned page read by the bundled OCR engine, and the base without the OCR component saying so;
+#   the size budgets. Any failure stops with a message.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
@@ -15,6 +15,18 @@ version=$("$PY" -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'
 bundle=${MISHEN_BUNDLE:-$repo/dist/mishen-$version}
 fail() { echo "smoke_frozen: FAIL: $*" >&2; exit 1; }
 [ -x "$bundle/mishen" ] && [ -x "$bundle/mishen-gui" ] || fail "no bundle at $bundle (run scripts/build.sh)"
+
+# 0. size budgets (issue 14): ≤ 200 MiB raw without the OCR component, ≤ 350 MiB with it
+whole=$(du -sm "$bundle" | cut -f1)
+[ "$whole" -le 350 ] || fail "the bundle is $whole MiB raw: over the 350 MiB budget (with OCR)"
+split_base=$repo/build/split/base/mishen-$version
+if [ -z "${MISHEN_BUNDLE:-}" ] && [ -d "$split_base" ]; then
+  base_mib=$(du -sm "$split_base" | cut -f1)
+  [ "$base_mib" -le 200 ] || fail "the base (without OCR) is $base_mib MiB raw: over its 200 MiB budget"
+  echo "ok  size: $whole MiB raw with OCR (budget 350), base $base_mib MiB (budget 200)"
+else
+  echo "ok  size: $whole MiB raw with OCR (budget 350)"
+fi
 
 tmp=$(mktemp -d /tmp/mishen-smoke.XXXXXX)
 cleanup() { chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"; }

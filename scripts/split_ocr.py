@@ -3,12 +3,12 @@
     python scripts/split_ocr.py dist/mishen-VERSION dist/split
 
 writes dist/split/base/mishen-VERSION/ (everything but OCR) and dist/split/ocr/mishen-VERSION/
-(only the OCR engine: rapidocr and its models, onnxruntime, OpenCV, NumPy, Shapely, pyclipper, and
-the top-level library links pointing into them). Unpacking the component over the base gives the
+(only the OCR engine: the PP-OCR models (shipped at rapidocr/models), onnxruntime and NumPy, and the
+top-level library links pointing into them). Unpacking the component over the base gives the
 full bundle back, file for file; the script checks that and prints both sizes.
 
-Why a separate component: OpenCV (with its FFmpeg and OpenBLAS copies), onnxruntime and NumPy are
-about 250 MiB of the bundle; a workstation that never sees a scanned page does not need them. The
+Why a separate component: the models, onnxruntime and NumPy (with its OpenBLAS) are about 110 MiB of
+the bundle; a workstation that never sees a scanned page does not need them. The
 Python parts of these packages stay in the executables' archive; without the component their
 import fails and MiShen says that the OCR component is not installed (app/ocr), nothing else changes.
 """
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 #: Top-level entries of _internal/ that belong to the OCR engine (a name or a name prefix + "-"/".").
-OCR_ENTRIES = ("rapidocr", "onnxruntime", "cv2", "opencv_python_headless", "numpy", "shapely", "pyclipper")
+OCR_ENTRIES = ("rapidocr", "onnxruntime", "numpy")
 
 
 def is_ocr(name: str) -> bool:
@@ -41,7 +41,7 @@ def members(bundle: Path) -> tuple[list[Path], list[Path]]:
         if is_ocr(entry.name):
             ocr.append(rel)
         elif entry.is_symlink() and is_ocr(Path(os.readlink(entry)).parts[0]):
-            ocr.append(rel)                     # libavcodec-….so -> opencv_python_headless.libs/…
+            ocr.append(rel)                     # libscipy_openblas64_-….so -> numpy.libs/…
         else:
             base.append(rel)
     return base, ocr

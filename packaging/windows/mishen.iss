@@ -3,8 +3,8 @@
 ; pins), then:
 ;   iscc /DAppVersion=0.1.0 packaging\windows\mishen.iss
 ; giving dist\mishen-0.1.0-setup.exe. The OCR engine is a component (checked by default): its files
-; are the ones scripts/split_ocr.py lists as OCR (rapidocr, onnxruntime, cv2, opencv…, numpy…,
-; shapely…, pyclipper…), so a workstation can be installed without it.
+; are the ones scripts/split_ocr.py lists as OCR (rapidocr — only its models are bundled —,
+; onnxruntime, numpy…), so a workstation can be installed without it.
 
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=X.Y.Z mishen.iss
@@ -46,14 +46,10 @@ Name: "addtopath"; Description: "将 mishen 命令加入 PATH"; Flags: unchecked
 
 [Files]
 Source: "{#Bundle}\*"; DestDir: "{app}"; Components: main; Flags: recursesubdirs ignoreversion; \
-  Excludes: "\_internal\rapidocr*,\_internal\onnxruntime*,\_internal\cv2*,\_internal\opencv_python_headless*,\_internal\numpy*,\_internal\shapely*,\_internal\pyclipper*"
+  Excludes: "\_internal\rapidocr*,\_internal\onnxruntime*,\_internal\numpy*"
 Source: "{#Bundle}\_internal\rapidocr*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
 Source: "{#Bundle}\_internal\onnxruntime*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
-Source: "{#Bundle}\_internal\cv2*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
-Source: "{#Bundle}\_internal\opencv_python_headless*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion skipifsourcedoesntexist
 Source: "{#Bundle}\_internal\numpy*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
-Source: "{#Bundle}\_internal\shapely*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
-Source: "{#Bundle}\_internal\pyclipper*"; DestDir: "{app}\_internal"; Components: ocr; Flags: recursesubdirs ignoreversion
 
 [Icons]
 Name: "{group}\密审 MiShen"; Filename: "{app}\mishen-gui.exe"

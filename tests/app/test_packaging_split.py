@@ -31,8 +31,6 @@ def _bundle(root: Path) -> Path:
         "_internal/lexicons/default.json": b"{}",
         "_internal/rapidocr/models/PP-OCRv6_rec_small.onnx": b"model",
         "_internal/onnxruntime/capi/onnxruntime_pybind11_state.so": b"ort",
-        "_internal/cv2/cv2.abi3.so": b"cv",
-        "_internal/opencv_python_headless.libs/libavcodec-1.so.62": b"av",
         "_internal/numpy/_core/_multiarray_umath.so": b"np",
         "_internal/numpy.libs/libscipy_openblas64_-1.so": b"blas",
         "_internal/numpy-2.4.6.dist-info/METADATA": b"meta",
@@ -42,7 +40,7 @@ def _bundle(root: Path) -> Path:
         p = b / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    os.symlink("opencv_python_headless.libs/libavcodec-1.so.62", internal / "libavcodec-1.so.62")
+    os.symlink("numpy.libs/libscipy_openblas64_-1.so", internal / "libscipy_openblas64_-1.so")
     os.symlink("pikepdf.libs/libqpdf.so.30", internal / "libqpdf.so.30")
     os.symlink("PySide6/Qt/lib/libQt6Core.so.6", internal / "libQt6Core.so.6")
     return b
@@ -57,9 +55,9 @@ def test_split_recombines_and_keeps_base_whole(tmp_path: Path) -> None:
     ocr = tmp_path / "split" / "ocr" / bundle.name
     assert (base / "mishen").exists() and (base / "_internal" / "pikepdf.libs" / "libqpdf.so.30").exists()
     assert (base / "_internal" / "libqpdf.so.30").is_symlink()          # a base link stays in the base
-    assert not (base / "_internal" / "libavcodec-1.so.62").is_symlink()  # an OCR link goes with OCR
-    assert (ocr / "_internal" / "libavcodec-1.so.62").is_symlink()
-    for name in ("rapidocr", "onnxruntime", "cv2", "numpy", "numpy.libs", "numpy-2.4.6.dist-info"):
+    assert not (base / "_internal" / "libscipy_openblas64_-1.so").is_symlink()  # an OCR link goes with OCR
+    assert (ocr / "_internal" / "libscipy_openblas64_-1.so").is_symlink()
+    for name in ("rapidocr", "onnxruntime", "numpy", "numpy.libs", "numpy-2.4.6.dist-info"):
         assert not (base / "_internal" / name).exists(), name
         assert (ocr / "_internal" / name).exists(), name
     assert not (ocr / "mishen").exists() and not (ocr / "_internal" / "pikepdf").exists()
