@@ -31,7 +31,7 @@ icu="dist/$name/_internal/PySide6/Qt/lib/libicudata.so.73"
 if [ -f "$icu" ]; then "$PY" scripts/trim_icu.py "$icu"; fi
 built=$(date +%s.%N)
 arch=$(uname -m)
-# The OCR engine (rapidocr + models, onnxruntime, OpenCV, NumPy: ~250 MiB) is an optional
+# The OCR engine (the PP-OCR models, onnxruntime, NumPy: ~105 MiB) is an optional
 # component: dist/mishen-VERSION/ is the whole bundle; scripts/split_ocr.py cuts it into the base
 # and the component, which unpacks over the base (and checks that the two give the whole back).
 "$PY" scripts/split_ocr.py "dist/$name" build/split
@@ -82,8 +82,8 @@ Priority: optional
 Installed-Size: $(du -sk "$stage" | cut -f1)
 Depends: mishen (= $version)
 Description: 密审 MiShen OCR component (scanned pages and images)
- rapidocr with the PP-OCRv6 models (Apache-2.0), onnxruntime, OpenCV and
- NumPy, read offline; nothing is downloaded.
+ The PP-OCR models from rapidocr (Apache-2.0), onnxruntime and NumPy, run
+ offline by MiShen's own pipeline; nothing is downloaded.
 CONTROL
   ocr_deb=dist/mishen-ocr_${version}_amd64.deb
   dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$ocr_deb" >/dev/null

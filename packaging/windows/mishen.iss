@@ -38,7 +38,7 @@ Name: "base"; Description: "基本安装（不含文字识别）"
 
 [Components]
 Name: "main"; Description: "密审工作站"; Types: full base; Flags: fixed
-Name: "ocr"; Description: "扫描件文字识别（OCR，约 250 MB）"; Types: full
+Name: "ocr"; Description: "扫描件文字识别（OCR，约 110 MB）"; Types: full
 
 [Tasks]
 Name: "desktopicon"; Description: "在桌面创建快捷方式"; Flags: unchecked
