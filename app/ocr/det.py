@@ -56,10 +56,18 @@ def _preprocess(image: Image) -> NDArray[np.float32] | None:
     if resize_w <= 0 or resize_h <= 0:
         return None
     resized = resize_linear(image, resize_w, resize_h)
-    mean = np.array([0.5, 0.5, 0.5])
-    std = np.array([0.5, 0.5, 0.5])
-    normed = (resized.astype(np.float32) * (1 / 255.0) - mean) / std
-    return np.expand_dims(normed.transpose((2, 0, 1)), axis=0).astype(np.float32)
+    return np.ascontiguousarray(_SCALE[resized.transpose((2, 0, 1))][np.newaxis])
+
+
+def _scale_table() -> NDArray[np.float32]:
+    """rapidocr's (x·(1/255) − mean) / std (mean = std = 0.5, float32 then float64 arithmetic) for
+    every uint8 value: looked up instead of computed for each pixel."""
+    values = np.arange(256, dtype=np.uint8).reshape(1, 1, 256).astype(np.float32)
+    table: NDArray[np.float32] = ((values * (1 / 255.0) - np.array([0.5])) / np.array([0.5])).astype(np.float32)
+    return table.ravel()
+
+
+_SCALE = _scale_table()
 
 
 def _boxes(pred: NDArray[np.float32], dest_width: int, dest_height: int) -> tuple[list[NDArray[np.int32]], list[float]]:

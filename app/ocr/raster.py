@@ -132,24 +132,27 @@ def warp_quad(image: Image, quad: NDArray[np.float64], width: int, height: int) 
     wx = _cubic_weights(fx - x0)
     wy = _cubic_weights(fy - y0)
     src_h, src_w = int(image.shape[0]), int(image.shape[1])
-    # only the part of the image the taps reach (edges replicated), as float32
-    rows = [np.clip(iy + (j - 1), 0, src_h - 1) for j in range(4)]
+    channels = int(image.shape[2])
+    rows = [np.clip(iy + (j - 1), 0, src_h - 1) for j in range(4)]     # edges replicated
     cols = [np.clip(ix + (i - 1), 0, src_w - 1) for i in range(4)]
+    # only the part of the image the taps reach, one channel at a time (uint8 gathers are cheap)
     top, bottom = int(rows[0].min()), int(rows[3].max())
     left, right = int(cols[0].min()), int(cols[3].max())
-    part = image[top:bottom + 1, left:right + 1].astype(np.float32)
     part_w = right - left + 1
-    flat = part.reshape(-1, image.shape[2])
+    index = [[(rows[j] - top) * part_w + (cols[i] - left) for i in range(4)] for j in range(4)]
     wx32 = wx.astype(np.float32)
     wy32 = wy.astype(np.float32)
-    out = np.zeros((height, width, image.shape[2]), dtype=np.float32)
-    for j in range(4):
-        base = (rows[j] - top) * part_w - left
-        acc = flat[base + cols[0]] * wx32[..., 0, None]
-        for i in range(1, 4):
-            acc += flat[base + cols[i]] * wx32[..., i, None]
-        out += acc * wy32[..., j, None]
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    out = np.zeros((channels, height, width), dtype=np.float32)
+    for c in range(channels):
+        plane = np.ascontiguousarray(image[top:bottom + 1, left:right + 1, c]).ravel()
+        for j in range(4):
+            acc = plane[index[j][0]] * wx32[..., 0]
+            for i in range(1, 4):
+                acc += plane[index[j][i]] * wx32[..., i]
+            acc *= wy32[..., j]
+            out[c] += acc
+    result: Image = np.ascontiguousarray(np.clip(np.rint(out), 0, 255).astype(np.uint8).transpose(1, 2, 0))
+    return result
 
 
 def crop_size(quad: NDArray[np.float32]) -> tuple[int, int]:
