@@ -2,9 +2,11 @@
 (`cv2.resize` INTER_LINEAR, `cv2.warpPerspective` INTER_CUBIC + BORDER_REPLICATE, `cv2.dilate`
 with a 2×2 kernel), so that the models see the same input as under rapidocr.
 
-Images are H×W×C uint8 arrays. Resizing follows OpenCV's bilinear resize (half-pixel centres,
-no antialiasing when shrinking, 11-bit fixed-point weights): Pillow's BILINEAR antialiases
-when shrinking and would feed the detector a softer page.
+Images are H×W×C uint8 arrays. Resizing is OpenCV 5's bilinear resize bit for bit (half-pixel
+centres, no antialiasing when shrinking, 11-bit fixed-point weights, the rounding of its vector
+code): Pillow's BILINEAR antialiases when shrinking and would feed the models a softer image
+(and other pixel values). The crop warp is OpenCV's bicubic (a = −0.75) on exact source
+positions, as OpenCV 5 computes it (tested against cv2 where it is installed).
 """
 
 from __future__ import annotations
@@ -18,21 +20,24 @@ _COEF_BITS = 11
 _COEF_SCALE = 1 << _COEF_BITS
 
 
-def _linear_taps(src: int, dst: int) -> tuple[NDArray[np.intp], NDArray[np.int32], NDArray[np.int32]]:
-    """For each output index: the first source index and the two fixed-point weights."""
+def _linear_taps(src: int, dst: int, clamp: bool) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.int32], NDArray[np.int32]]:
+    """For each output index: the two source indices and their fixed-point weights. OpenCV
+    moves a column that falls off the edge onto it (weight 1 on the edge pixel); rows keep their
+    weights and only their indices are clamped (`clamp` False)."""
     scale = 1.0 / (dst / src)
     f = ((np.arange(dst, dtype=np.float64) + 0.5) * scale - 0.5).astype(np.float32)
     s = np.floor(f).astype(np.intp)
     f = (f - s.astype(np.float32)).astype(np.float32)
-    low = s < 0
-    f[low] = 0
-    s[low] = 0
-    high = s >= src - 1
-    f[high] = 0
-    s[high] = src - 1
+    if clamp:
+        low = s < 0
+        f[low] = 0
+        s[low] = 0
+        high = s >= src - 1
+        f[high] = 0
+        s[high] = src - 1
     w0 = np.rint((np.float32(1) - f) * np.float32(_COEF_SCALE)).astype(np.int32)
     w1 = np.rint(f * np.float32(_COEF_SCALE)).astype(np.int32)
-    return s, w0, w1
+    return np.clip(s, 0, src - 1), np.clip(s + 1, 0, src - 1), w0, w1
 
 
 def resize_linear(image: Image, width: int, height: int) -> Image:
@@ -43,10 +48,8 @@ def resize_linear(image: Image, width: int, height: int) -> Image:
     if (src_w, src_h) == (width, height):
         return image.copy()
     channels = 1 if image.ndim == 2 else int(image.shape[2])
-    xs, a0, a1 = _linear_taps(src_w, width)
-    ys, b0, b1 = _linear_taps(src_h, height)
-    xs1 = np.minimum(xs + 1, src_w - 1)
-    ys1 = np.minimum(ys + 1, src_h - 1)
+    xs, xs1, a0, a1 = _linear_taps(src_w, width, clamp=True)
+    ys, ys1, b0, b1 = _linear_taps(src_h, height, clamp=False)
     # horizontal pass on the rows that are used, on rows of interleaved channels
     rows = np.unique(np.concatenate([ys, ys1]))
     part = image.reshape(src_h, src_w * channels)[rows]
