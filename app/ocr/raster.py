@@ -128,8 +128,9 @@ def warp_quad(image: Image, quad: NDArray[np.float64], width: int, height: int) 
         scale = np.where(den != 0, 1.0 / den, 0.0)
     fx = (inverse[0, 0] * gx + inverse[0, 1] * gy + inverse[0, 2]) * scale
     fy = (inverse[1, 0] * gx + inverse[1, 1] * gy + inverse[1, 2]) * scale
-    fx = np.clip(fx, -1e9, 1e9)
-    fy = np.clip(fy, -1e9, 1e9)
+    # OpenCV takes the source positions as float32 (as a remap with float maps would)
+    fx = np.clip(fx, -1e9, 1e9).astype(np.float32).astype(np.float64)
+    fy = np.clip(fy, -1e9, 1e9).astype(np.float32).astype(np.float64)
     x0, y0 = np.floor(fx), np.floor(fy)
     ix, iy = x0.astype(np.int64), y0.astype(np.int64)
     wx = _cubic_weights(fx - x0)
