@@ -1,7 +1,7 @@
 """One image in, recognised lines out: `ocr_image(image) -> OcrPage`.
 
-rapidocr's models (PP-OCRv6, Apache-2.0) run by our own pipeline (`app.ocr.pipeline`: NumPy,
-Pillow and onnxruntime; rapidocr's Python code and OpenCV are not used), the models verified by
+rapidocr's models (PP-OCRv6, Apache-2.0) run by our own pipeline (`app.ocr.pipeline`: NumPy
+and onnxruntime; rapidocr's Python code and OpenCV are not used), the models verified by
 `app.ocr.models` and loaded by explicit path; nothing is ever downloaded. The engine is loaded once
 and used by one caller at a time (`OCR_LOCK`, and a lock file in the cache directory across
 processes: it takes ~1 GB and both cores while it runs).
