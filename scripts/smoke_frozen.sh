@@ -103,24 +103,7 @@ fi
 
 # 2b. OCR: a scanned page (rendered here as a PNG) is read by the bundled engine and its models;
 #     the base without the OCR component (scripts/split_ocr.py) says so clearly and still scans text
-"$PY" - "$work/扫描件.png" <<'PYEOF' || fail "could not render the OCR sample"
-import sys
-from PIL import Image, ImageDraw, ImageFont
-font = None
-for path in ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc"):
-    try:
-        font = ImageFont.truetype(path, 44)
-        break
-    except OSError:
-        pass
-if font is None:
-    sys.exit("no CJK TrueType font (fonts-wqy-zenhei) to render the OCR sample")
-img = Image.new("RGB", (1240, 700), "white")
-d = ImageDraw.Draw(img)
-d.text((120, 120), "秘密★5年", font=font, fill="black")
-d.text((120, 260), "关于做好年度安全生产检查工作的通知", font=font, fill="black")
-img.save(sys.argv[1])
-PYEOF
+"$PY" "$repo/scripts/make_scan_sample.py" "$work/扫描件.png" || fail "could not render the OCR sample"
 run "$app/mishen" scan --format json 扫描件.png >"$tmp/ocr.json" 2>"$tmp/err" || true
 check_err "$tmp/err" "OCR scan"
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1],encoding='utf-8'))['documents'][0]; c={f['category'] for f in d['findings']}; assert not d['error'] and 'secret_mark' in c, (d['error'], c)" \
