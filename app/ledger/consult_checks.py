@@ -7,8 +7,9 @@
 - `consultation_deemed_agreed` (视为同意) refers to a consultation sent earlier, without a reply
   recorded before it, with the due date that consultation was sent with and the day after it.
 
-What cannot be checked here: that a 视为同意 entry was appended only after its due date (an
-entry's time is written by whoever appends it); the receipts and checkpoints kept outside bound that."""
+That a 视为同意 entry was appended only after its due date is checked against the clock in
+`app.ledger.clock_checks` (an entry's time is whatever the workstation clock said); a clock set
+ahead and left there is bound only by the receipts and checkpoints kept outside."""
 
 from __future__ import annotations
 

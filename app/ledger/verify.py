@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.ledger.canonical import canonical_bytes, now_iso
+from app.ledger.clock_checks import DEEMED, clock_checks
 from app.ledger.crypto import verify_signature
 from app.ledger.errors import LedgerError
 from app.ledger.model import GENESIS_HASH, WORKSTATION, LedgerEvent
@@ -164,6 +165,8 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
             count, _, problem, ring = verify_events(rows)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             head_row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            clock_rows = conn.execute("SELECT seq, kind, time, CASE WHEN kind = ? THEN payload ELSE '' END "
+                                      "FROM events ORDER BY seq", (DEEMED,)).fetchall()
             triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
             users = conn.execute("SELECT name, role, unit, public_key, added_seq FROM users").fetchall()
             held = {r.seq: conn.execute("SELECT hash FROM events WHERE seq = ?", (r.seq,)).fetchone() for r in wanted}
@@ -202,7 +205,10 @@ def verify_ledger(path: str | os.PathLike[str], checkpoint: str | os.PathLike[st
     ledger_id = str(meta.get("ledger_id", ""))
     if checkpoint is not None:
         problems.extend(_check_checkpoint(Path(checkpoint), ledger_id, ring, Path(path)))
-    return VerifyResult(count, head_seq, actual_head, ledger_id, tuple(problems), tuple(ring.policy.notes))
+    clock_problems, clock_notes = clock_checks(clock_rows)
+    problems.extend(Problem(code, message, seq) for code, message, seq in clock_problems)
+    return VerifyResult(count, head_seq, actual_head, ledger_id, tuple(problems),
+                        (*ring.policy.notes, *clock_notes))
 
 
 def _check_checkpoint(cp_path: Path, ledger_id: str, ring: KeyRing, path: Path) -> list[Problem]:

@@ -134,7 +134,16 @@ def test_reply_from_registered_peer_recorded_and_others_refused(units: tuple[Pat
         assert verify_ledger(ledger_path(home)).ok, home
 
 
-def test_level_approval_waits_for_an_open_consultation(units: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def _clock(monkeypatch: pytest.MonkeyPatch, moment: datetime | None) -> None:
+    """Set the workstation clock the ledger stamps entries with (None: the real clock again)."""
+    from app.ledger import canonical, store
+
+    monkeypatch.setattr(store, "now_iso", canonical.now_iso if moment is None
+                        else (lambda: moment.astimezone().isoformat(timespec="milliseconds")))
+
+
+def test_level_approval_waits_for_an_open_consultation(units: tuple[Path, Path, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     a, _b, _c = units
     rid = _open(a, tmp_path)
     with Ledger.open(a) as ledger:
@@ -145,9 +154,47 @@ def test_level_approval_waits_for_an_open_consultation(units: tuple[Path, Path, 
         assert consultations_for(ledger, rid)[0].status is ConsultStatus.OPEN
         # past the due date the workstation records 视为同意 and the level may approve
         after = datetime.combine(c.due_date + timedelta(days=1), datetime.min.time()).astimezone()
+        _clock(monkeypatch, after)                  # the workstation's clock is then that day too
         assert [x.status for x in settle_overdue(ledger, now=after)] == [ConsultStatus.DEEMED]
         assert sign_review(ledger, rid, level=1, user="xiao_li", password=PASSWORD, decision=Decision.APPROVE).level == 1
-    assert verify_ledger(ledger_path(a)).ok
+    result = verify_ledger(ledger_path(a))
+    assert result.ok and not result.notes, result
+
+
+def test_verify_flags_consent_recorded_on_a_clock_set_ahead(units: tuple[Path, Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Setting the clock forward to let a consultation lapse, recording 视为同意, then setting the
+    clock back: the entries after it are earlier than it, and verify says so."""
+    a, _b, _c = units
+    rid = _open(a, tmp_path)
+    with Ledger.open(a) as ledger:
+        c = send_consultation(ledger, rid, to="市公安局", output=tmp_path / "l.mishen", admin=ADMIN, password=PASSWORD)
+        ahead = datetime.combine(c.due_date + timedelta(days=1), datetime.min.time()).astimezone()
+        _clock(monkeypatch, ahead)
+        (deemed,) = settle_overdue(ledger, now=ahead)   # the clock says the due date has passed
+        assert deemed.status is ConsultStatus.DEEMED
+        _clock(monkeypatch, None)                   # and back
+        sign_review(ledger, rid, level=1, user="xiao_li", password=PASSWORD, decision=Decision.APPROVE)
+        (entry,) = ledger.events(kinds=("consultation_deemed_agreed",))
+    result = verify_ledger(ledger_path(a))
+    assert not result.ok
+    assert [(p.code, p.seq) for p in result.problems] == [("clock", entry.seq)], result.problems
+    assert "本机时钟超前" in result.problems[0].message
+    assert any("时间曾倒退" in n for n in result.notes), result.notes
+
+
+def test_verify_notes_a_clock_set_back_without_failing(units: tuple[Path, Path, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    a, _b, _c = units
+    _clock(monkeypatch, datetime.now().astimezone() + timedelta(hours=3))
+    rid = _open(a, tmp_path)
+    _clock(monkeypatch, None)
+    with Ledger.open(a) as ledger:
+        sign_review(ledger, rid, level=1, user="xiao_li", password=PASSWORD, decision=Decision.ESCALATE)
+    result = verify_ledger(ledger_path(a))
+    assert result.ok, result.problems
+    (note,) = [n for n in result.notes if "时间曾倒退" in n]
+    assert "请核对本机时钟" in note
 
 
 def _forge_reply(real: Path, out: Path, ledger: Ledger) -> None:
