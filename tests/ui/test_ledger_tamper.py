@@ -62,3 +62,28 @@ def test_verify_names_the_first_edited_entry(qtbot, settings, engine_holder, dat
     assert f"第 {seq} 条记录的内容与其哈希值不符（被改动）" in text
     assert "#c00000" in ledger.result.styleSheet()
     assert "台帐完好" not in text
+
+
+def test_verify_shows_a_clock_set_back_as_a_note(qtbot, settings, engine_holder, data_dir, tmp_path, monkeypatch):
+    """A clock set back between two entries: the ledger is intact, and the window says that the
+    times around the step are not reliable."""
+    from datetime import datetime, timedelta
+
+    from app.ledger import Ledger, store
+    from app.review import open_review as open_review_core
+
+    doc = builders.build_simple_docx(tmp_path / "通知.docx", ["关于做好信息公开工作的通知。"])
+    ahead = (datetime.now().astimezone() + timedelta(hours=2)).isoformat(timespec="milliseconds")
+    with monkeypatch.context() as m:
+        m.setattr(store, "now_iso", lambda: ahead)
+        with Ledger.open(data_dir) as ledger:
+            open_review_core(ledger, doc, title="时钟调快时建立", unit="县营商办")
+    with Ledger.open(data_dir) as ledger:                      # the real clock: two hours earlier
+        open_review_core(ledger, doc, title="时钟调回后建立", unit="县营商办")
+    window = new_window(qtbot, settings, engine_holder, data_dir)
+    ledger_window = window.open_ledger()
+    with qtbot.waitSignal(ledger_window.verified, timeout=WAIT) as blocker:
+        ledger_window.verify_button.click()
+    assert blocker.args == [True]
+    text = ledger_window.result.text()
+    assert "台帐完好" in text and "提示：台帐记录的时间曾倒退" in text, text

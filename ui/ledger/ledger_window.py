@@ -180,13 +180,17 @@ class LedgerWindow(QWidget):
     def _verified(self, result: Any) -> None:
         if result.ok:
             self.result.setStyleSheet("color:#1a7f37; font-weight:bold;")
-            self.result.setText(self.tr("✔ 台帐完好：共 {0} 条记录，末条第 {1} 条，哈希 {2}")
-                                .format(result.entries, result.head_seq, result.head_hash))
+            lines = [self.tr("✔ 台帐完好：共 {0} 条记录，末条第 {1} 条，哈希 {2}")
+                     .format(result.entries, result.head_seq, result.head_hash)]
+            lines.extend(self.tr("提示：{0}").format(note) for note in result.notes)
+            self.result.setText("\n".join(lines))
         else:
-            lines = [self.tr("✘ 台帐已被篡改！")]
+            clock_only = all(p.code == "clock" for p in result.problems)
+            lines = [self.tr("✘ 台帐记录的时间不可信！") if clock_only else self.tr("✘ 台帐已被篡改！")]
             if result.first_bad is not None:
                 lines.append(self.tr("第一处异常：第 {0} 条记录").format(result.first_bad))
             lines.extend(p.message for p in result.problems[:5])
+            lines.extend(self.tr("提示：{0}").format(note) for note in result.notes)
             self.result.setStyleSheet("color:#c00000; font-weight:bold;")
             self.result.setText("\n".join(lines))
         self.verified.emit(bool(result.ok))
