@@ -4,12 +4,10 @@ to [-1, 1]; a crop judged upside down with more than 0.9 confidence is turned 18
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
-from app.ocr.raster import Image, resize_linear
+from app.ocr.raster import Image, line_tensor
 from app.ocr.session import Session
 
 SHAPE = (3, 48, 192)
@@ -34,14 +32,5 @@ def upright(session: Session, crops: list[Image]) -> list[Image]:
 
 
 def _normalize(image: Image) -> NDArray[np.float32]:
-    channels, height, width = SHAPE
-    h, w = int(image.shape[0]), int(image.shape[1])
-    ratio = w / float(h)
-    resized_w = width if math.ceil(height * ratio) > width else math.ceil(height * ratio)
-    resized = resize_linear(image, resized_w, height).astype(np.float32)
-    scaled = resized.transpose((2, 0, 1)) / 255
-    scaled -= 0.5
-    scaled /= 0.5
-    padded = np.zeros((channels, height, width), dtype=np.float32)
-    padded[:, :, :resized_w] = scaled
-    return padded
+    _channels, height, width = SHAPE
+    return line_tensor(image, height, width)

@@ -11,6 +11,8 @@ positions, as OpenCV 5 computes it (tested against cv2 where it is installed).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -73,6 +75,22 @@ def resize_linear(image: Image, width: int, height: int) -> Image:
     np.clip(value, 0, 255, out=value)
     out: Image = value.astype(np.uint8).reshape((height, width, *image.shape[2:]))
     return out
+
+
+def line_tensor(image: Image, height: int, width: int) -> NDArray[np.float32]:
+    """A text-line crop as the direction and recognition models take it (rapidocr's
+    resize_norm_img): resized to `height` keeping its aspect ratio but at most `width` wide,
+    scaled to [-1, 1], channels first, right-padded with zeros to `width`."""
+    h, w = int(image.shape[0]), int(image.shape[1])
+    ratio = w / float(h)
+    resized_w = width if math.ceil(height * ratio) > width else math.ceil(height * ratio)
+    resized = resize_linear(image, resized_w, height).astype(np.float32)
+    scaled = resized.transpose((2, 0, 1)) / 255
+    scaled -= 0.5
+    scaled /= 0.5
+    padded = np.zeros((int(image.shape[2]), height, width), dtype=np.float32)
+    padded[:, :, :resized_w] = scaled
+    return padded
 
 
 def dilate_2x2(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -7,14 +7,13 @@ every character, from which `app.ocr.charboxes` places the characters."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.ocr.models import OcrError
-from app.ocr.raster import Image, resize_linear
+from app.ocr.raster import Image, line_tensor
 from app.ocr.session import Session
 
 SHAPE = (3, 48, 320)
@@ -70,18 +69,8 @@ def recognise(session: Session, alphabet: list[str], crops: list[Image]) -> list
 
 
 def _normalize(image: Image, max_ratio: float) -> NDArray[np.float32]:
-    channels, height, _ = SHAPE
-    width = int(height * max_ratio)
-    h, w = int(image.shape[0]), int(image.shape[1])
-    ratio = w / float(h)
-    resized_w = width if math.ceil(height * ratio) > width else math.ceil(height * ratio)
-    resized = resize_linear(image, resized_w, height).astype(np.float32)
-    scaled = resized.transpose((2, 0, 1)) / 255
-    scaled -= 0.5
-    scaled /= 0.5
-    padded = np.zeros((channels, height, width), dtype=np.float32)
-    padded[:, :, :resized_w] = scaled
-    return padded
+    _channels, height, _ = SHAPE
+    return line_tensor(image, height, int(height * max_ratio))
 
 
 def decode(pred: NDArray[np.float32], alphabet: list[str], ratio: float, max_ratio: float) -> Recognised:
