@@ -5,7 +5,7 @@ sidebars, search boxes, breadcrumbs, share and print buttons, copyright and ICP 
 removed structurally (`nav`, `header`, `footer`, `aside`, ARIA landmark roles, and elements whose
 id or class names them — "nav", "menu", "footer", "breadcrumb", "sidebar", "copyright"…) and by
 line (short lines such as "版权所有 …", "当前位置：首页 > …", "【打印】【关闭】"). Hidden elements are
-never chrome: text a page hides (display:none, hidden) is kept wherever it sits, because that is
+never chrome: text a page hides (display:none, hidden, the other inline styles of app.readers.css_hidden) is kept wherever it sits, because that is
 where injected spam lives. The `<title>` and meta description/keywords are kept for the same reason.
 
 The text comes from the html reader (`app.readers.html.read`) run over the page with its chrome
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model import Document, Part
+from app.readers.css_hidden import hides
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
@@ -33,7 +34,6 @@ _CHROME_WORDS = re.compile(
     r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|menubar|header|footer|foot|breadcrumbs?|crumbs?|sidebar|"
     r"copyright|topbar|toolbar|skip|share|sharebar|friendlinks?|search|searchbox|location|position|"
     r"pagination|pager)(?:$|[\s_\-\d])", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: Lines that are site boilerplate wherever they sit (only short lines: a paragraph of the
 #: content that happens to contain 版权 is content).
 _BOILERPLATE = re.compile(
@@ -90,7 +90,7 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _hidden(el: Any) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    return el.get("hidden") is not None or hides(el.get("style") or "")
 
 
 def _is_chrome(el: Any) -> bool:

@@ -1,5 +1,5 @@
 """HTML reader (lxml.html): title, visible text per block element, alt/title attributes, meta
-description/keywords, and text the page hides (hidden attribute, display:none, visibility:hidden,
+description/keywords, and text the page hides (hidden attribute, inline styles that hide — app.readers.css_hidden —,
 comments with Chinese text) as HIDDEN. Scripts, styles, templates are skipped. No network."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Any
 
 from app.model import Document, Location, Part, Segment
 from app.normalize import is_cjk
+from app.readers.css_hidden import hides
 from app.readers.encoding import decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "embed",
                    "canvas", "select", "textarea"})
 _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
@@ -90,7 +90,7 @@ class _Walker:
                 self._text(el.tail, hidden)
                 continue
             outer = hidden  # the element's tail is outside it: visible unless the parent is hidden
-            hidden = hidden or el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or "")) \
+            hidden = hidden or el.get("hidden") is not None or hides(el.get("style") or "") \
                 or (tag == "input" and (el.get("type") or "").lower() == "hidden")
             for attr in _ATTRS:
                 value = el.get(attr)
@@ -190,7 +190,7 @@ def _events(text: str) -> list[Segment]:
                 close(tag)
             hidden, skipped = state()
             skipped = skipped or tag in _SKIP
-            hidden = hidden or "hidden" in values or bool(_HIDDEN_STYLE.search(values.get("style", ""))) \
+            hidden = hidden or "hidden" in values or hides(values.get("style", "")) \
                 or (tag == "input" and values.get("type", "").lower() == "hidden")
             if not skipped:
                 for attr in _ATTRS:
