@@ -1,6 +1,7 @@
 """HTML reader (lxml.html): title, visible text per block element, alt/title attributes, meta
 description/keywords, and text the page hides (hidden attribute, inline styles that hide — app.readers.css_hidden —,
-comments with Chinese text) as HIDDEN. Scripts, styles, templates are skipped. No network."""
+comments with Chinese text) as HIDDEN; the Chinese text inline scripts would write (app.readers.
+script_text) as ATTRIBUTE "脚本中的文字". Styles and templates are skipped. No network."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.model import Document, Location, Part, Segment
 from app.normalize import is_cjk
 from app.readers.css_hidden import hides
 from app.readers.encoding import decode
+from app.readers.script_text import script_texts
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -23,6 +25,7 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "captio
                     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "center",
                     "option", "menu"})
 _ATTRS = ("alt", "title")
+SCRIPT_LABEL = "脚本中的文字"
 _META_NAMES = ("description", "keywords", "author")
 _ENTER, _LEAVE_BLOCK, _LEAVE_INLINE = 0, 1, 2  # steps of the walk
 
@@ -49,6 +52,8 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     walker.head(root)
     walker.walk(root, hidden=False)
     walker.flush()
+    for script in root.iter("script"):
+        walker.script(script.text or "")
     return Document.build(str(path), "html", sha256, walker.segments, encoding=encoding)
 
 
@@ -124,6 +129,12 @@ class _Walker:
             self.blocks += 1
             self._add(Part.HIDDEN if self.buffer_hidden else Part.BODY, text, None, self.blocks)
 
+    def script(self, code: str) -> None:
+        """The Chinese text an inline script holds (app.readers.script_text), as attribute text
+        labelled SCRIPT_LABEL: scanned by every rule, not reported as hidden by itself."""
+        for text in script_texts(code):
+            self._add(Part.ATTRIBUTE, text, SCRIPT_LABEL)
+
     def _add(self, part: Part, text: str, label: str | None, paragraph: int | None = None) -> None:
         if text:
             self.segments.append(Segment(text, Location(part, paragraph=paragraph, label=label)))
@@ -156,6 +167,7 @@ def _events(text: str) -> list[Segment]:
     counts: Counter[str] = Counter()  # open elements by tag: an unmatched end tag costs O(1)
     title: list[str] | None = None
     seen_title = False
+    scripts: list[str] = []
 
     def state() -> tuple[bool, bool]:
         if not open_:
@@ -226,6 +238,9 @@ def _events(text: str) -> list[Segment]:
             if title is not None:
                 title.append(data)
                 return
+            if open_ and open_[-1][0] == "script":
+                scripts.append(data)
+                return
             hidden, skipped = state()
             if not skipped:
                 body._text(data, hidden)
@@ -239,4 +254,6 @@ def _events(text: str) -> list[Segment]:
     reader.feed(text)
     reader.close()
     body.flush()
+    for code in scripts:
+        body.script(code)
     return [*head.segments, *body.segments]

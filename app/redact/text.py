@@ -1,6 +1,8 @@
 """txt and html copies: the decoded text with every withheld string replaced by ■ of the same
 length, written back in the encoding it came in. In html the replacement runs over the whole
-source (text, attributes, scripts) with character references resolved first, and comments go."""
+source (text, attributes, scripts) with character references resolved first, and comments go;
+an inline script whose text holds a withheld string in escaped or pieced form (app.readers.
+script_text: backslash-u escapes, unescape, fromCharCode, '澳'+'门') is removed whole."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from app.redact.match import mask
 from app.redact.model import Action, RedactError
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.S | re.I)
 _REF = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _MARKUP = frozenset("<>&\"'")
 
@@ -40,6 +43,9 @@ def build_text_copy(source: Path, needles: list[str], out: Path, *, kind: str, e
             text = _COMMENT.sub("", text)
             actions.append(Action("comments_removed", f"已删除网页注释 {comments} 处", count=comments))
         text = _REF.sub(_unref, text)
+        text, scripts = _drop_scripts(text, needles)
+        if scripts:
+            actions.append(Action("scripts_removed", f"已删除写入被遮盖文字的网页脚本 {scripts} 段", count=scripts))
     text, n = mask(text, needles)
     if n:
         actions.append(Action("text_masked", f"{n} 处被遮盖的文字已替换为 ■", count=n))
@@ -50,3 +56,20 @@ def build_text_copy(source: Path, needles: list[str], out: Path, *, kind: str, e
                           code="encode_failed") from exc
     out.write_bytes(bom + encoded)
     return actions
+
+
+def _drop_scripts(text: str, needles: list[str]) -> tuple[str, int]:
+    """`text` without the inline scripts whose decoded text holds a withheld string, and how many."""
+    from app.readers.script_text import script_texts
+
+    dropped = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal dropped
+        written = "".join(script_texts(m.group(1)))
+        if any(needle and needle in written for needle in needles):
+            dropped += 1
+            return ""
+        return m.group(0)
+
+    return _SCRIPT.sub(one, text), dropped

@@ -23,17 +23,19 @@ def test_page(tmp_path: Path, charset: str) -> None:
     assert "正文标题" in by_part[Part.BODY]
     assert "第一段正文，加粗部分继续。" in by_part[Part.BODY]
     assert "最后一段 正文" in by_part[Part.BODY]
-    assert set(by_part[Part.ATTRIBUTE]) == {"图片说明：秘密文件扫描件", "链接提示文字"}
+    # the Chinese text an inline script holds is read as attribute text labelled as such
+    assert set(by_part[Part.ATTRIBUTE]) == {"图片说明：秘密文件扫描件", "链接提示文字", "脚本里的字"}
     assert set(by_part[Part.METADATA]) == {"页面描述：内部测试", "关键词一,关键词二"}
     assert {"隐藏的段落文字", "另一个隐藏段落", "注释里的内部意见"} <= set(by_part[Part.HIDDEN])
-    for absent in ("脚本里的字", "样式里的字", "不应读取的文字", "color"):
+    assert "var secret" not in doc.text                       # the code itself is not
+    for absent in ("样式里的字", "不应读取的文字", "color"):
         assert absent not in doc.text
 
 
 def test_attribute_labels(tmp_path: Path) -> None:
     doc = read_document(b.build_html(tmp_path / "page.htm"))
     labels = {s.location.label for s in doc.segments if s.location.part is Part.ATTRIBUTE}
-    assert labels == {"img alt", "a title"}
+    assert labels == {"img alt", "a title", "脚本中的文字"}
 
 
 def test_html_without_suffix_is_sniffed(tmp_path: Path) -> None:
