@@ -23,6 +23,7 @@ for a review opened under an unregistered route. Everything else applies to them
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,6 +52,26 @@ def builtin_routes() -> set[str]:
     from app.review.routes import BUILTIN_ROUTES, Route
 
     return {canonical_route(Route.from_json(data).to_json()) for data in BUILTIN_ROUTES.values()}
+
+
+#: SHA-256 of the canonical JSON of every built-in route any release has embedded in
+#: `review_opened`. Verify accepts all of them, so a later version that changes a built-in route
+#: never makes the reviews opened under the old one unverifiable (records are kept for years).
+#: When a built-in route changes, add its new digest here; never remove one
+#: (tests/app/test_route_history.py fails until the current routes are all listed).
+SHIPPED_BUILTIN_ROUTES = frozenset({
+    "7bc5682e45a0583113b133bb6493d0448e7de752c92e2c8621300b12efe2c0d9",   # four_level 四级负责制, 0.1.0
+    "797d222f8393cb92787cb3127dd450d5f3147d8607480faaa2d7449a3221683b",   # three_reviews 三审三校, 0.1.0
+})
+
+
+def route_digest(canon: str) -> str:
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def is_shipped_builtin(canon: str) -> bool:
+    """A built-in route of this or any earlier release (canonical JSON)."""
+    return route_digest(canon) in SHIPPED_BUILTIN_ROUTES or canon in builtin_routes()
 
 
 def role_label(role: str) -> str:
@@ -189,7 +210,7 @@ def _review_opened(ev: LedgerEvent, payload: Mapping[str, Any], state: PolicySta
     rid = str(payload.get("review_id"))
     state.routes.setdefault(rid, route)
     canon = canonical_route(route)
-    if canon in state.registered_routes or canon in builtin_routes():
+    if canon in state.registered_routes or is_shipped_builtin(canon):
         return None
     name = str(route.get("name", ""))
     if state.version < ROUTE_POLICY:
