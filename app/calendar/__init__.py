@@ -11,7 +11,9 @@ from app.calendar.workdays import (
     calendar_for,
     default_calendar_path,
     load_calendar,
+    parse_calendar,
 )
 
 __all__ = ["CALENDAR_FORMAT", "CalendarError", "WorkdayCalendar", "calendar_for", "default_calendar_path",
-           "load_calendar"]
+           "load_calendar",
+           "parse_calendar"]

@@ -132,6 +132,12 @@ def _parse(data: Any, path: Path) -> WorkdayCalendar:
                            tuple(sorted(sources)), str(data.get("version", "")), str(path))
 
 
+def parse_calendar(data: Any, name: str = "工作日历") -> WorkdayCalendar:
+    """A calendar document already read (e.g. a lexicon pack's `calendar` section, as the editor
+    changes it), checked exactly as `load_calendar` checks a file; CalendarError names `name`."""
+    return _parse(data, Path(name))
+
+
 def calendar_for(data_dir: str | os.PathLike[str] | None) -> WorkdayCalendar:
     """The calendar a workstation counts on: `<data dir>/calendar/cn_workdays.json` when the unit
     (or an installed lexicon update) put a newer file there, else the calendar carried by the active
