@@ -8,6 +8,7 @@ read (no style sheets)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 #: Offsets at least this far off the page (CSS px; 1pt = 4/3 px, 1em/rem taken as 16 px) hide text.
 OFF_PAGE_PX = 500.0
@@ -38,15 +39,51 @@ def _px(value: str) -> float | None:
     return float(m.group(1)) * _UNIT_PX[unit]
 
 
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """Why an element's text is hidden, as its children inherit it: `hard` (display:none, zero
+    opacity, pushed off the page, clipped away — nothing inside can undo it), `font` (a zero font
+    size: a child that sets its own font size is visible again — the common `font-size:0` on a
+    menu of inline blocks), `visibility` (visibility:hidden: a child with visibility:visible is)."""
+
+    hard: bool = False
+    font: bool = False
+    visibility: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.hard or self.font or self.visibility
+
+    def child(self, style: str, *, hard: bool = False) -> Hidden:
+        """The state of an element with inline `style` inside this one; `hard`: hidden anyway
+        (the `hidden` attribute, `<input type=hidden>`)."""
+        if not style or ":" not in style:
+            return self if not hard or self.hard else Hidden(True, self.font, self.visibility)
+        d = declarations(style)
+        font = self.font
+        if "font-size" in d:
+            size = _px(d["font-size"])
+            if size is not None:
+                font = size <= 0.5
+            elif d["font-size"].split("!")[0].strip() not in ("inherit", "unset", ""):
+                font = False        # a keyword (small, medium…) or calc(): a size one can read
+        visibility = self.visibility
+        if "visibility" in d:
+            visibility = d["visibility"].startswith(("hidden", "collapse"))
+        return Hidden(self.hard or hard or _hard(d), font, visibility)
+
+
+VISIBLE = Hidden()
+
+
 def hides(style: str) -> bool:
-    """Whether an inline `style` hides the element's text."""
-    if not style or ":" not in style:
-        return False
-    d = declarations(style)
-    if d.get("display", "").startswith("none") or d.get("visibility", "").startswith(("hidden", "collapse")):
-        return True
-    size = _px(d.get("font-size", "x"))
-    if size is not None and size <= 0.5:
+    """Whether an inline `style` hides the element's text (taken alone)."""
+    return VISIBLE.child(style).hidden
+
+
+def _hard(d: dict[str, str]) -> bool:
+    """Hiding that no descendant can undo."""
+    if d.get("display", "").startswith("none"):
         return True
     try:
         if float(d.get("opacity", "1").replace("!important", "")) <= 0.05:

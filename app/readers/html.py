@@ -11,7 +11,7 @@ from typing import Any
 
 from app.model import Document, Location, Part, Segment
 from app.normalize import is_cjk
-from app.readers.css_hidden import hides
+from app.readers.css_hidden import VISIBLE, Hidden
 from app.readers.encoding import decode
 from app.readers.script_text import script_texts
 
@@ -50,7 +50,7 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         return Document.build(str(path), "html", sha256, _events(text), encoding=encoding)
     walker = _Walker()
     walker.head(root)
-    walker.walk(root, hidden=False)
+    walker.walk(root)
     walker.flush()
     for script in root.iter("script"):
         walker.script(script.text or "")
@@ -73,11 +73,12 @@ class _Walker:
             if name in _META_NAMES:
                 self._add(Part.METADATA, (meta.get("content") or "").strip(), f"meta {name}")
 
-    def walk(self, root: Any, hidden: bool) -> None:
+    def walk(self, root: Any) -> None:
         """Depth-first over the tree with an explicit stack (no recursion: depth is unbounded)."""
-        stack: list[tuple[Any, bool, int]] = [(root, hidden, _ENTER)]
+        stack: list[tuple[Any, Hidden, int]] = [(root, VISIBLE, _ENTER)]
         while stack:
-            el, hidden, step = stack.pop()
+            el, state, step = stack.pop()
+            hidden = state.hidden
             if step != _ENTER:  # after the element's children: close its block, then its tail
                 if step == _LEAVE_BLOCK:
                     self.flush()
@@ -94,9 +95,10 @@ class _Walker:
             if tag in _SKIP:
                 self._text(el.tail, hidden)
                 continue
-            outer = hidden  # the element's tail is outside it: visible unless the parent is hidden
-            hidden = hidden or el.get("hidden") is not None or hides(el.get("style") or "") \
-                or (tag == "input" and (el.get("type") or "").lower() == "hidden")
+            outer = state  # the element's tail is outside it: visible unless the parent is hidden
+            state = state.child(el.get("style") or "", hard=el.get("hidden") is not None
+                                or (tag == "input" and (el.get("type") or "").lower() == "hidden"))
+            hidden = state.hidden
             for attr in _ATTRS:
                 value = el.get(attr)
                 if value and value.strip():
@@ -109,7 +111,7 @@ class _Walker:
                 self._text("\n", hidden)
             self._text(el.text, hidden)
             stack.append((el, outer, _LEAVE_BLOCK if block else _LEAVE_INLINE))
-            stack.extend((child, hidden, _ENTER) for child in reversed(el))
+            stack.extend((child, state, _ENTER) for child in reversed(el))
 
     def _text(self, text: str | None, hidden: bool) -> None:
         if not text:
@@ -163,15 +165,15 @@ def _events(text: str) -> list[Segment]:
 
     body = _Walker()
     head = _Walker()
-    open_: list[tuple[str, bool, bool, bool]] = []  # (tag, hidden, block, skipped)
+    open_: list[tuple[str, Hidden, bool, bool]] = []  # (tag, hidden state, block, skipped)
     counts: Counter[str] = Counter()  # open elements by tag: an unmatched end tag costs O(1)
     title: list[str] | None = None
     seen_title = False
     scripts: list[str] = []
 
-    def state() -> tuple[bool, bool]:
+    def state() -> tuple[Hidden, bool]:
         if not open_:
-            return False, False
+            return VISIBLE, False
         _, hidden, _, skipped = open_[-1]
         return hidden, skipped
 
@@ -200,10 +202,11 @@ def _events(text: str) -> list[Segment]:
                 return
             if tag in _SELF_CLOSING and open_ and open_[-1][0] == tag:
                 close(tag)
-            hidden, skipped = state()
+            outer, skipped = state()
             skipped = skipped or tag in _SKIP
-            hidden = hidden or "hidden" in values or hides(values.get("style", "")) \
-                or (tag == "input" and values.get("type", "").lower() == "hidden")
+            inner = outer.child(values.get("style", ""), hard="hidden" in values
+                                or (tag == "input" and values.get("type", "").lower() == "hidden"))
+            hidden = inner.hidden
             if not skipped:
                 for attr in _ATTRS:
                     value = values.get(attr)
@@ -214,7 +217,7 @@ def _events(text: str) -> list[Segment]:
                 if tag == "br":
                     body._text("\n", hidden)
             if tag not in _VOID:
-                open_.append((tag, hidden, tag in _BLOCK, skipped))
+                open_.append((tag, inner, tag in _BLOCK, skipped))
                 counts[tag] += 1
 
         def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -243,7 +246,7 @@ def _events(text: str) -> list[Segment]:
                 return
             hidden, skipped = state()
             if not skipped:
-                body._text(data, hidden)
+                body._text(data, hidden.hidden)
 
         def handle_comment(self, data: str) -> None:
             if not state()[1] and any(is_cjk(ch) for ch in data):

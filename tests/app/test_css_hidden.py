@@ -55,3 +55,26 @@ def test_spam_hidden_by_style_is_hidden_text_and_flagged(tmp_path: Path) -> None
     flagged = [f for f in report.findings if f.location.part is Part.HIDDEN]
     assert {"真人百家乐", "在线投注"} <= {t for f in flagged for t in ("真人百家乐", "在线投注") if t in f.text}
     assert any("加微信看福利直播" in f.text for f in flagged)
+
+
+def _parts(tmp_path: Path, body: str, depth: int = 0) -> tuple[str, str]:
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><meta charset="utf-8"></head><body>' + "<div>" * depth + body
+                    + "</div>" * depth + "</body></html>", encoding="utf-8")
+    doc = read_document(page)
+    return (" ".join(s.text for s in doc.segments if s.location.part is Part.BODY),
+            " ".join(s.text for s in doc.segments if s.location.part is Part.HIDDEN))
+
+
+@pytest.mark.parametrize("depth", [0, 3000])      # the tree walker, and the event reader of deep pages
+def test_children_that_undo_a_zero_font_or_hidden_visibility_are_visible(tmp_path: Path, depth: int) -> None:
+    body, hidden = _parts(tmp_path, (
+        '<ul style="font-size:0"><li style="display:inline-block;font-size:14px">首页</li>'
+        '<li style="display:inline-block;font-size:small">政务公开</li><li>看不见的菜单</li></ul>'
+        '<div style="visibility:hidden"><span style="visibility:visible">看得见的字</span>藏着的字</div>'
+        '<div style="display:none"><span style="display:block;font-size:14px;visibility:visible">真藏着</span></div>'
+        '<div style="opacity:0"><p style="font-size:16px">透明的字</p></div>'), depth)
+    for visible in ("首页", "政务公开", "看得见的字"):
+        assert visible in body and visible not in hidden, visible
+    for invisible in ("看不见的菜单", "藏着的字", "真藏着", "透明的字"):
+        assert invisible in hidden and invisible not in body, invisible
