@@ -14,6 +14,7 @@ RULE_MODULES = (
     "app.rules.statistic",
     "app.rules.pending_case",
     "app.rules.personal_info",
+    "app.rules.personal_ids",      # passport, home address, vehicle plate (with their cues)
     "app.rules.approval",
     "app.rules.spam",              # morpheme-scored spam (lexicons/spam/morphemes.csv)
 )
