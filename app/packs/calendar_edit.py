@@ -236,3 +236,13 @@ def own_from_bundled(pack: Pack) -> Pack:
 def use_bundled(pack: Pack) -> Pack:
     """The draft without its own calendar: the shipped one applies again."""
     return replace(pack, calendar=None, signature=None, sha256="", raw_body=None)
+
+
+def due_date(pack: Pack, start: date, working_days: int) -> tuple[date, str]:
+    """The `working_days`-th working day after `start` on the draft's calendar (as a consultation's
+    due date is counted, app.review.consult) and the calendar's warning for years it lacks."""
+    from app.calendar import parse_calendar
+
+    cal = parse_calendar(calendar_document(pack), "词库包草稿的工作日历")
+    due = cal.add_working_days(start, working_days)
+    return due, cal.warning(start, due)

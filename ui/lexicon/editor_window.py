@@ -1,8 +1,9 @@
 """The lexicon editor window (审核 → 词库管理) for the 保密管理员 and the secrecy bureau.
 
-Four tabs: 词条 (browse and search the bureau's draft and the unit's own layer, filter by
+Six tabs: 词条 (browse and search the bureau's draft and the unit's own layer, filter by
 category/severity/layer, add/edit/delete terms and allow entries, import bureau word lists and false-alarm proposals,
-try a term on a sentence), 测试用例 (the draft's vectors), 签发 (build and sign a new version with
+try a term on a sentence), 测试用例 (the draft's vectors), 规则词表 and 工作日历 (the draft's rule
+vocabularies and working-day calendar: ui/lexicon/rules_page.py, calendar_page.py), 签发 (build and sign a new version with
 a key file and password, install a signed pack) and 已安装 (installed packs, their ledger history,
 roll back). Everything slow — reading a pack, building the automaton, signing, installing, the
 ledger — runs in the worker (ui/shell/worker.py); the window only shows results. Core logic is in
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QTabWidget, QVBo
 from app.model import Category, Severity
 from app.packs.editor import BUREAU, LOCAL, EditorEntry
 from app.packs.format import Manifest, Pack, PackEntry, Vector
+from ui.lexicon.calendar_page import CalendarPage
 from ui.lexicon.entry_dialog import EntryDialog
 from ui.lexicon.models import ROW_ROLE, category_label, severity_label
 from ui.lexicon.pages import BuildPage, EntriesPage, InstalledPage, VectorsPage
+from ui.lexicon.rules_page import RulesPage
 from ui.shell import worker
 from ui.shell.errors import friendly_message
 
@@ -82,6 +85,13 @@ class LexiconEditor(QWidget):
         for page, title in zip(self.pages, (self.tr("词条"), self.tr("测试用例"), self.tr("签发"), self.tr("已安装")),
                                strict=True):
             self.tabs.addTab(page, title)
+        # the draft's rule vocabularies and working-day calendar (app.packs.rules_edit, calendar_edit)
+        self.rules_page, self.calendar_page = RulesPage(self), CalendarPage(self)
+        self.tabs.insertTab(2, self.rules_page, self.tr("规则词表"))
+        self.tabs.insertTab(3, self.calendar_page, self.tr("工作日历"))
+        for section in (self.rules_page, self.calendar_page):
+            section.draft_edited.connect(self._set_draft)
+            section.message.connect(lambda text, failed: self._fail(text) if failed else self._say(text))
         # the controls this window works with (the pages only hold them)
         self.search, self.category_filter = entries.search, entries.category_filter
         self.severity_filter, self.layer_filter = entries.severity_filter, entries.layer_filter
@@ -258,6 +268,8 @@ class LexiconEditor(QWidget):
         rows = [EditorEntry(BUREAU, e) for e in draft.entries] + [EditorEntry(LOCAL, e) for e in self.local]
         self.entries.set_rows(rows)
         self.vectors.set_rows([(True, v) for v in draft.must_flag] + [(False, v) for v in draft.must_not_flag])
+        self.rules_page.set_draft(draft)
+        self.calendar_page.set_draft(draft)
         self._refilter()
 
     def _refilter(self) -> None:
