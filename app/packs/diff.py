@@ -55,8 +55,9 @@ def diff_lines(old: Pack, new: Pack, d: PackDiff) -> list[str]:
     for a, b, fields in d.changed:
         what = "；".join(f"{f}: {getattr(a, f)!s} → {getattr(b, f)!s}" for f in fields)
         lines.append(f"~ 修改 {_label(b)}：{what}")
-    names = {"rules": "规则参数（rules）", "calendar": "工作日历（calendar）"}
-    lines += [f"~ {names[name]}有变化" for name in d.sections]
+    from app.packs.section_diff import section_lines  # what changed inside rules / calendar
+
+    lines += section_lines(old, new, d.sections)
     lines.append(f"合计：新增 {len(d.added)}，删除 {len(d.removed)}，修改 {len(d.changed)}；"
                  f"测试用例新增 {d.vectors_added}，删除 {d.vectors_removed}")
     return lines
