@@ -38,6 +38,48 @@ def _on(el: Any) -> bool:
     return el.get(W + "val", "true").lower() not in _FALSE
 
 
+def unseen_run(rpr: Any, p: Any) -> bool:
+    """A run nobody reading the page sees although it is not marked hidden: a font size of 1 pt or
+    less, or white (near-white) text on an unshaded paragraph of the page body — not in a table
+    cell or a text box, whose fill (or table style) may well be dark."""
+    sz = rpr.find(W + "sz")
+    if sz is not None:
+        try:
+            if int(sz.get(W + "val", "24")) <= 2:
+                return True
+        except ValueError:
+            pass
+    color = rpr.find(W + "color")
+    if color is None or not _near_white(color.get(W + "val", "")):
+        return False
+    highlight = rpr.find(W + "highlight")
+    if highlight is not None and highlight.get(W + "val", "none") not in ("none", "white"):
+        return False
+    if _filled(rpr.find(W + "shd")) or p is None:
+        return False
+    ppr = p.find(W + "pPr")
+    if ppr is not None and _filled(ppr.find(W + "shd")):
+        return False
+    return not any(a.tag in (W + "tc", W + "txbxContent") for a in p.iterancestors())
+
+
+def _near_white(value: str) -> bool:
+    if len(value) != 6:
+        return False
+    try:
+        r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return min(r, g, b) >= 0xF0
+
+
+def _filled(shd: Any) -> bool:
+    if shd is None:
+        return False
+    fill = (shd.get(W + "fill") or "auto").lower()
+    return fill not in ("auto", "ffffff", "none") or (shd.get(W + "val") or "clear") not in ("clear", "nil")
+
+
 @dataclass
 class _Para:
     """Text collected from one w:p: main text plus side chunks (kind, text) in order."""
@@ -219,7 +261,7 @@ class Walker:
             rpr = r.find(W + "rPr")
             if rpr is not None:
                 vanish = rpr.find(W + "vanish")
-                if vanish is not None and _on(vanish):
+                if (vanish is not None and _on(vanish)) or unseen_run(rpr, para.element):
                     kind = _HIDK
         start = para.main_len
         for child in r:

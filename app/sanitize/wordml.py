@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.readers.wordml import unseen_run
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALSE = {"0", "false", "off"}
 #: range markers and cell markers of revisions: dropped whatever the choice
@@ -121,7 +123,8 @@ def hidden_style_ids(styles_root: Any) -> set[str]:
 
 
 def remove_hidden(root: Any, hidden_styles: set[str] = frozenset()) -> int:  # type: ignore[assignment]
-    """Runs formatted hidden (w:vanish, directly or by their character style) are deleted; a
+    """Runs formatted hidden (w:vanish, directly or by their character style) and runs the reader
+    takes as unseen (white text on the page, a 1-pt font: app.readers.wordml.unseen_run) are deleted; a
     hidden paragraph mark loses its w:vanish; w:specVanish goes too."""
     n = 0
     for run in list(root.iter(W + "r")):
@@ -130,7 +133,8 @@ def remove_hidden(root: Any, hidden_styles: set[str] = frozenset()) -> int:  # t
             continue
         vanish = rpr.find(W + "vanish")
         style = rpr.find(W + "rStyle")
-        if (vanish is not None and _is_on(vanish)) or (style is not None and style.get(W + "val") in hidden_styles):
+        if (vanish is not None and _is_on(vanish)) or (style is not None and style.get(W + "val") in hidden_styles) \
+                or unseen_run(rpr, next((a for a in run.iterancestors(W + "p")), None)):
             _drop(run)
             n += 1
     for tag in ("vanish", "specVanish"):
