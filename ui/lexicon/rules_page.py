@@ -99,6 +99,8 @@ class RulesPage(QWidget):
         self.model = VocabModel(self)
         self.view = table(self, self.model)
         self.view.setObjectName("ruleWords")
+        self.view.setColumnWidth(0, 240)
+        self.view.setColumnWidth(1, 200)
 
         self.term = QLineEdit(self)
         self.term.setObjectName("ruleTerm")
