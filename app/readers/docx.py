@@ -14,7 +14,7 @@ from typing import Any
 from app.errors import ReadError
 from app.model import Document, Location, Part, Segment
 from app.readers import guards
-from app.readers.wordml import P, W, Walker
+from app.readers.wordml import P, W, Walker, hidden_style_ids
 
 _KIND = "Word（docx）"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -44,12 +44,13 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     if body is None:
         raise guards.corrupt(_KIND, "缺少正文")
 
-    walker = Walker(Part.BODY, Part.TABLE)
+    rels = {rel.rId: rel for rel in main.rels.values()}
+    hidden = _hidden_styles(rels)
+    walker = Walker(Part.BODY, Part.TABLE, hidden_styles=hidden)
     walker.blocks(body)
     segments = list(walker.segments)
-    rels = {rel.rId: rel for rel in main.rels.values()}
     walkers = [walker]
-    segments += _headers_footers(body, rels, walkers)
+    segments += _headers_footers(body, rels, walkers, hidden)
     comment_ids: dict[int, str] = {}   # id(comment/note segment) -> "id" / "footnote:id" / "endnote:id"
     segments += _notes(main, rels, "footnotes", Part.FOOTNOTE, "脚注", walker.refs["footnote"], comment_ids)
     segments += _notes(main, rels, "endnotes", Part.ENDNOTE, "尾注", walker.refs["endnote"], comment_ids)
@@ -114,7 +115,16 @@ def _related(rels: dict[str, Any], kind: str) -> list[Any]:
     return [rel.target_part for rel in rels.values() if rel.reltype == _RT + kind and not rel.is_external]
 
 
-def _headers_footers(body: Any, rels: dict[str, Any], walkers: list[Walker]) -> list[Segment]:
+def _hidden_styles(rels: dict[str, Any]) -> frozenset[str]:
+    """Character styles formatted hidden: a run in such a style is hidden text."""
+    out: set[str] = set()
+    for part in _related(rels, "styles"):
+        out |= hidden_style_ids(_element(part, str(part.partname)))
+    return frozenset(out)
+
+
+def _headers_footers(body: Any, rels: dict[str, Any], walkers: list[Walker],
+                     hidden: frozenset[str] = frozenset()) -> list[Segment]:
     segments: list[Segment] = []
     seen: set[str] = set()
     sections = [p.find(W + "pPr/" + W + "sectPr") for p in body.iter(P)]
@@ -133,19 +143,20 @@ def _headers_footers(body: Any, rels: dict[str, Any], walkers: list[Walker]) -> 
                 continue
             seen.add(rid or "")
             name = _HF_NAMES.get((kind, ref.get(W + "type", "default")), kind)
-            segments += _walk_part(rel.target_part, kind, f"第{number}节 {name}", walkers)
+            segments += _walk_part(rel.target_part, kind, f"第{number}节 {name}", walkers, hidden)
     for rid, rel in rels.items():  # parts in the file that no section uses are still in the file
         kind = rel.reltype.removeprefix(_RT)
         if kind in ("header", "footer") and rid not in seen and not rel.is_external:
             segments += _walk_part(rel.target_part, kind, f"未使用的{'页眉' if kind == 'header' else '页脚'}",
-                                   walkers)
+                                   walkers, hidden)
     return segments
 
 
-def _walk_part(part: Any, kind: str, label: str, walkers: list[Walker]) -> list[Segment]:
+def _walk_part(part: Any, kind: str, label: str, walkers: list[Walker],
+               hidden: frozenset[str] = frozenset()) -> list[Segment]:
     root = _element(part, str(part.partname))
     p = Part.HEADER if kind == "header" else Part.FOOTER
-    walker = Walker(p, p, label)
+    walker = Walker(p, p, label, hidden)
     walker.blocks(root)
     walkers.append(walker)
     return walker.segments

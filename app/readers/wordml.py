@@ -38,6 +38,17 @@ def _on(el: Any) -> bool:
     return el.get(W + "val", "true").lower() not in _FALSE
 
 
+def hidden_style_ids(styles_root: Any) -> set[str]:
+    """The ids of the styles (in styles.xml) whose run properties are hidden (w:vanish)."""
+    out = set()
+    for style in styles_root.iter(W + "style"):
+        rpr = style.find(W + "rPr")
+        vanish = rpr.find(W + "vanish") if rpr is not None else None
+        if vanish is not None and _on(vanish):
+            out.add(str(style.get(W + "styleId", "")))
+    return out
+
+
 def unseen_run(rpr: Any, p: Any) -> bool:
     """A run nobody reading the page sees although it is not marked hidden: a font size of 1 pt or
     less, or white (near-white) text on an unshaded paragraph of the page body — not in a table
@@ -124,10 +135,12 @@ class Walker:
     the same for each "footnote:<id>" / "endnote:<id>" reference mark.
     """
 
-    def __init__(self, para_part: Part, cell_part: Part, label: str | None = None) -> None:
+    def __init__(self, para_part: Part, cell_part: Part, label: str | None = None,
+                 hidden_styles: frozenset[str] = frozenset()) -> None:
         self.para_part = para_part
         self.cell_part = cell_part
         self.label = label
+        self.hidden_styles = hidden_styles     # character styles formatted hidden (w:vanish)
         self.segments: list[Segment] = []
         self.paragraphs = 0
         self.tables = 0
@@ -218,7 +231,7 @@ class Walker:
         for seg, at in zip(out, para.side_at, strict=True):
             self.origin[id(seg)] = ("side", para, at)
         for box in para.boxes:
-            sub = Walker(Part.TEXTBOX, Part.TEXTBOX, self.label)
+            sub = Walker(Part.TEXTBOX, Part.TEXTBOX, self.label, self.hidden_styles)
             sub.blocks(box)
             for seg in sub.segments:
                 sub_loc = seg.location
@@ -261,7 +274,9 @@ class Walker:
             rpr = r.find(W + "rPr")
             if rpr is not None:
                 vanish = rpr.find(W + "vanish")
-                if (vanish is not None and _on(vanish)) or unseen_run(rpr, para.element):
+                style = rpr.find(W + "rStyle")
+                if (vanish is not None and _on(vanish)) or unseen_run(rpr, para.element) \
+                        or (style is not None and style.get(W + "val") in self.hidden_styles):
                     kind = _HIDK
         start = para.main_len
         for child in r:

@@ -15,9 +15,9 @@ _COMMENT_PARTS = re.compile(r"^word/(comments[A-Za-z]*|people)\.xml$")
 
 
 def clean_docx(pkg: Package, revisions_mode: str) -> list[Action]:
+    from app.readers.wordml import hidden_style_ids
     from app.sanitize.wordml import (
         empty_root,
-        hidden_style_ids,
         remove_comment_marks,
         remove_hidden,
         revisions,

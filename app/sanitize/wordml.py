@@ -112,16 +112,6 @@ def revisions(root: Any, mode: str) -> int:
     return n
 
 
-def hidden_style_ids(styles_root: Any) -> set[str]:
-    out = set()
-    for style in styles_root.iter(W + "style"):
-        rpr = style.find(W + "rPr")
-        vanish = rpr.find(W + "vanish") if rpr is not None else None
-        if vanish is not None and _is_on(vanish):
-            out.add(str(style.get(W + "styleId", "")))
-    return out
-
-
 def remove_hidden(root: Any, hidden_styles: set[str] = frozenset()) -> int:  # type: ignore[assignment]
     """Runs formatted hidden (w:vanish, directly or by their character style) and runs the reader
     takes as unseen (white text on the page, a 1-pt font: app.readers.wordml.unseen_run) are deleted; a

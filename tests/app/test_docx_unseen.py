@@ -66,3 +66,22 @@ def test_a_clean_publishing_copy_drops_it(tmp_path: Path) -> None:
     assert "内部掌握" not in doc.text and "绝密" not in doc.text
     for seen in ("关于做好年度安全生产检查工作的通知", "表头白字", "深色底白字标题", "荧光笔白字"):
         assert seen in doc.text, seen
+
+
+def test_a_run_in_a_hidden_character_style_is_hidden_text(tmp_path: Path) -> None:
+    """Hidden by its character style (styles.xml w:vanish), not by its own formatting."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = Docx()
+    style = doc.styles.add_style("内部批示字", WD_STYLE_TYPE.CHARACTER)
+    style.font.hidden = True
+    p = doc.add_paragraph("关于做好信息公开工作的通知。")
+    p.add_run("领导批示：此件暂缓公开").style = style
+    section_header = doc.sections[0].header.paragraphs[0]
+    section_header.add_run("页眉里藏着的字").style = style
+    path = tmp_path / "批示.docx"
+    doc.save(str(path))
+    read = read_document(path)
+    hidden = " ".join(s.text for s in read.segments if s.location.part is Part.HIDDEN)
+    assert "领导批示：此件暂缓公开" in hidden and "页眉里藏着的字" in hidden
+    assert "领导批示" not in " ".join(s.text for s in read.segments if s.location.part is Part.BODY)
