@@ -33,9 +33,8 @@ from app.packs.calendar_edit import (
 )
 from app.packs.editor import build_signed, bundled_pack
 from app.packs.format import Manifest, read_pack
-from tests.people import ADMIN, ADMIN_PASSWORD
+from tests.stations import KEY_PASSWORD, bureau_station
 
-KEY_PASSWORD = "bureau-key-pass-1"
 FIRST = Manifest("bureau", "1", "市保密局")
 NOTICE = "国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）"
 SENT = date(2027, 2, 4)           # a Thursday
@@ -43,17 +42,9 @@ SENT = date(2027, 2, 4)           # a Thursday
 
 @pytest.fixture
 def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    from app.packs.service import admin_signer, trust_key
-    from app.packs.signing import keygen, read_public_key
-    from tests.people import add_people
-
+    """A data directory with its 保密管理员 that trusts the bureau's key (tests/stations.py)."""
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
-    home = tmp_path / "station"
-    key, pub, _ = keygen(tmp_path / "bureau.key", KEY_PASSWORD)
-    with Ledger.open(home) as ledger:
-        add_people(ledger, {}, "")
-        trust_key(ledger, read_public_key(pub)[0], "市保密局", admin_signer(ledger, ADMIN, ADMIN_PASSWORD, "信任"))
-    return home, key
+    return bureau_station(tmp_path)
 
 
 def _spring_2027():

@@ -12,28 +12,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate
 
-from app.ledger import Ledger
 from app.scan import Engine
-from tests.people import ADMIN, ADMIN_PASSWORD
+from tests.stations import KEY_PASSWORD, bureau_station
 
-KEY_PASSWORD = "bureau-key-pass-1"
 SPAM_TEXT = "抢庄牛牛_棋牌_盘口_赔率\n"     # 棋牌, 盘口, 赔率 are weak: without a strong morpheme no spam
 
 
 @pytest.fixture
 def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A data directory with its 保密管理员 that trusts the bureau's key (keygen'd here)."""
-    from app.packs.service import admin_signer, trust_key
-    from app.packs.signing import keygen, read_public_key
-    from tests.people import add_people
-
+    """A data directory with its 保密管理员 that trusts the bureau's key (tests/stations.py)."""
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
-    home = tmp_path / "station"
-    key, pub, _ = keygen(tmp_path / "bureau.key", KEY_PASSWORD)
-    with Ledger.open(home) as ledger:
-        add_people(ledger, {}, "")
-        trust_key(ledger, read_public_key(pub)[0], "市保密局", admin_signer(ledger, ADMIN, ADMIN_PASSWORD, "信任"))
-    return home, key
+    return bureau_station(tmp_path)
 
 
 def _editor(qtbot, home: Path):
