@@ -25,6 +25,7 @@ from typing import Any
 
 from app.model import Document, Part
 from app.readers.css_hidden import hides
+from app.readers.html import SCRIPT_LABEL
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
@@ -186,6 +187,9 @@ def _sentences(doc: Document, *, html: bool) -> list[Sentence]:
         part = seg.location.part
         if part is Part.METADATA and not html:
             continue  # a docx's author or a PDF's producer is not published text
+        if part is Part.ATTRIBUTE and seg.location.label == SCRIPT_LABEL:
+            continue  # a site template's script strings (请输入关键词) are not the page's text; spam
+            #           written by a script is scanned and reported as a finding all the same
         pieces: list[str]
         if part is Part.METADATA:
             pieces = [p.strip() for p in _META_SPLIT.split(seg.text)]

@@ -54,7 +54,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     drafts.mkdir()
     # the docx a unit approved, later published as a web page by the CMS (with its chrome)
     docx_draft = build_simple_docx(drafts / "安全生产通知.docx", [DOCX_TITLE, *DOCX_BODY])
-    (base / "from_docx.html").write_text(page(DOCX_TITLE, DOCX_BODY), encoding="utf-8")
+    # (the CMS template's search box script has Chinese strings: not the page's text)
+    (base / "from_docx.html").write_text(page(DOCX_TITLE, DOCX_BODY, extra='<script>function go(){ if(!kw)'
+                                              ' alert("请输入搜索关键词"); }</script>'), encoding="utf-8")
     # the approved page, republished after the site's navigation was redesigned
     (base / "new_chrome.html").write_text(page(ARTICLE_TITLE, ARTICLE, nav="首页 专题专栏 政策解读", site="某市政府",
                                                                extra='<a href="../files/notice.docx">附件</a>'),
