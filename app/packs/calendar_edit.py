@@ -99,6 +99,11 @@ def calendar_year(pack: Pack, year: int) -> CalendarYear:
     raise CalendarEditError(f"工作日历中没有 {year} 年。")
 
 
+#: The note an edited calendar carries: which years are missing is said at run time (app.calendar).
+MISSING_YEARS_NOTE = ("对本文件未收录的年份，程序只按周末计算工作日，并给出提示。国务院办公厅发布当年节假日安排的通知后，"
+                      "请在词库管理的“工作日历”中录入并随词库包下发。")
+
+
 def parse_day(text: str) -> date:
     """'2027-02-06' (also 2027/2/6, 2027.2.6) → date; CalendarEditError otherwise."""
     t = text.strip().replace("/", "-").replace(".", "-")
@@ -124,6 +129,9 @@ def _with_years(pack: Pack, years: list[CalendarYear]) -> Pack:
 
     doc = calendar_document(pack)
     doc["years"] = {str(y.year): _year_json(y) for y in sorted(years, key=lambda y: y.year)}
+    # the shipped note names the year it lacked (2027); an edited calendar may hold it now
+    doc["updated"] = date.today().isoformat()
+    doc["missing_years_note"] = MISSING_YEARS_NOTE
     try:
         parse_calendar(doc, "词库包草稿的工作日历")
     except CalendarError as exc:

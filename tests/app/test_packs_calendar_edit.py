@@ -72,6 +72,8 @@ def test_2027_notice_built_signed_installed_and_counted_by_consultations(station
         "workdays": ["2027-02-14"]}
     shipped = bundled_calendar()["years"]
     assert all(draft.calendar["years"][y] == shipped[y] for y in shipped)        # every shipped year kept
+    assert "2027" not in draft.calendar["missing_years_note"]                   # no longer says 2027 is missing
+    assert "2027" in bundled_calendar()["missing_years_note"]
     assert due_date(draft, SENT, WORKING_DAYS) == (date(2027, 2, 17), "")
 
     out = tmp_path / "bureau-1.signed.json"
