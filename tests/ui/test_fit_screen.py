@@ -144,6 +144,23 @@ def test_batch_and_ledger_windows_fit(qtbot, window, screen):
         assert_on_screen(b, ledger)
 
 
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_lexicon_editor_and_stats_windows_fit(qtbot, window, screen):
+    """词库管理 (with its 规则词表 and 工作日历 tabs) and 审查工作统计 on an office screen."""
+    area = available(screen)
+    editor = window.open_lexicon_editor()
+    stats = window.open_stats()
+    assert stats is not None
+    for w, preferred in ((editor, QSize(1100, 720)), (stats, QSize(1100, 760))):
+        fit_window(w, preferred, area)
+        settle(qtbot, w)
+        assert_fits(w, area)
+    for index in range(editor.tabs.count()):          # every tab's own minimum fits too
+        editor.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        assert_fits(editor, area)
+
+
 def _login_and_open_review(qtbot, window, tmp_path):
     path = builders.build_simple_docx(tmp_path / "通知.docx", ["关于做好信息公开工作的通知。", "联系人：李四。"])
     with qtbot.waitSignal(window.scan_finished, timeout=WAIT):

@@ -54,7 +54,7 @@ def test_new_spam_morpheme_and_2027_holiday_built_installed_and_used(qtbot, stat
 
     editor = _editor(qtbot, home)
     rules, cal = editor.rules_page, editor.calendar_page
-    editor.tabs.setCurrentWidget(rules)
+    editor.show_page(rules)
 
     # 规则词表: the spam morphemes, with group and weight; add the new one through the fields
     rules.choose("spam_morphemes")
@@ -78,7 +78,7 @@ def test_new_spam_morpheme_and_2027_holiday_built_installed_and_used(qtbot, stat
     assert "抢庄牛牛" in editor.status.text() and editor.status.styleSheet()          # shown as a failure
 
     # 工作日历: the shipped calendar; a 2027 year with its notice, 春节, an adjusted working day
-    editor.tabs.setCurrentWidget(cal)
+    editor.show_page(cal)
     assert cal.source_label.text() == "使用内置日历" and 2027 not in [y.year for y in cal.years]
     cal.new_year.setValue(2027)
     cal.new_source.setText("国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）")

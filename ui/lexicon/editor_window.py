@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from app.model import Category, Severity
 from app.packs.editor import BUREAU, LOCAL, EditorEntry
@@ -30,6 +30,7 @@ from ui.lexicon.pages import BuildPage, EntriesPage, InstalledPage, VectorsPage
 from ui.lexicon.rules_page import RulesPage
 from ui.shell import worker
 from ui.shell.errors import friendly_message
+from ui.shell.screen_fit import fit_window
 
 LedgerFn = Callable[[Any], Any]
 
@@ -82,13 +83,19 @@ class LexiconEditor(QWidget):
         build, installed = BuildPage(self), InstalledPage(self)
         self.pages = (entries, vectors, build, installed)
         self.tabs = QTabWidget(self)
-        for page, title in zip(self.pages, (self.tr("词条"), self.tr("测试用例"), self.tr("签发"), self.tr("已安装")),
-                               strict=True):
-            self.tabs.addTab(page, title)
         # the draft's rule vocabularies and working-day calendar (app.packs.rules_edit, calendar_edit)
         self.rules_page, self.calendar_page = RulesPage(self), CalendarPage(self)
-        self.tabs.insertTab(2, self.rules_page, self.tr("规则词表"))
-        self.tabs.insertTab(3, self.calendar_page, self.tr("工作日历"))
+        # each tab scrolls when the screen is smaller than its page (1280×720, large fonts)
+        self._scrolls: dict[int, QScrollArea] = {}
+        for page, title in ((entries, self.tr("词条")), (vectors, self.tr("测试用例")),
+                            (self.rules_page, self.tr("规则词表")), (self.calendar_page, self.tr("工作日历")),
+                            (build, self.tr("签发")), (installed, self.tr("已安装"))):
+            scroll = QScrollArea(self.tabs)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(page)
+            self._scrolls[id(page)] = scroll
+            self.tabs.addTab(scroll, title)
         for section in (self.rules_page, self.calendar_page):
             section.draft_edited.connect(self._set_draft)
             section.message.connect(lambda text, failed: self._fail(text) if failed else self._say(text))
@@ -144,7 +151,11 @@ class LexiconEditor(QWidget):
         layout.addWidget(self.warning)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
-        self.resize(1100, 720)
+        fit_window(self, QSize(1100, 720))     # 1366×768 less a task bar leaves ~728 px
+
+    def show_page(self, page: QWidget) -> None:
+        """Bring the tab holding `page` (one of `pages`, `rules_page`, `calendar_page`) to the front."""
+        self.tabs.setCurrentWidget(self._scrolls[id(page)])
 
     # --- jobs ------------------------------------------------------------------------------------
     @property
