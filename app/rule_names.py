@@ -21,6 +21,8 @@ RULE_NAMES: dict[str, str] = {
     "secret_mark.classification": "密级标志",
     "secret_mark.classification_over_limit": "密级标志（保密期限超出法定上限）",
     "secret_mark.classification_field": "密级字段",
+    "secret_mark.classification_period": "保密期限字段",
+    "secret_mark.self_not_for_release": "文件自身注明不得公开",
     "secret_mark.classification_bare": "单独出现的密级字样",
     "secret_mark.internal_notice": "内部资料标注",
     "secret_mark.internal_mark": "内部文件标注",

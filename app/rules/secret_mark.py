@@ -24,7 +24,8 @@ _CN_NUM = "零一二三四五六七八九十两百"
 # Legal maxima (保守国家秘密法 第十五条): 绝密 30 years, 机密 20 years, 秘密 10 years.
 _MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
 
-_PREFILTER = re.compile(rf"{_LEVELS}|内部(?:资料|文件|刊物|参考|材料|发行|明电)|公开(?:属性|方式|类型|形式|选项)")
+_PREFILTER = re.compile(rf"{_LEVELS}|内部(?:资料|文件|刊物|参考|材料|发行|明电)|公开(?:属性|方式|类型|形式|选项)"
+                        r"|保密期限|[本此](?:文件|件|材料|资料|通知|报告|简报|信息|稿)")
 
 # 绝密★长期, 机密★10年, 秘密★6个月, 秘密★2030年12月31日解密, 机密★ (no period)
 _STAR = re.compile(
@@ -46,7 +47,7 @@ def _is_separator(ch: str) -> bool:
 # 内部资料 注意保存 / 内部文件，请勿外传 …
 _NOTICE = re.compile(
     r"内部(?:资料|文件|刊物|参考|材料|发行)[,、;。 ]?"
-    r"(?:注意保存|妥善保管|注意保密|(?:请勿|不得|严禁|禁止|切勿|不准)(?:外传|外泄|扩散|翻印)"
+    r"(?:注意保存|妥善保管|注意保密|(?:请勿|不得|严禁|禁止|切勿|不准)(?:外传|外泄|扩散|翻印|对外公开|对外提供)"
     r"|(?:请勿|切勿)(?:转发|复制|上网|公开))")  # "内部文件不得上网" is a rule, "请勿上网" a notice
 # A line that is nothing but an internal-material mark ("内部资料", "【内部文件】", "内部参考 第3期"),
 # or the mark in brackets after a title ("工作简报（内部资料）"): the document's own label.
@@ -55,6 +56,14 @@ _INTERNAL_LINE = re.compile(
     r"[【\[(]?内部(?:资料|文件|刊物|参考|发行|明电)[】\])]? ?"
     r"(?:注意保存|妥善保管|注意保密|第?[\d一二三四五六七八九十]{1,4}期|[\d ]{0,8})?")
 _BRACKETED = re.compile(r"[【\[(]内部(?:资料|文件|刊物|参考|发行|明电)(?:[,、 ]?(?:注意保存|妥善保管|请勿外传|注意保密))?[】\])]")
+# 保密期限：十年 / 保密期限: 长期 — a field of a classified document (not "国家秘密的保密期限，除…")
+_PERIOD_FIELD = re.compile(rf"保密期限 ?[:] ?(?:为 ?)?(?:长期|永久|\d{{1,3}} ?(?:年|个月)|[{_CN_NUM}]{{1,4}} ?(?:年|个月))")
+# The document says of itself that it is not for release: 本文件不得在互联网上发布, 此材料严禁对外公开,
+# 本报告数据请勿外传 (a rule about other documents — 涉密信息不得公开 — has no 本/此)
+_SELF_NOT_FOR_RELEASE = re.compile(
+    r"[本此](?:文件|件|材料|资料|通知|报告|简报|信息|稿)[^。;!?\n]{0,8}?"
+    r"(?:不得|不宜|不予|禁止|严禁|请勿|切勿)(?:在互联网上?|在网上|在网站上?|在门户网站上?|对外|向社会)?"
+    r"(?:公开|上网|发布|外传)")  # not 转载: "此稿件未经许可不得转载" is a copyright line
 # 公开属性：不予公开 / 公开方式:依申请公开
 _RELEASE_FIELD = re.compile(r"公开(?:属性|方式|类型|形式|选项) ?[:]? ?(?P<value>不予公开|不公开|依申请公开|依申请)")
 
@@ -113,6 +122,17 @@ class SecretMarkRule:
             yield META.hit(m.start(), m.end(), Severity.BLOCK, "classification_field",
                            f"文中标注“{m[0]}”，属涉密文件，严禁上网发布。",
                            "停止发布；如确需公开，须经定密机关依法解密后再审。")
+        for m in _PERIOD_FIELD.finditer(ctx.text):
+            before = ctx.text[max(0, m.start() - 20):m.start()].rsplit("\n", 1)[-1]   # this line only
+            if _FIELD.search(before) or _STAR.search(before):
+                continue  # 密级：秘密 保密期限：5年 — one mark, already reported by its level
+            yield META.hit(m.start(), m.end(), Severity.BLOCK, "classification_period",
+                           f"文中标注“{m[0]}”，属标明保密期限的涉密文件，严禁上网发布。",
+                           "停止发布；如确需公开，须经定密机关依法解密后再审。")
+        for m in _SELF_NOT_FOR_RELEASE.finditer(ctx.text):
+            yield META.hit(m.start(), m.end(), Severity.BLOCK, "self_not_for_release",
+                           f"文中写明“{m[0]}”，文件自身注明不得公开，不得上网发布。",
+                           "停止发布；确需公开的，须经制发机关审批并删除该说明后再审。")
         for m in _RELEASE_FIELD.finditer(ctx.text):
             if m["value"].startswith("依申请"):
                 yield META.hit(m.start(), m.end(), Severity.MEDIUM, "release_on_request",
