@@ -62,10 +62,13 @@ class Hidden:
         d = declarations(style)
         font = self.font
         if "font-size" in d:
-            size = _px(d["font-size"])
-            if size is not None:
+            value = d["font-size"].split("!")[0].strip()
+            size = _px(value)
+            if (value.endswith(("em", "%")) and not value.endswith("rem")) or value in ("larger", "smaller"):
+                font = self.font if size is None or size > 0.5 else True   # relative to a zero size is zero
+            elif size is not None:
                 font = size <= 0.5
-            elif d["font-size"].split("!")[0].strip() not in ("inherit", "unset", ""):
+            elif value not in ("inherit", "unset", ""):
                 font = False        # a keyword (small, medium…) or calc(): a size one can read
         visibility = self.visibility
         if "visibility" in d:

@@ -70,11 +70,12 @@ def _parts(tmp_path: Path, body: str, depth: int = 0) -> tuple[str, str]:
 def test_children_that_undo_a_zero_font_or_hidden_visibility_are_visible(tmp_path: Path, depth: int) -> None:
     body, hidden = _parts(tmp_path, (
         '<ul style="font-size:0"><li style="display:inline-block;font-size:14px">首页</li>'
-        '<li style="display:inline-block;font-size:small">政务公开</li><li>看不见的菜单</li></ul>'
+        '<li style="display:inline-block;font-size:small">政务公开</li><li>看不见的菜单</li>'
+        '<li style="font-size:1.5em">零的一点五倍</li><li style="font-size:1rem">按根字号</li></ul>'
         '<div style="visibility:hidden"><span style="visibility:visible">看得见的字</span>藏着的字</div>'
         '<div style="display:none"><span style="display:block;font-size:14px;visibility:visible">真藏着</span></div>'
         '<div style="opacity:0"><p style="font-size:16px">透明的字</p></div>'), depth)
-    for visible in ("首页", "政务公开", "看得见的字"):
+    for visible in ("首页", "政务公开", "看得见的字", "按根字号"):
         assert visible in body and visible not in hidden, visible
-    for invisible in ("看不见的菜单", "藏着的字", "真藏着", "透明的字"):
+    for invisible in ("看不见的菜单", "零的一点五倍", "藏着的字", "真藏着", "透明的字"):
         assert invisible in hidden and invisible not in body, invisible
