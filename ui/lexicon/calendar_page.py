@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,7 +29,6 @@ from app.packs.calendar_edit import (
     MIN_YEAR,
     OWN,
     SOURCE_LABELS,
-    CalendarEditError,
     CalendarYear,
     Holiday,
     add_holiday,
@@ -48,6 +47,7 @@ from app.packs.calendar_edit import (
 from app.packs.format import Pack
 from ui.lexicon.models import ROW_ROLE, TableModel
 from ui.lexicon.pages import table
+from ui.lexicon.section_page import DraftSectionPage
 
 WEEKDAYS = "一二三四五六日"
 
@@ -78,14 +78,9 @@ def _day(edit: QDateEdit) -> date:
     return date(d.year(), d.month(), d.day())
 
 
-class CalendarPage(QWidget):
-    draft_edited = Signal(object)     # the new draft (app.packs.format.Pack)
-    message = Signal(str, bool)       # text, failed
-
+class CalendarPage(DraftSectionPage):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("calendarPage")
-        self.draft: Pack | None = None
+        super().__init__("calendar", parent)
         self.years: tuple[CalendarYear, ...] = ()
         self.year = QComboBox(self)
         self.year.setObjectName("calendarYear")
@@ -169,10 +164,6 @@ class CalendarPage(QWidget):
             trow.addWidget(w)
         trow.addWidget(self.trial_result, 1)
 
-        self.problem = QLabel("", self)
-        self.problem.setObjectName("calendarProblem")
-        self.problem.setStyleSheet("color:#b00020")
-        self.problem.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("本词库包带了工作日历，就按它计算工作日（征求意见期限等）；没带的沿用密审内置的日历。"
                                         "改动进入草稿，生成并签名新版本后生效。"), self))
@@ -239,20 +230,11 @@ class CalendarPage(QWidget):
 
     # --- edits ------------------------------------------------------------------------------------
     def _apply(self, change: Callable[[Pack], Pack], done: str, year: int | None = None) -> bool:
-        if self.draft is None:
-            return False
-        try:
-            draft = change(self.draft)
-        except CalendarEditError as exc:
-            self.problem.setText(exc.message)
-            self.message.emit(exc.message, True)
-            return False
-        self.problem.setText("")
-        self.draft_edited.emit(draft)     # the window calls set_draft back
-        if year is not None:
+        """As DraftSectionPage._apply, then `year` chosen when given."""
+        ok = super()._apply(change, done)
+        if ok and year is not None:
             self.choose_year(year)
-        self.message.emit(done, False)
-        return True
+        return ok
 
     def _need_year(self) -> int | None:
         year = self.current_year

@@ -6,9 +6,6 @@ back to them. The logic is app.packs.rules_edit; the page sends every new draft 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,7 +27,6 @@ from app.packs.rules_edit import (
     SPAM_GROUPS,
     VOCABULARIES,
     VOCABULARY_LABELS,
-    RuleEditError,
     VocabWord,
     add_word,
     delete_word,
@@ -43,6 +39,7 @@ from app.packs.rules_edit import (
 )
 from ui.lexicon.models import ROW_ROLE, TableModel
 from ui.lexicon.pages import table
+from ui.lexicon.section_page import DraftSectionPage
 
 
 class VocabModel(TableModel):
@@ -56,14 +53,10 @@ class VocabModel(TableModel):
         return (row.term, f"{SPAM_GROUPS.get(row.group, row.group)}（{row.group}）", str(row.weight))
 
 
-class RulesPage(QWidget):
-    draft_edited = Signal(object)     # the new draft (app.packs.format.Pack)
-    message = Signal(str, bool)       # text, failed
-
+class RulesPage(DraftSectionPage):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("rule", parent)
         self.setObjectName("rulesPage")
-        self.draft: Pack | None = None
         self.words: tuple[VocabWord, ...] = ()
         self.vocabulary = QComboBox(self)
         self.vocabulary.setObjectName("ruleVocabulary")
@@ -115,10 +108,6 @@ class RulesPage(QWidget):
         self.add_button = QPushButton(self.tr("加入"), self)
         self.edit_button = QPushButton(self.tr("修改所选"), self)
         self.delete_button = QPushButton(self.tr("删除所选"), self)
-        self.problem = QLabel("", self)
-        self.problem.setObjectName("ruleProblem")
-        self.problem.setStyleSheet("color:#b00020")
-        self.problem.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.term, 2)
         self.group_label, self.weight_label = QLabel(self.tr("类别"), self), QLabel(self.tr("权重"), self)
@@ -210,21 +199,6 @@ class RulesPage(QWidget):
         return VocabWord(term)
 
     # --- edits ------------------------------------------------------------------------------------
-    def _apply(self, change: Callable[[Pack], Pack], done: str) -> bool:
-        """Send `change(draft)` to the window as the new draft, or show why it is refused."""
-        if self.draft is None:
-            return False
-        try:
-            draft = change(self.draft)
-        except RuleEditError as exc:
-            self.problem.setText(exc.message)
-            self.message.emit(exc.message, True)
-            return False
-        self.problem.setText("")
-        self.draft_edited.emit(draft)     # the window calls set_draft back
-        self.message.emit(done, False)
-        return True
-
     def add(self, word: VocabWord | None = None) -> bool:
         """Add `word` (or the fields' word) to the chosen vocabulary of the draft."""
         w = word or self._field_word()
