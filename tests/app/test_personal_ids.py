@@ -9,6 +9,7 @@ import pytest
 
 from app.model import Category
 from app.scan import Engine
+from tests.app.test_rule_support import scan_txt
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +18,8 @@ def engine() -> Engine:
 
 
 def _personal(engine: Engine, tmp_path: Path, text: str) -> list[tuple[str, str]]:
-    path = tmp_path / "稿.txt"
-    path.write_text(text, encoding="utf-8")
-    report = engine.scan_file(path)
-    assert report.error is None
-    return [(f.rule.split(".")[-1], f.text) for f in report.findings if f.category is Category.PERSONAL_INFO]
+    return [(f.rule.split(".")[-1], f.text) for f in scan_txt(engine, tmp_path, text)
+            if f.category is Category.PERSONAL_INFO]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

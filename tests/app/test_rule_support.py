@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.doc_kind import detect_kind
-from app.model import Document, Location, Part, Segment
+from app.model import Document, Finding, Location, Part, Segment
 from app.normalize import normalize_document
 from app.rules.base import Rule, ScanContext
 from app.rules.kind_quiet import quiet_for_kind
+from app.scan import Engine
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,16 @@ def texts(found: list[Found], *severities: str) -> list[str]:
 
 def loud(found: list[Found]) -> list[Found]:
     return [f for f in found if f.severity in ("high", "block")]
+
+
+def scan_txt(engine: Engine, folder: Path, text: str) -> list[Finding]:
+    """The findings of the whole pipeline (lexicons, every rule, de-duplication) on `text` as a
+    UTF-8 .txt draft written in `folder`."""
+    path = folder / "稿.txt"
+    path.write_text(text, encoding="utf-8")
+    report = engine.scan_file(path)
+    assert report.error is None, report.error
+    return list(report.findings)
 
 
 def test_helpers_build_located_segments() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from app.model import Category, Severity
 from app.scan import Engine
+from tests.app.test_rule_support import scan_txt
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +18,7 @@ def engine() -> Engine:
 
 
 def _marks(engine: Engine, tmp_path: Path, text: str) -> list[tuple[str, str]]:
-    path = tmp_path / "稿.txt"
-    path.write_text(text, encoding="utf-8")
-    report = engine.scan_file(path)
-    assert report.error is None
-    return [(f.rule.split(".")[-1], f.text) for f in report.findings
+    return [(f.rule.split(".")[-1], f.text) for f in scan_txt(engine, tmp_path, text)
             if f.category is Category.SECRET_MARK and f.severity is Severity.BLOCK]
 
 
