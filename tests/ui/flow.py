@@ -52,3 +52,15 @@ def sign(qtbot, window, page, decision=Decision.APPROVE, opinion: str = "同意�
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: len(page.review.current_signoffs) == before + 1, timeout=WAIT)
     return dialog
+
+
+def open_lexicon_editor(qtbot, home):  # type: ignore[no-untyped-def]
+    """The 词库管理 window on data directory `home`, shown and loaded."""
+    from ui.lexicon.editor_window import LexiconEditor
+
+    editor = LexiconEditor(home)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.reload()
+    qtbot.waitUntil(lambda: editor.idle, timeout=20000)
+    return editor

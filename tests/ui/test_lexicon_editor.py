@@ -15,6 +15,7 @@ from app.packs.editor import LOCAL, EditorEntry
 from app.packs.format import PackEntry
 from app.scan import Engine
 from tests.stations import KEY_PASSWORD, bureau_station
+from tests.ui.flow import open_lexicon_editor
 
 
 @pytest.fixture
@@ -22,17 +23,6 @@ def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
     """A data directory with its 保密管理员 that trusts the bureau's key (tests/stations.py)."""
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
     return bureau_station(tmp_path)
-
-
-def _editor(qtbot, home: Path):
-    from ui.lexicon.editor_window import LexiconEditor
-
-    editor = LexiconEditor(home)
-    qtbot.addWidget(editor)
-    editor.show()
-    editor.reload()
-    qtbot.waitUntil(lambda: editor.idle, timeout=20000)
-    return editor
 
 
 def _wait(qtbot, editor) -> None:
@@ -48,7 +38,7 @@ def _scan(home: Path, text: str, tmp_path: Path):
 
 def test_add_try_build_sign_install_then_scan_finds_it(qtbot, station, tmp_path: Path) -> None:
     home, key = station
-    editor = _editor(qtbot, home)
+    editor = open_lexicon_editor(qtbot, home)
     assert editor.draft is not None and len(editor.draft.entries) > 500   # the bundled lexicons as first pack
     assert editor.draft.rules is not None and editor.draft.rules.spam_morphemes  # with the rule vocabularies
     assert "程序内置词库" in editor.status.text()
@@ -171,7 +161,7 @@ def test_expired_pack_warns_and_proposals_become_candidate_allow_entries(qtbot, 
     path = write_pack(signed, tmp_path / "old.json")
     with Ledger.open(home) as ledger:
         install(ledger, path.read_bytes(), home, today=date(2020, 6, 1))
-    editor = _editor(qtbot, home)
+    editor = open_lexicon_editor(qtbot, home)
     assert editor.warning.isVisible() and "2020-12-31" in editor.warning.text()
 
     proposals = tmp_path / "误报建议.csv"

@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate
 
 from app.scan import Engine
 from tests.stations import KEY_PASSWORD, bureau_station
+from tests.ui.flow import open_lexicon_editor
 
 SPAM_TEXT = "抢庄牛牛_棋牌_盘口_赔率\n"     # 棋牌, 盘口, 赔率 are weak: without a strong morpheme no spam
 
@@ -23,17 +24,6 @@ def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
     """A data directory with its 保密管理员 that trusts the bureau's key (tests/stations.py)."""
     monkeypatch.setenv("MISHEN_TEST_FAST_KDF", "1")
     return bureau_station(tmp_path)
-
-
-def _editor(qtbot, home: Path):
-    from ui.lexicon.editor_window import LexiconEditor
-
-    editor = LexiconEditor(home)
-    qtbot.addWidget(editor)
-    editor.show()
-    editor.reload()
-    qtbot.waitUntil(lambda: editor.idle, timeout=20000)
-    return editor
 
 
 def _harmful(home: Path, text: str, tmp_path: Path) -> list[str]:
@@ -52,7 +42,7 @@ def test_new_spam_morpheme_and_2027_holiday_built_installed_and_used(qtbot, stat
     sent = date(2027, 2, 4)                                    # a Thursday; 2027 not in the shipped calendar
     assert calendar_for(home).add_working_days(sent, WORKING_DAYS) == date(2027, 2, 11)
 
-    editor = _editor(qtbot, home)
+    editor = open_lexicon_editor(qtbot, home)
     rules, cal = editor.rules_page, editor.calendar_page
     editor.show_page(rules)
 
@@ -128,7 +118,7 @@ def test_new_spam_morpheme_and_2027_holiday_built_installed_and_used(qtbot, stat
 
 def test_back_to_bundled_and_start_from_bundled(qtbot, station) -> None:
     home, _ = station
-    editor = _editor(qtbot, home)
+    editor = open_lexicon_editor(qtbot, home)
     rules = editor.rules_page
     rules.choose("prohibitive_words")
     bundled = list(rules.words)
