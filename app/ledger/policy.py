@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from app.ledger.model import LedgerEvent, carried_entries
@@ -47,11 +48,13 @@ def canonical_route(route: Mapping[str, Any]) -> str:
     return json.dumps(route, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def builtin_routes() -> set[str]:
-    """Canonical JSON of the built-in routes exactly as `review open` embeds them."""
+@cache
+def builtin_routes() -> frozenset[str]:
+    """Canonical JSON of the built-in routes exactly as `review open` embeds them (computed once:
+    verify asks for every review_opened entry)."""
     from app.review.routes import BUILTIN_ROUTES, Route
 
-    return {canonical_route(Route.from_json(data).to_json()) for data in BUILTIN_ROUTES.values()}
+    return frozenset(canonical_route(Route.from_json(data).to_json()) for data in BUILTIN_ROUTES.values())
 
 
 #: SHA-256 of the canonical JSON of every built-in route any release has embedded in

@@ -35,7 +35,7 @@ def test_a_review_under_an_earlier_releases_route_still_verifies(tmp_path: Path,
         payload = json.loads(conn.execute("SELECT payload FROM events WHERE kind = 'review_opened'").fetchone()[0])
     canon = canonical_route(payload["route"])
     assert payload["review_id"] == rid and route_digest(canon) in SHIPPED_BUILTIN_ROUTES
-    monkeypatch.setattr(policy, "builtin_routes", lambda: set())
+    monkeypatch.setattr(policy, "builtin_routes", lambda: frozenset())
     assert verify_ledger(ledger_path(home)).ok
     monkeypatch.setattr(policy, "SHIPPED_BUILTIN_ROUTES", frozenset())
     result = verify_ledger(ledger_path(home))

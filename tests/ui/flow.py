@@ -54,7 +54,7 @@ def sign(qtbot, window, page, decision=Decision.APPROVE, opinion: str = "同意�
     return dialog
 
 
-def open_lexicon_editor(qtbot, home):  # type: ignore[no-untyped-def]
+def open_lexicon_editor(qtbot, home: Path):
     """The 词库管理 window on data directory `home`, shown and loaded."""
     from ui.lexicon.editor_window import LexiconEditor
 
