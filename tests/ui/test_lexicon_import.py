@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from app.model import Category, Severity
-from tests.ui.test_lexicon_editor import _editor, _wait
+from tests.ui.flow import open_lexicon_editor
+from tests.ui.test_lexicon_editor import _wait
 
 HEADER = ["词条", "类别", "级别", "依据", "建议"]
 GOOD = [["青鸾工程", "敏感事项", "禁止", "保密局〔2026〕3号", "删除该工程名称"],
@@ -40,7 +41,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_import_table_lists_bad_rows_then_merges_the_corrected_file(qtbot, home: Path, tmp_path: Path) -> None:
-    editor = _editor(qtbot, home)
+    editor = open_lexicon_editor(qtbot, home)
     assert editor.draft is not None
     before = editor.draft.entries
     existing = next(e for e in before if not e.allow)
